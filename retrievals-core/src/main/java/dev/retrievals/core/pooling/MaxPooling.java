@@ -1,0 +1,28 @@
+package dev.retrievals.core.pooling;
+
+import ai.djl.ndarray.NDArray;
+import com.google.auto.service.AutoService;
+import dev.retrievals.core.spi.PluginKinds;
+import dev.retrievals.core.spi.PluginProvider;
+import dev.retrievals.core.spi.SimplePluginProvider;
+
+/** The element-wise maximum over the real tokens' embeddings. */
+public final class MaxPooling implements Pooling {
+
+    @Override
+    public NDArray pool(NDArray tokenEmbeddings, NDArray attentionMask) {
+        PoolingMath.checkShapes("max", tokenEmbeddings, attentionMask);
+        NDArray padding = PoolingMath.maskWeights(tokenEmbeddings, attentionMask).eq(0);
+        // Padding positions become -1e9, as sentence-transformers does, so they never win the maximum.
+        return tokenEmbeddings.add(padding.toType(tokenEmbeddings.getDataType(), false).mul(-1e9f)).max(new int[] {1});
+    }
+
+    /** Registers {@link MaxPooling} as the pooling named {@code max}. */
+    @AutoService(PluginProvider.class)
+    public static final class Provider extends SimplePluginProvider<Pooling> {
+        /** Called by {@link java.util.ServiceLoader}. */
+        public Provider() {
+            super(PluginKinds.POOLING, "max", "The element-wise maximum over the real tokens' embeddings.", MaxPooling::new);
+        }
+    }
+}
