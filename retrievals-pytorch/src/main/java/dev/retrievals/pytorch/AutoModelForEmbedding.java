@@ -1,0 +1,336 @@
+package dev.retrievals.pytorch;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.retrievals.core.RetrievalsException;
+import dev.retrievals.core.collator.TextTokenizer;
+import dev.retrievals.core.collator.TokenBatch;
+import dev.retrievals.core.encode.TextEncoder;
+import dev.retrievals.core.model.ModelArchitecture;
+import dev.retrievals.core.pooling.Pooling;
+import dev.retrievals.core.pooling.PoolingMath;
+import dev.retrievals.core.progress.ProgressBar;
+import dev.retrievals.core.spi.PluginKinds;
+import dev.retrievals.core.spi.PluginRegistry;
+import dev.retrievals.pytorch.arch.TransformerArchitecture;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A trainable text-embedding model: a transformer encoder on DJL's PyTorch engine, a pooling and
+ * optional L2 normalisation, with its tokenizer. The Java counterpart of open-retrievals'
+ * {@code AutoModelForEmbedding}.
+ *
+ * <pre>{@code
+ * try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained("bge-small-zh-v1.5", "cls")) {
+ *     float[][] vectors = model.encode(List.of("今天天气很好", "The weather is nice today"));
+ * }
+ * }</pre>
+ *
+ * <p>In evaluation mode (the default) dropout is off and outputs are deterministic; {@link #train()}
+ * turns dropout and gradient recording on. Not safe for concurrent training; concurrent
+ * {@link #encode} calls in evaluation mode are fine.
+ */
+public final class AutoModelForEmbedding implements TextEncoder {
+    private static final Logger LOG = LoggerFactory.getLogger(AutoModelForEmbedding.class);
+    /** The pooling used when neither the caller nor the saved model names one (open-retrievals' default). */
+    public static final String DEFAULT_POOLING = "cls";
+
+    private final NDManager manager;
+    private final TransformerConfig config;
+    private final TransformerArchitecture architecture;
+    private final ModelParameters parameters;
+    private final String poolingName;
+    private final Pooling pooling;
+    private final boolean normalize;
+    private final TextTokenizer tokenizer;
+    private final Map<String, byte[]> tokenizerFiles;
+    private final String queryInstruction;
+    private final String documentInstruction;
+    private volatile boolean training;
+
+    private AutoModelForEmbedding(
+            NDManager manager, TransformerConfig config, TransformerArchitecture architecture, ModelParameters parameters,
+            String poolingName, boolean normalize, TextTokenizer tokenizer, Map<String, byte[]> tokenizerFiles,
+            String queryInstruction, String documentInstruction) {
+        this.manager = manager;
+        this.config = config;
+        this.architecture = architecture;
+        this.parameters = parameters;
+        this.poolingName = poolingName;
+        this.pooling = PluginRegistry.global().create(PluginKinds.POOLING, poolingName);
+        this.normalize = normalize;
+        this.tokenizer = tokenizer;
+        this.tokenizerFiles = Map.copyOf(tokenizerFiles);
+        this.queryInstruction = queryInstruction == null ? "" : queryInstruction;
+        this.documentInstruction = documentInstruction == null ? "" : documentInstruction;
+    }
+
+    /** Loads a model with the pooling its files name (or {@value #DEFAULT_POOLING}). See {@link #fromPretrained(String, String, ModelOptions)}. */
+    public static AutoModelForEmbedding fromPretrained(String location) {
+        return fromPretrained(location, null, ModelOptions.defaults());
+    }
+
+    /** Loads a model with a pooling. See {@link #fromPretrained(String, String, ModelOptions)}. */
+    public static AutoModelForEmbedding fromPretrained(String location, String pooling) {
+        return fromPretrained(location, pooling, ModelOptions.defaults());
+    }
+
+    /**
+     * Loads a model.
+     *
+     * @param location a Hugging Face or sentence-transformers folder ({@code config.json},
+     *     {@code model.safetensors}, {@code tokenizer.json}), an ONNX file with its
+     *     {@code tokenizer.json} and {@code config.json} beside it, or the id of a model bundled
+     *     from Maven Central ({@code bge-small-zh-v1.5}, {@code all-MiniLM-L6-v2})
+     * @param pooling a pooling name, or {@code null} for the model's own
+     * @param options precision, device, normalisation, maximum length, instructions
+     */
+    public static AutoModelForEmbedding fromPretrained(String location, String pooling, ModelOptions options) {
+        ModelOptions effective = pooling == null ? options : options.withPooling(pooling);
+        return PretrainedLoader.load(location, effective);
+    }
+
+    /**
+     * Builds a model from weights already in memory.
+     *
+     * @param config the model's {@code config.json}
+     * @param tensors weights by Hugging Face name; they are copied, the caller keeps ownership
+     * @param source where the weights came from, for messages
+     * @param tokenizerFiles file name to content; must hold {@code tokenizer.json}, and is written back by {@link #save}
+     * @param saved the settings found in the model's files (pooling, normalisation, length, prompts); the caller's {@code options} win
+     */
+    static AutoModelForEmbedding create(
+            TransformerConfig config, Map<String, NDArray> tensors, String source, Map<String, byte[]> tokenizerFiles,
+            ModelOptions saved, ModelOptions options) {
+        ModelArchitecture found = PluginRegistry.global().create(PluginKinds.ARCHITECTURE, config.architectureName());
+        if (!(found instanceof TransformerArchitecture architecture)) {
+            throw new RetrievalsException(config.source() + ": architecture '" + config.architectureName()
+                    + "' is not a transformer encoder this engine can run (" + found.getClass().getName() + ")");
+        }
+        String poolingName = firstNonNull(options.pooling(), saved.pooling(), DEFAULT_POOLING);
+        PluginRegistry.global().provider(PluginKinds.POOLING, poolingName);
+        boolean normalize = firstNonNull(options.normalize(), saved.normalize(), Boolean.FALSE);
+        Precision precision = firstNonNull(options.precision(), saved.precision(), Precision.FP32);
+        int maxLength = firstNonNull(options.maxLength(), saved.maxLength(), defaultMaxLength(config));
+        byte[] tokenizerJson = tokenizerFiles.get("tokenizer.json");
+        if (tokenizerJson == null) {
+            throw new RetrievalsException(source + ": no tokenizer.json beside the model");
+        }
+        NDManager manager = PyTorchEngine.newManager(options.device());
+        TextTokenizer tokenizer = null;
+        try {
+            ModelParameters parameters = ModelParameters.fromCheckpoint(
+                    manager, architecture.parameterShapes(config), tensors, source, precision.dataType());
+            tokenizer = TextTokenizer.fromStream(new ByteArrayInputStream(tokenizerJson), source + " tokenizer.json",
+                    maxLength, config.padTokenId());
+            return new AutoModelForEmbedding(manager, config, architecture, parameters, poolingName, normalize, tokenizer,
+                    tokenizerFiles, firstNonNull(options.queryInstruction(), saved.queryInstruction(), ""),
+                    firstNonNull(options.documentInstruction(), saved.documentInstruction(), ""));
+        } catch (RuntimeException e) {
+            if (tokenizer != null) {
+                tokenizer.close();
+            }
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Position embeddings bound the length; RoBERTa-style models lose {@code pad_token_id + 1} of them. */
+    private static int defaultMaxLength(TransformerConfig config) {
+        int positions = config.maxPositionEmbeddings();
+        if (config.architectureName().contains("roberta")) {
+            positions -= (int) config.padTokenId() + 1;
+        }
+        return Math.min(512, positions);
+    }
+
+    @SafeVarargs
+    private static <T> T firstNonNull(T... values) {
+        for (T value : values) {
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /** A new manager for one step's or one batch's arrays; close it when done. */
+    public NDManager newScope() {
+        return manager.newSubManager();
+    }
+
+    /**
+     * The encoder's output for a batch: {@code last_hidden_state}, {@code [batch, sequence, hidden]}.
+     * Inputs and results live in {@code scope}.
+     */
+    public NDArray lastHiddenState(TokenBatch batch, NDManager scope) {
+        NDArray ids = scope.create(batch.inputIds());
+        NDArray mask = scope.create(batch.attentionMask());
+        NDArray types = architecture.usesTokenTypes(config) ? scope.create(batch.tokenTypeIds()) : null;
+        DjlEncoderOps ops = new DjlEncoderOps(parameters.all(), training, parameters.dataType());
+        return architecture.lastHiddenState(ops, config, ids, mask, types);
+    }
+
+    /** Pooled (and, if the model normalises, L2-normalised) embeddings of a batch: {@code [batch, hidden]}. */
+    public NDArray embed(TokenBatch batch, NDManager scope) {
+        return embed(batch, scope, normalize);
+    }
+
+    private NDArray embed(TokenBatch batch, NDManager scope, boolean normalized) {
+        NDArray hidden = lastHiddenState(batch, scope);
+        NDArray pooled = pooling.pool(hidden, scope.create(batch.attentionMask()));
+        return normalized ? PoolingMath.l2Normalize(pooled) : pooled;
+    }
+
+    @Override
+    public float[][] encode(List<String> texts) {
+        return encode(texts, EncodeOptions.defaults());
+    }
+
+    /** Embeddings of queries: the query instruction is prepended. */
+    public float[][] encodeQueries(List<String> texts) {
+        return encode(texts, EncodeOptions.defaults().withRole(TextRole.QUERY));
+    }
+
+    /** Embeddings of documents: the document instruction is prepended. */
+    public float[][] encodeDocuments(List<String> texts) {
+        return encode(texts, EncodeOptions.defaults().withRole(TextRole.DOCUMENT));
+    }
+
+    /**
+     * Embeds texts in batches. Texts are sorted by length so each batch pads only to its own
+     * longest text; the result is in input order.
+     */
+    public float[][] encode(List<String> texts, EncodeOptions options) {
+        List<String> prefixed = withInstruction(texts, options.role());
+        List<Integer> order = new ArrayList<>(prefixed.size());
+        for (int i = 0; i < prefixed.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingInt((Integer i) -> prefixed.get(i).length()).reversed());
+        boolean normalized = options.normalize() != null ? options.normalize() : normalize;
+        float[][] result = new float[prefixed.size()][];
+        try (ProgressBar progress = new ProgressBar("encode", prefixed.size(), options.showProgressBar())) {
+            for (int start = 0; start < order.size(); start += options.batchSize()) {
+                List<Integer> indices = order.subList(start, Math.min(order.size(), start + options.batchSize()));
+                List<String> batchTexts = indices.stream().map(prefixed::get).toList();
+                try (NDManager scope = newScope()) {
+                    NDArray embeddings = embed(tokenizer.tokenize(batchTexts), scope, normalized);
+                    float[] flat = embeddings.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                    int width = (int) embeddings.getShape().get(1);
+                    for (int row = 0; row < indices.size(); row++) {
+                        float[] vector = new float[width];
+                        System.arraycopy(flat, row * width, vector, 0, width);
+                        result[indices.get(row)] = vector;
+                    }
+                }
+                progress.advance(indices.size());
+            }
+        }
+        return result;
+    }
+
+    private List<String> withInstruction(List<String> texts, TextRole role) {
+        String prefix = switch (role) {
+            case QUERY -> queryInstruction;
+            case DOCUMENT -> documentInstruction;
+            case PLAIN -> "";
+        };
+        List<String> prefixed = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            if (text == null) {
+                throw new RetrievalsException("Text " + i + " to encode is null");
+            }
+            prefixed.add(prefix.isEmpty() ? text : prefix + text);
+        }
+        return prefixed;
+    }
+
+    /** Training mode: dropout on, gradients recorded for parameters that are not frozen. */
+    public void train() {
+        training = true;
+        parameters.setRequiresGradient(true);
+    }
+
+    /** Evaluation mode (the default): no dropout, no gradients, deterministic outputs. */
+    public void eval() {
+        training = false;
+        parameters.setRequiresGradient(false);
+    }
+
+    /** Whether the model is in training mode. */
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** The weights by Hugging Face name (for optimizers, freezing, per-group learning rates). */
+    public ModelParameters parameters() {
+        return parameters;
+    }
+
+    /** The model's {@code config.json}. */
+    public TransformerConfig config() {
+        return config;
+    }
+
+    /** The architecture that runs the forward pass. */
+    public TransformerArchitecture architecture() {
+        return architecture;
+    }
+
+    /** The pooling's plugin name. */
+    public String poolingName() {
+        return poolingName;
+    }
+
+    /** Whether embeddings are L2-normalised. */
+    public boolean normalizes() {
+        return normalize;
+    }
+
+    /** The tokenizer, truncating to the model's maximum length. */
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The tokenizer files as loaded (written back on save). */
+    Map<String, byte[]> tokenizerFiles() {
+        return new LinkedHashMap<>(tokenizerFiles);
+    }
+
+    /** The query and document instructions. */
+    public String queryInstruction() {
+        return queryInstruction;
+    }
+
+    /** The document instruction. */
+    public String documentInstruction() {
+        return documentInstruction;
+    }
+
+    /** The number of NDArrays alive under the model's manager (parameters plus anything leaked). */
+    int liveArrayCount() {
+        return manager.getManagedArrays().size();
+    }
+
+    @Override
+    public int dimension() {
+        return config.hiddenSize();
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        parameters.close();
+        manager.close();
+        LOG.debug("Closed model {}", config.source());
+    }
+}
