@@ -135,7 +135,10 @@ final class ProtoReader {
                 require(4);
                 position += 4;
             }
-            case LENGTH_DELIMITED -> position += readLength();
+            case LENGTH_DELIMITED -> {
+                int length = readLength();
+                position += length;
+            }
             default -> throw error(position, "cannot skip wire type " + wireType);
         }
     }
