@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -29,7 +30,7 @@ class PoolingTest {
 
     @BeforeAll
     static void open() {
-        manager = NDManager.newBaseManager();
+        manager = Engine.getEngine("PyTorch").newBaseManager();
     }
 
     @AfterAll

@@ -1,0 +1,116 @@
+package dev.retrievals.core.onnx;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The computation of a model ({@code GraphProto}): nodes in topological order, initializers
+ * (the weights), and the graph's inputs and outputs. Indexes the nodes by the tensors they read
+ * and write, so following a tensor from node to node is cheap.
+ */
+public final class OnnxGraph {
+    private final String name;
+    private final List<OnnxNode> nodes;
+    private final Map<String, OnnxTensor> initializers;
+    private final List<OnnxValueInfo> inputs;
+    private final List<OnnxValueInfo> outputs;
+    private final Map<String, List<OnnxNode>> consumers = new HashMap<>();
+    private final Map<String, OnnxNode> producers = new HashMap<>();
+
+    /** A graph; initializer names must be distinct. */
+    public OnnxGraph(String name, List<OnnxNode> nodes, List<OnnxTensor> initializers, List<OnnxValueInfo> inputs,
+            List<OnnxValueInfo> outputs) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.nodes = List.copyOf(nodes);
+        this.inputs = List.copyOf(inputs);
+        this.outputs = List.copyOf(outputs);
+        Map<String, OnnxTensor> byName = new LinkedHashMap<>();
+        for (OnnxTensor initializer : initializers) {
+            if (byName.put(initializer.name(), initializer) != null) {
+                throw new OnnxFormatException("graph '" + name + "' has two initializers named '"
+                        + initializer.name() + "'");
+            }
+        }
+        this.initializers = Collections.unmodifiableMap(byName);
+        for (OnnxNode node : this.nodes) {
+            for (String input : node.inputs()) {
+                List<OnnxNode> readers = consumers.computeIfAbsent(input, k -> new ArrayList<>());
+                if (readers.isEmpty() || readers.get(readers.size() - 1) != node) {
+                    readers.add(node);
+                }
+            }
+            for (String output : node.outputs()) {
+                producers.put(output, node);
+            }
+        }
+    }
+
+    /** The graph's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The nodes in file (topological) order. */
+    public List<OnnxNode> nodes() {
+        return nodes;
+    }
+
+    /** The initializers in file order. */
+    public List<OnnxTensor> initializers() {
+        return List.copyOf(initializers.values());
+    }
+
+    /** The initializer with the given name, if any. */
+    public Optional<OnnxTensor> initializer(String tensorName) {
+        return Optional.ofNullable(initializers.get(tensorName));
+    }
+
+    /** The graph inputs (some files also list initializers here). */
+    public List<OnnxValueInfo> inputs() {
+        return inputs;
+    }
+
+    /** The graph outputs. */
+    public List<OnnxValueInfo> outputs() {
+        return outputs;
+    }
+
+    /** The nodes that read the named tensor, in graph order (each node once). */
+    public List<OnnxNode> consumers(String tensorName) {
+        return List.copyOf(consumers.getOrDefault(tensorName, List.of()));
+    }
+
+    /** The node that writes the named tensor; empty for graph inputs and initializers. */
+    public Optional<OnnxNode> producer(String tensorName) {
+        return Optional.ofNullable(producers.get(tensorName));
+    }
+
+    /** The nodes running the given operator, in graph order. */
+    public List<OnnxNode> nodesOfType(String opType) {
+        return nodes.stream().filter(n -> n.opType().equals(opType)).toList();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof OnnxGraph that && name.equals(that.name) && nodes.equals(that.nodes)
+                && initializers.equals(that.initializers) && List.copyOf(initializers.keySet())
+                        .equals(List.copyOf(that.initializers.keySet()))
+                && inputs.equals(that.inputs) && outputs.equals(that.outputs);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, nodes, initializers.keySet(), inputs, outputs);
+    }
+
+    @Override
+    public String toString() {
+        return "OnnxGraph[" + name + ", " + nodes.size() + " nodes, " + initializers.size() + " initializers]";
+    }
+}
