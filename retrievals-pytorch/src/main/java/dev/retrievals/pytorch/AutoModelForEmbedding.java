@@ -6,7 +6,6 @@ import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.collator.TextTokenizer;
 import dev.retrievals.core.collator.TokenBatch;
 import dev.retrievals.core.encode.TextEncoder;
-import dev.retrievals.core.model.ModelArchitecture;
 import dev.retrievals.core.pooling.Pooling;
 import dev.retrievals.core.pooling.PoolingMath;
 import dev.retrievals.core.progress.ProgressBar;
@@ -109,11 +108,7 @@ public final class AutoModelForEmbedding implements TextEncoder {
     static AutoModelForEmbedding create(
             TransformerConfig config, Map<String, NDArray> tensors, String source, Map<String, byte[]> tokenizerFiles,
             ModelOptions saved, ModelOptions options) {
-        ModelArchitecture found = PluginRegistry.global().create(PluginKinds.ARCHITECTURE, config.architectureName());
-        if (!(found instanceof TransformerArchitecture architecture)) {
-            throw new RetrievalsException(config.source() + ": architecture '" + config.architectureName()
-                    + "' is not a transformer encoder this engine can run (" + found.getClass().getName() + ")");
-        }
+        TransformerArchitecture architecture = ModelFiles.architecture(config);
         String poolingName = firstNonNull(options.pooling(), saved.pooling(), DEFAULT_POOLING);
         PluginRegistry.global().provider(PluginKinds.POOLING, poolingName);
         boolean normalize = firstNonNull(options.normalize(), saved.normalize(), Boolean.FALSE);

@@ -1,10 +1,118 @@
 package dev.retrievals.pytorch;
 
-/** Resolves a model location and loads it (folders, ONNX files, bundled models). */
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.retrievals.core.RetrievalsException;
+import dev.retrievals.core.onnx.OnnxModel;
+import dev.retrievals.pytorch.arch.TransformerArchitecture;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Resolves where a model is and loads it: a bundled model id, a Hugging Face or
+ * sentence-transformers folder, or an ONNX file with {@code config.json} and {@code tokenizer.json}
+ * beside it.
+ */
 final class PretrainedLoader {
+    /** Tokenizer files kept with a model and written back when it is saved. */
+    static final List<String> TOKENIZER_FILES =
+            List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt", "sentencepiece.bpe.model");
+
     private PretrainedLoader() {}
 
     static AutoModelForEmbedding load(String location, ModelOptions options) {
-        throw new dev.retrievals.core.RetrievalsException("loading " + location + " is being written");
+        if (location == null || location.isBlank()) {
+            throw new RetrievalsException("Model location is empty; expected a folder, an .onnx file or one of " + BundledModel.ids());
+        }
+        Optional<BundledModel> bundled = BundledModel.find(location);
+        if (bundled.isPresent()) {
+            return loadBundled(bundled.get(), options);
+        }
+        Path path = Path.of(location);
+        if (Files.isDirectory(path)) {
+            return loadFolder(path, options);
+        }
+        if (Files.isRegularFile(path) && path.getFileName().toString().endsWith(".onnx")) {
+            Path folder = path.toAbsolutePath().getParent();
+            return loadOnnx(path, folder, options);
+        }
+        throw new RetrievalsException("Model '" + location + "' is not a folder, an .onnx file, or a bundled model id ("
+                + String.join(", ", BundledModel.ids()) + ")");
+    }
+
+    private static AutoModelForEmbedding loadBundled(BundledModel model, ModelOptions options) {
+        TransformerConfig config = model.config();
+        Map<String, byte[]> tokenizerFiles = Map.of("tokenizer.json", model.tokenizerJson());
+        try (InputStream in = model.openOnnx()) {
+            OnnxModel graph = OnnxModel.read(in, model.id() + ".onnx");
+            return fromOnnxGraph(graph, config, model.id() + ".onnx", tokenizerFiles, model.savedSettings(), options);
+        } catch (IOException e) {
+            throw new RetrievalsException("Cannot read the ONNX graph of bundled model " + model.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static AutoModelForEmbedding loadFolder(Path folder, ModelOptions options) {
+        Path safetensors = folder.resolve("model.safetensors");
+        if (Files.isRegularFile(safetensors)) {
+            TransformerConfig config = TransformerConfig.read(folder.resolve("config.json"));
+            Map<String, byte[]> tokenizerFiles = tokenizerFiles(folder);
+            ModelOptions saved = SentenceTransformersLayout.read(folder);
+            try (NDManager scratch = PyTorchEngine.newManager(null)) {
+                Map<String, NDArray> tensors = ModelFiles.readSafetensors(safetensors, scratch);
+                return AutoModelForEmbedding.create(config, tensors, safetensors.toString(), tokenizerFiles, saved, options);
+            }
+        }
+        for (Path onnx : List.of(folder.resolve("model.onnx"), folder.resolve("onnx").resolve("model.onnx"))) {
+            if (Files.isRegularFile(onnx)) {
+                return loadOnnx(onnx, folder, options);
+            }
+        }
+        String pickle = Files.isRegularFile(folder.resolve("pytorch_model.bin"))
+                ? " (pytorch_model.bin is a Python pickle, which Java cannot read safely: convert it to model.safetensors)" : "";
+        throw new RetrievalsException("Model folder " + folder + " has no weights: expected model.safetensors or model.onnx" + pickle);
+    }
+
+    private static AutoModelForEmbedding loadOnnx(Path onnx, Path folder, ModelOptions options) {
+        Path configFile = folder.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) {
+            throw new RetrievalsException("ONNX model " + onnx + " has no config.json beside it: the number of attention heads"
+                    + " cannot be read from the weights, so the Hugging Face config.json of the model is needed in " + folder);
+        }
+        TransformerConfig config = TransformerConfig.read(configFile);
+        return fromOnnxGraph(OnnxModel.read(onnx), config, onnx.toString(), tokenizerFiles(folder),
+                SentenceTransformersLayout.read(folder), options);
+    }
+
+    private static AutoModelForEmbedding fromOnnxGraph(OnnxModel graph, TransformerConfig config, String source,
+            Map<String, byte[]> tokenizerFiles, ModelOptions saved, ModelOptions options) {
+        TransformerArchitecture architecture = ModelFiles.architecture(config);
+        try (NDManager scratch = PyTorchEngine.newManager(null)) {
+            Map<String, NDArray> tensors = OnnxWeightImport.tensors(graph, architecture.parameterShapes(config), scratch, source);
+            return AutoModelForEmbedding.create(config, tensors, source, tokenizerFiles, saved, options);
+        }
+    }
+
+    private static Map<String, byte[]> tokenizerFiles(Path folder) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (String name : TOKENIZER_FILES) {
+            Path file = folder.resolve(name);
+            if (Files.isRegularFile(file)) {
+                try {
+                    files.put(name, Files.readAllBytes(file));
+                } catch (IOException e) {
+                    throw new RetrievalsException("Cannot read " + file + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        if (!files.containsKey("tokenizer.json")) {
+            throw new RetrievalsException("Model folder " + folder + " has no tokenizer.json (a Hugging Face fast tokenizer is required)");
+        }
+        return files;
     }
 }
