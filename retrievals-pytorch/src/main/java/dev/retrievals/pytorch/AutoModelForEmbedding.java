@@ -249,6 +249,16 @@ public final class AutoModelForEmbedding implements TextEncoder {
         return prefixed;
     }
 
+    /**
+     * Saves the model as a folder that this project and Python's sentence-transformers both load
+     * ({@code config.json}, {@code model.safetensors}, tokenizer files, {@code modules.json},
+     * {@code 1_Pooling/config.json}, {@code 2_Normalize} when normalising). The folder appears
+     * complete or not at all; an existing model folder there is replaced.
+     */
+    public void save(java.nio.file.Path folder) {
+        ModelSaver.save(this, folder);
+    }
+
     /** Training mode: dropout on, gradients recorded for parameters that are not frozen. */
     public void train() {
         training = true;
