@@ -50,6 +50,32 @@ public final class TensorBytes {
         return widened.flip();
     }
 
+    /** Widens IEEE half floats (2 bytes each, little-endian) to float32 exactly. */
+    public static ByteBuffer float16ToFloat32(ByteBuffer littleEndian) {
+        ByteBuffer source = littleEndian.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer widened = ByteBuffer.allocate(source.remaining() * 2).order(ByteOrder.LITTLE_ENDIAN);
+        while (source.remaining() >= 2) {
+            widened.putFloat(halfToFloat(source.getShort()));
+        }
+        return widened.flip();
+    }
+
+    /** One IEEE half float (sign, 5 exponent bits, 10 mantissa bits) as a float. */
+    static float halfToFloat(short half) {
+        int bits = half & 0xFFFF;
+        int sign = (bits & 0x8000) << 16;
+        int exponent = (bits >>> 10) & 0x1F;
+        int mantissa = bits & 0x3FF;
+        if (exponent == 0x1F) {
+            return Float.intBitsToFloat(sign | 0x7F800000 | mantissa << 13);
+        }
+        if (exponent == 0) {
+            float magnitude = mantissa * 0x1p-24f;
+            return sign == 0 ? magnitude : -magnitude;
+        }
+        return Float.intBitsToFloat(sign | (exponent + 112) << 23 | mantissa << 13);
+    }
+
     /** The array's elements as little-endian bytes (a fresh buffer). */
     public static ByteBuffer littleEndianBytes(NDArray array) {
         ByteBuffer bytes = array.toByteBuffer();
