@@ -132,7 +132,8 @@ class ModelFolderTest {
 
     @Test
     void anUnknownModelTypeListsTheArchitecturesAvailable() throws Exception {
-        Path folder = writeTinyFolder(TinyModels.bertConfig().replace("\"bert\"", "\"gpt2\""), Map.of());
+        Path folder = writeTinyFolder(TinyModels.bertConfig(), Map.of());
+        Files.writeString(folder.resolve("config.json"), TinyModels.bertConfig().replace("\"bert\"", "\"gpt2\""));
         assertThatThrownBy(() -> AutoModelForEmbedding.fromPretrained(folder.toString()))
                 .hasMessageContaining("Unknown architecture 'gpt2'")
                 .hasMessageContaining("bert, roberta, xlm_roberta");
