@@ -90,7 +90,7 @@ public enum ColumnType {
         }
         if (text.isBlank()) {
             throw new DataException(location, DataProblem.EMPTY_TEXT,
-                    "column '" + column + "' is " + (text.isEmpty() ? "empty" : "only white space") + "; expected " + expected);
+                    "column '" + column + "' is " + (text.isEmpty() ? "empty" : "only white space") + "; expected " + TEXT.expected);
         }
         return text;
     }

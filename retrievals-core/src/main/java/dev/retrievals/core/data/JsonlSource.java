@@ -63,10 +63,10 @@ final class JsonlSource implements RowSource {
             JsonReader reader = new JsonReader(new StringReader(line));
             reader.setStrictness(Strictness.STRICT);
             element = JsonParser.parseReader(reader);
-            if (reader.peek() != JsonToken.END_DOCUMENT) {
+            if (!atEnd(reader)) {
                 throw new JsonParseException("more text after the JSON value");
             }
-        } catch (JsonParseException | IOException | IllegalStateException e) {
+        } catch (JsonParseException | IllegalStateException e) {
             throw new DataException(location, DataProblem.MALFORMED,
                     "malformed JSON (" + reason(e) + "); expected one JSON object per line: " + Snippets.shorten(line));
         }
@@ -75,6 +75,14 @@ final class JsonlSource implements RowSource {
                     "expected a JSON object, found " + kind(element) + ": " + Snippets.shorten(line));
         }
         return JsonValues.row(element.getAsJsonObject());
+    }
+
+    private static boolean atEnd(JsonReader reader) {
+        try {
+            return reader.peek() == JsonToken.END_DOCUMENT;
+        } catch (IOException | IllegalStateException e) {
+            return false;
+        }
     }
 
     static String kind(JsonElement element) {
@@ -86,6 +94,8 @@ final class JsonlSource implements RowSource {
         Throwable cause = e.getCause() != null ? e.getCause() : e;
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         int see = message.indexOf("\nSee ");
-        return see < 0 ? message : message.substring(0, see);
+        String reason = see < 0 ? message : message.substring(0, see);
+        String gsonAdvice = "Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON ";
+        return reason.startsWith(gsonAdvice) ? "invalid JSON " + reason.substring(gsonAdvice.length()) : reason;
     }
 }
