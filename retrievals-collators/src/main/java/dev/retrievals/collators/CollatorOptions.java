@@ -11,15 +11,12 @@ public final class CollatorOptions {
     /** Pad each role to a multiple of this many tokens (8 suits tensor cores). */
     public static final OptionSpec<Integer> PAD_TO_MULTIPLE_OF =
             OptionSpec.ofInt("pad_to_multiple_of", 1, "pad each part to a multiple of this many tokens (8 suits tensor cores)").atLeast(1);
-    /** The longest a query may be, in tokens. */
-    public static final OptionSpec<Integer> QUERY_MAX_LENGTH =
-            OptionSpec.ofInt("query_max_length", 32, "longest query in tokens, special tokens included").atLeast(2);
-    /** The longest a document (positive or negative) may be, in tokens. */
-    public static final OptionSpec<Integer> DOCUMENT_MAX_LENGTH =
-            OptionSpec.ofInt("document_max_length", 128, "longest document in tokens, special tokens included").atLeast(2);
-    /** The longest a text may be, in tokens, for collators with one kind of text. */
-    public static final OptionSpec<Integer> MAX_LENGTH =
-            OptionSpec.ofInt("max_length", 128, "longest text in tokens, special tokens included").atLeast(2);
+    /** The longest a query may be, in tokens; 0 (the default) means the tokenizer's max_length. */
+    public static final OptionSpec<Integer> QUERY_MAX_LENGTH = maxLength("query_max_length", "query");
+    /** The longest a document (positive or negative) may be, in tokens; 0 (the default) means the tokenizer's max_length. */
+    public static final OptionSpec<Integer> DOCUMENT_MAX_LENGTH = maxLength("document_max_length", "document");
+    /** The longest a text may be, for collators with one kind of text; 0 (the default) means the tokenizer's max_length. */
+    public static final OptionSpec<Integer> MAX_LENGTH = maxLength("max_length", "text");
     /** Text put before each query, for example {@code 为这个句子生成表示以用于检索相关文章：}. */
     public static final OptionSpec<String> QUERY_INSTRUCTION =
             OptionSpec.ofString("query_instruction", "", "text put before each query");
@@ -36,4 +33,9 @@ public final class CollatorOptions {
     public static final OptionSpec<String> NEGATIVE_KEY = OptionSpec.ofString("negative_key", "negative", "column of the negative");
 
     private CollatorOptions() {}
+
+    private static OptionSpec<Integer> maxLength(String name, String role) {
+        return OptionSpec.ofInt(name, 0, "longest " + role + " in tokens, special tokens included (at least 2, at most the "
+                + "tokenizer's max_length; 0: the tokenizer's max_length)").atLeast(0);
+    }
 }

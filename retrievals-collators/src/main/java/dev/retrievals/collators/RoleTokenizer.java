@@ -25,15 +25,17 @@ final class RoleTokenizer {
     private final int trailingSpecialTokens;
 
     /**
-     * @param maxLengthOption the option that set {@code maxLength}; the value must not exceed the tokenizer's
+     * @param maxLengthOption the option that set {@code maxLength}: 0 for the tokenizer's, else in [2, the tokenizer's]
      * @throws dev.retrievals.core.spi.InvalidOptionException if {@code maxLength} exceeds the tokenizer's max_length
      */
     RoleTokenizer(TextTokenizer tokenizer, OptionSpec<Integer> maxLengthOption, int maxLength, int padToMultipleOf,
             String instruction, String owner) {
-        maxLengthOption.required().atMost(tokenizer.maxLength())
-                .check(maxLength, owner + " with tokenizer " + tokenizer.source() + " of max_length " + tokenizer.maxLength());
+        if (maxLength != 0) {
+            maxLengthOption.required().atLeast(2).atMost(tokenizer.maxLength()).check(maxLength,
+                    owner + " with tokenizer " + tokenizer.source() + " of max_length " + tokenizer.maxLength());
+        }
         this.tokenizer = tokenizer;
-        this.maxLength = maxLength;
+        this.maxLength = maxLength == 0 ? tokenizer.maxLength() : maxLength;
         this.padToMultipleOf = padToMultipleOf;
         this.instruction = instruction;
         this.trailingSpecialTokens = trailingSpecialTokens(tokenizer);
