@@ -178,7 +178,7 @@ public final class Dataset implements Iterable<Map<String, Object>> {
 
     /** Renames a column; a row without {@code from}, or that already has {@code to}, is a bad row. */
     public Dataset renameColumn(String from, String to) {
-        return step(row -> {
+        return step("renameColumn", row -> {
             Map<String, Object> values = row.values();
             if (!values.containsKey(from)) {
                 throw ColumnType.missingColumn(from, values, row.location());
@@ -197,7 +197,7 @@ public final class Dataset implements Iterable<Map<String, Object>> {
     /** Keeps only these columns, in this order; a row without one of them is a bad row. */
     public Dataset selectColumns(String... columns) {
         List<String> kept = distinct(columns);
-        return step(row -> {
+        return step("selectColumns", row -> {
             Map<String, Object> selected = new LinkedHashMap<>();
             for (String column : kept) {
                 if (!row.values().containsKey(column)) {
@@ -212,7 +212,7 @@ public final class Dataset implements Iterable<Map<String, Object>> {
     /** Drops these columns; a row without one of them is a bad row (as in Hugging Face). */
     public Dataset removeColumns(String... columns) {
         List<String> removed = distinct(columns);
-        return step(row -> {
+        return step("removeColumns", row -> {
             Map<String, Object> rest = new LinkedHashMap<>(row.values());
             for (String column : removed) {
                 if (!rest.containsKey(column)) {
@@ -224,9 +224,12 @@ public final class Dataset implements Iterable<Map<String, Object>> {
         });
     }
 
-    /** Keeps the rows the predicate accepts (rows it rejects are dropped on purpose, not counted). */
+    /**
+     * Keeps the rows the predicate accepts (rows it rejects are dropped on purpose, not counted). An
+     * exception from the predicate fails the pass, naming the row.
+     */
     public Dataset filter(Predicate<Map<String, Object>> keep) {
-        return step(row -> keep.test(row.values()) ? row : null);
+        return step("filter", row -> keep.test(row.values()) ? row : null);
     }
 
     /**
@@ -234,17 +237,10 @@ public final class Dataset implements Iterable<Map<String, Object>> {
      * bad row (skippable); any other exception fails the pass, naming the row.
      */
     public Dataset map(Function<Map<String, Object>, Map<String, Object>> function) {
-        return step(row -> {
-            Map<String, Object> mapped;
-            try {
-                mapped = function.apply(row.values());
-            } catch (DataException bad) {
-                throw bad;
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("map failed at " + row.location() + ": " + e, e);
-            }
+        return step("map", row -> {
+            Map<String, Object> mapped = function.apply(row.values());
             if (mapped == null) {
-                throw new IllegalStateException("map returned null at " + row.location() + "; use filter to drop rows");
+                throw new IllegalStateException("the function returned null; use filter to drop rows");
             }
             return new SourcedRow(row.location(), Collections.unmodifiableMap(new LinkedHashMap<>(mapped)));
         });
@@ -257,7 +253,7 @@ public final class Dataset implements Iterable<Map<String, Object>> {
      */
     public Dataset validate(Map<String, ColumnType> types) {
         Map<String, ColumnType> checked = new LinkedHashMap<>(types);
-        return step(row -> {
+        return step("validate", row -> {
             Map<String, Object> values = new LinkedHashMap<>(row.values());
             checked.forEach((column, type) -> values.put(column, type.read(row.values(), column, row.location())));
             return new SourcedRow(row.location(), Collections.unmodifiableMap(values));
@@ -337,7 +333,11 @@ public final class Dataset implements Iterable<Map<String, Object>> {
         SourcedRow apply(SourcedRow row);
     }
 
-    private Dataset step(Step step) {
+    /**
+     * Adds a step to each pass. A {@link DataException} from the step is a bad row; any other
+     * exception (from a caller's function) fails the pass naming the operation and the row.
+     */
+    private Dataset step(String operation, Step step) {
         RowSource upstream = source;
         return new Dataset(name, badRows -> {
             Rows rows = upstream.open(badRows);
@@ -353,6 +353,8 @@ public final class Dataset implements Iterable<Map<String, Object>> {
                             }
                         } catch (DataException bad) {
                             badRows.reject(bad);
+                        } catch (RuntimeException e) {
+                            throw new IllegalStateException(operation + " failed at " + row.location() + ": " + e, e);
                         }
                     }
                     return null;

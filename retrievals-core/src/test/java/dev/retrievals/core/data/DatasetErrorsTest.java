@@ -158,6 +158,24 @@ class DatasetErrorsTest {
                 .contains("cannot be read past this point");
     }
 
+    @Test
+    void failuresOfCallersFunctionsNameTheOperationAndRow() throws Exception {
+        Path file = write("rows.jsonl", "{\"text\": \"a\"}\n{\"text\": \"b\"}\n");
+        assertThatThrownBy(() -> Dataset.fromJsonl(file).map(row -> {
+            if (row.get("text").equals("b")) {
+                throw new ArithmeticException("boom");
+            }
+            return row;
+        }).toList()).isInstanceOf(IllegalStateException.class).hasMessageStartingWith("map failed at " + file + " line 2: ")
+                .hasMessageContaining("boom");
+        assertThatThrownBy(() -> Dataset.fromJsonl(file).map(row -> null).toList())
+                .hasMessageContaining("map failed at " + file + " line 1").hasMessageContaining("use filter to drop rows");
+        assertThatThrownBy(() -> Dataset.fromJsonl(file).filter(row -> ((String) row.get("missing")).isEmpty()).toList())
+                .hasMessageStartingWith("filter failed at " + file + " line 1: java.lang.NullPointerException");
+        assertThatThrownBy(() -> Dataset.fromJsonl(dir.resolve("absent.jsonl")).toList())
+                .hasMessageContaining("Dataset file " + dir.resolve("absent.jsonl") + " does not exist");
+    }
+
     record SkipReportAndRows(List<Map<String, Object>> rows, SkipReport report) {}
 
     private static SkipReportAndRows readSkipping(Dataset dataset) {

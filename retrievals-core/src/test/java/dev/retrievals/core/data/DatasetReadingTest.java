@@ -65,7 +65,7 @@ class DatasetReadingTest {
 
     @Test
     void csvFollowsRfc4180Quoting() throws Exception {
-        Path file = write("t.csv", "text,label\n\"a, b\",x\n\"say \"\"hi\"\"\nthere\",y\nplain,z\n");
+        Path file = write("t.csv", "\uFEFFtext,label\r\n\"a, b\",x\n\"say \"\"hi\"\"\nthere\",y\nplain,z\n");
         List<Map<String, Object>> rows = Dataset.fromFile(file).toList();
         assertThat(rows).containsExactly(Map.of("text", "a, b", "label", "x"), Map.of("text", "say \"hi\"\nthere", "label", "y"),
                 Map.of("text", "plain", "label", "z"));
