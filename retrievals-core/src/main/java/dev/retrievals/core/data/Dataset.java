@@ -1,6 +1,9 @@
 package dev.retrievals.core.data;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -79,15 +82,16 @@ public final class Dataset implements Iterable<Map<String, Object>> {
     }
 
     /**
-     * A file read by its extension: {@code .jsonl}, {@code .json} (a JSON array), {@code .csv},
-     * {@code .tsv} (both with a header line).
+     * A file read by its extension: {@code .jsonl}; {@code .json} (a JSON array if its first
+     * character is {@code [}, else JSON Lines, as Hugging Face's {@code json} loader accepts both);
+     * {@code .csv} and {@code .tsv} (both with a header line).
      */
     public static Dataset fromFile(Path file) {
         String fileName = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (fileName.endsWith(".jsonl")) {
             return fromJsonl(file);
         } else if (fileName.endsWith(".json")) {
-            return fromJsonArray(file);
+            return startsWithArray(file) ? fromJsonArray(file) : fromJsonl(file);
         } else if (fileName.endsWith(".csv")) {
             return fromCsv(file);
         } else if (fileName.endsWith(".tsv")) {
@@ -95,6 +99,21 @@ public final class Dataset implements Iterable<Map<String, Object>> {
         }
         throw new IllegalArgumentException("Cannot tell the format of " + file
                 + "; expected a name ending in .jsonl, .json, .csv or .tsv (or use fromDelimited for other layouts)");
+    }
+
+    private static boolean startsWithArray(Path file) {
+        try (InputStream in = new BufferedInputStream(StreamOpener.of(file).open())) {
+            int c = in.read();
+            if (c == 0xEF && in.read() == 0xBB && in.read() == 0xBF) {
+                c = in.read();
+            }
+            while (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                c = in.read();
+            }
+            return c == '[';
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read dataset file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** An in-memory dataset of the given rows (copied); messages name rows as {@code rows row n}. */

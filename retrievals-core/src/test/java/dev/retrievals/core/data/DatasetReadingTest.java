@@ -61,6 +61,8 @@ class DatasetReadingTest {
         Path file = write("t.json", "[\n {\"text\": \"a\", \"label\": \"x\"},\n {\"text\": \"b\", \"label\": 2}\n]\n");
         assertThat(Dataset.fromFile(file).toList())
                 .containsExactly(Map.of("text", "a", "label", "x"), Map.of("text", "b", "label", 2L));
+        Path lines = write("lines.json", "{\"text\": \"a\"}\n{\"text\": \"b\"}\n");
+        assertThat(Dataset.fromFile(lines).toList()).containsExactly(Map.of("text", "a"), Map.of("text", "b"));
     }
 
     @Test
