@@ -1,0 +1,51 @@
+package dev.retrievals.collators;
+
+import dev.retrievals.core.data.ColumnType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Reads one column of every row of a batch, with errors naming the batch row and the column. */
+final class BatchColumns {
+    private BatchColumns() {}
+
+    /** Where a row is, for messages. */
+    static String location(int row) {
+        return "batch row " + row;
+    }
+
+    /** The non-empty texts of a column. */
+    static List<String> texts(List<Map<String, Object>> rows, String column) {
+        List<String> texts = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            texts.add((String) ColumnType.TEXT.read(rows.get(i), column, location(i)));
+        }
+        return texts;
+    }
+
+    /** The text lists of a column (a single text counts as a list of one). */
+    @SuppressWarnings("unchecked")
+    static List<List<String>> textLists(List<Map<String, Object>> rows, String column) {
+        List<List<String>> lists = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            lists.add((List<String>) ColumnType.TEXT_LIST.read(rows.get(i), column, location(i)));
+        }
+        return lists;
+    }
+
+    /** The numbers of a column, as floats. */
+    static float[] numbers(List<Map<String, Object>> rows, String column) {
+        float[] numbers = new float[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            numbers[i] = ((Number) ColumnType.NUMBER.read(rows.get(i), column, location(i))).floatValue();
+        }
+        return numbers;
+    }
+
+    /** Fails on an empty batch, which no collator can pad. */
+    static void requireRows(List<Map<String, Object>> rows, String owner) {
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException(owner + " got an empty batch; expected at least one row");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.retrievals.core.data;
+
+import dev.retrievals.core.collator.TokenBatch;
+import dev.retrievals.core.loss.LossInputs;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a collator makes of a list of rows: token batches by role ({@link LossInputs#QUERY},
+ * {@link LossInputs#POSITIVE}, {@link LossInputs#NEGATIVE} as {@code [rows × negatives]} texts,
+ * {@link LossInputs#TEXT}), class ids by role ({@link LossInputs#LABEL}) and numbers by role
+ * ({@link LossInputs#SCORE}, {@link LossInputs#TEACHER_SCORE}). The trainer encodes each token
+ * batch and hands the embeddings, with the labels and scores, to the loss under the same roles.
+ *
+ * @param size the number of rows collated
+ * @param texts token batches by role
+ * @param labels class ids by role, one per row
+ * @param scores numbers by role, one per row
+ */
+public record CollatedBatch(int size, Map<String, TokenBatch> texts, Map<String, long[]> labels, Map<String, float[]> scores) {
+
+    /** Copies the maps (unmodifiable, in insertion order) and checks that labels and scores have a value per row. */
+    public CollatedBatch {
+        texts = Collections.unmodifiableMap(new LinkedHashMap<>(texts));
+        labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        scores = Collections.unmodifiableMap(new LinkedHashMap<>(scores));
+        for (Map.Entry<String, long[]> entry : labels.entrySet()) {
+            checkLength(entry.getKey(), entry.getValue().length, size);
+        }
+        for (Map.Entry<String, float[]> entry : scores.entrySet()) {
+            checkLength(entry.getKey(), entry.getValue().length, size);
+        }
+    }
+
+    private static void checkLength(String role, int length, int size) {
+        if (length != size) {
+            throw new IllegalArgumentException("Batch part '" + role + "' has " + length + " values for " + size + " rows");
+        }
+    }
+
+    /** The token batch of a role; fails naming the role and the roles present. */
+    public TokenBatch tokens(String role) {
+        TokenBatch batch = texts.get(role);
+        if (batch == null) {
+            throw new IllegalArgumentException("The batch has no texts for role '" + role + "'; it has " + texts.keySet());
+        }
+        return batch;
+    }
+}
