@@ -91,6 +91,35 @@ public final class OnnxGraph {
         return Optional.ofNullable(producers.get(tensorName));
     }
 
+    /**
+     * Names the weights of linear layers after the bias added to their product. For each
+     * initializer that is the second input of exactly one MatMul, whose output exactly one Add reads
+     * together with an initializer named {@code X.bias}, maps the initializer's name to
+     * {@code X.weight}. PyTorch's exporter leaves Hugging Face BERT graphs this way: the weights are
+     * anonymous ({@code onnx::MatMul_541}) and stored {@code [in, out]}, the transpose of
+     * {@code Linear.weight}. Initializers that do not fit the pattern are left out.
+     */
+    public Map<String, String> linearWeightNamesFromBiases() {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (String weight : initializers.keySet()) {
+            List<OnnxNode> readers = consumers.getOrDefault(weight, List.of());
+            if (readers.size() != 1 || !readers.get(0).opType().equals("MatMul")
+                    || readers.get(0).inputs().size() != 2 || !readers.get(0).inputs().get(1).equals(weight)) {
+                continue;
+            }
+            List<OnnxNode> adds = consumers.getOrDefault(readers.get(0).outputs().get(0), List.of());
+            if (adds.size() != 1 || !adds.get(0).opType().equals("Add")) {
+                continue;
+            }
+            adds.get(0).inputs().stream()
+                    .filter(input -> input.endsWith(".bias") && initializers.containsKey(input))
+                    .findFirst()
+                    .ifPresent(bias -> names.put(weight, bias.substring(0, bias.length() - ".bias".length())
+                            + ".weight"));
+        }
+        return names;
+    }
+
     /** The nodes running the given operator, in graph order. */
     public List<OnnxNode> nodesOfType(String opType) {
         return nodes.stream().filter(n -> n.opType().equals(opType)).toList();

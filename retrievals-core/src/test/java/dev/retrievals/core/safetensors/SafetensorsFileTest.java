@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,10 +55,13 @@ class SafetensorsFileTest {
     }
 
     @Test
-    void writeThenReadGivesIdenticalTensors() {
+    void writeThenReadGivesIdenticalTensors() throws Exception {
         SafetensorsFile original = sample();
         Path file = dir.resolve("model.safetensors");
         original.write(file);
+        try (Stream<Path> written = Files.list(dir)) {
+            assertThat(written).as("no temporary file is left").containsExactly(file);
+        }
 
         SafetensorsFile back = SafetensorsFile.read(file);
 
