@@ -203,6 +203,8 @@ class SafetensorsFileTest {
                     .isInstanceOf(SafetensorsFormatException.class)
                     .hasMessageContaining(cut.toString());
         }
+        Path inHeader = dir.resolve("cut" + (8 + (int) headerLength / 2) + ".safetensors");
+        assertThatThrownBy(() -> SafetensorsFile.read(inHeader)).hasMessageContaining("header length");
         Path cut = dir.resolve("cut" + (whole.length - 1) + ".safetensors");
         assertThatThrownBy(() -> SafetensorsFile.read(cut)).hasMessageContaining("tensor '")
                 .hasMessageContaining("out of range");
