@@ -3,11 +3,14 @@ package dev.retrievals.core.onnx;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The computation of a model ({@code GraphProto}): nodes in topological order, initializers
@@ -48,6 +51,76 @@ public final class OnnxGraph {
             for (String output : node.outputs()) {
                 producers.put(output, node);
             }
+        }
+    }
+
+    /** A builder that collects nodes, initializers, inputs and outputs in order (for exporters). */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** Collects a graph piece by piece; {@link #uniqueName} hands out tensor names not used yet. */
+    public static final class Builder {
+        private final String name;
+        private final List<OnnxNode> nodes = new ArrayList<>();
+        private final List<OnnxTensor> initializers = new ArrayList<>();
+        private final List<OnnxValueInfo> inputs = new ArrayList<>();
+        private final List<OnnxValueInfo> outputs = new ArrayList<>();
+        private final Map<String, Integer> counters = new HashMap<>();
+        private final Set<String> used = new HashSet<>();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** A name starting with {@code prefix} that no tensor or node of this builder has yet. */
+        public String uniqueName(String prefix) {
+            String candidate = prefix;
+            while (used.contains(candidate)) {
+                candidate = prefix + "_" + counters.merge(prefix, 1, Integer::sum);
+            }
+            used.add(candidate);
+            return candidate;
+        }
+
+        /** Adds a graph input. */
+        public Builder input(OnnxValueInfo input) {
+            used.add(input.name());
+            inputs.add(input);
+            return this;
+        }
+
+        /** Adds a graph output. */
+        public Builder output(OnnxValueInfo output) {
+            outputs.add(output);
+            return this;
+        }
+
+        /** Adds an initializer (a weight or constant) and returns its name. */
+        public String initializer(OnnxTensor tensor) {
+            used.add(tensor.name());
+            initializers.add(tensor);
+            return tensor.name();
+        }
+
+        /** Adds a node of the default domain with one fresh output named after it; returns that output. */
+        public String node(String opType, List<String> nodeInputs, OnnxAttribute... attributes) {
+            String output = uniqueName(opType.toLowerCase(Locale.ROOT));
+            node(OnnxNode.of(uniqueName(opType), opType, nodeInputs, List.of(output), attributes));
+            return output;
+        }
+
+        /** Adds a node as given. */
+        public Builder node(OnnxNode node) {
+            used.add(node.name());
+            used.addAll(node.outputs());
+            nodes.add(node);
+            return this;
+        }
+
+        /** The graph built so far. */
+        public OnnxGraph build() {
+            return new OnnxGraph(name, nodes, initializers, inputs, outputs);
         }
     }
 
