@@ -117,21 +117,20 @@ public final class SafetensorsFile {
     public void write(Path file) {
         Map<String, SafetensorsTensor> sorted = new TreeMap<>(tensors);
         ByteBuffer header = header(sorted);
-        Path directory = file.toAbsolutePath().getParent();
-        Path temporary = null;
+        Path target = file.toAbsolutePath();
+        Path temporary = target.resolveSibling("." + target.getFileName() + "." + System.nanoTime() + ".tmp");
         try {
-            temporary = Files.createTempFile(directory, file.getFileName().toString(), ".tmp");
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                    StandardOpenOption.CREATE_NEW)) {
                 writeFully(channel, header);
                 for (SafetensorsTensor tensor : sorted.values()) {
                     writeFully(channel, tensor.data());
                 }
             }
             try {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
             deleteQuietly(temporary);
@@ -180,12 +179,10 @@ public final class SafetensorsFile {
     }
 
     private static void deleteQuietly(Path path) {
-        if (path != null) {
-            try {
-                Files.deleteIfExists(path);
-            } catch (IOException ignored) {
-                // the write already failed; that error is the one to report
-            }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // the write already failed; that error is the one to report
         }
     }
 

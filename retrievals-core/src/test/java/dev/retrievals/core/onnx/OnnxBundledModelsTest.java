@@ -11,17 +11,20 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Facts about the two pretrained ONNX graphs bundled as test resources, found by exploring them. */
 class OnnxBundledModelsTest {
-    private static final String BGE = "/bge-small-zh-v1.5.onnx";
     private static final String MINILM = "/all-minilm-l6-v2.onnx";
 
     private static OnnxModel bundled(String resource) throws Exception {
@@ -31,27 +34,20 @@ class OnnxBundledModelsTest {
         }
     }
 
-    @Test
-    void bgeSmallZhHasTheShapesOfA4Layer512WideBert() throws Exception {
-        OnnxModel model = bundled(BGE);
-        assertCommonFacts(model, 512, 4);
+    @ParameterizedTest
+    @CsvSource({"/bge-small-zh-v1.5.onnx, 21128, 512, 4, onnx::MatMul_541",
+        "/all-minilm-l6-v2.onnx, 30522, 384, 6, onnx::MatMul_787"})
+    void aBundledGraphHasTheShapesOfItsBert(String resource, long vocabulary, int hidden, int layers,
+            String firstQueryWeight) throws Exception {
+        OnnxModel model = bundled(resource);
+        assertCommonFacts(model, hidden, layers);
         OnnxGraph graph = model.graph();
         assertThat(graph.initializer("embeddings.word_embeddings.weight").orElseThrow().dims())
-                .containsExactly(21128, 512);
-        assertThat(graph.initializer("encoder.layer.3.output.LayerNorm.bias")).isPresent();
-        assertThat(graph.initializer("encoder.layer.4.output.LayerNorm.bias")).isEmpty();
-    }
-
-    @Test
-    void miniLmHasTheShapesOfA6Layer384WideBert() throws Exception {
-        OnnxModel model = bundled(MINILM);
-        assertCommonFacts(model, 384, 6);
-        OnnxGraph graph = model.graph();
-        assertThat(graph.initializer("embeddings.word_embeddings.weight").orElseThrow().dims())
-                .containsExactly(30522, 384);
-        // BERT's position_ids buffer is 0, 1, ..., 511 by construction.
-        assertThat(graph.initializer("embeddings.position_ids").orElseThrow().toLongArray())
-                .containsExactly(LongStream.range(0, 512).toArray());
+                .containsExactly(vocabulary, hidden);
+        assertThat(graph.initializer("encoder.layer." + (layers - 1) + ".output.LayerNorm.bias")).isPresent();
+        assertThat(graph.initializer("encoder.layer." + layers + ".output.LayerNorm.bias")).isEmpty();
+        assertThat(graph.linearWeightNamesFromBiases()).containsEntry(firstQueryWeight,
+                "encoder.layer.0.attention.self.query.weight");
     }
 
     private static void assertCommonFacts(OnnxModel model, int hidden, int layers) {
@@ -80,6 +76,7 @@ class OnnxBundledModelsTest {
                 .filter(t -> t.name().startsWith("onnx::MatMul_")).toList();
         assertThat(anonymous).hasSize(6 * layers);
         Set<String> biases = new HashSet<>();
+        Map<String, String> expectedNames = new HashMap<>();
         for (OnnxTensor weight : anonymous) {
             List<OnnxNode> readers = graph.consumers(weight.name());
             assertThat(readers).as(weight.name()).hasSize(1);
@@ -91,12 +88,14 @@ class OnnxBundledModelsTest {
             biasNames.removeIf(name -> !name.endsWith(".bias") || graph.initializer(name).isEmpty());
             assertThat(biasNames).as(weight.name()).hasSize(1);
             biases.add(biasNames.get(0));
+            expectedNames.put(weight.name(), biasNames.get(0).replace(".bias", ".weight"));
             // Stored [in, out]: the bias has the output width.
             long[] dims = weight.dims();
             assertThat(graph.initializer(biasNames.get(0)).orElseThrow().dims()).containsExactly(dims[1]);
             assertThat(dims[0] == hidden || dims[1] == hidden).isTrue();
         }
         assertThat(biases).as("each weight maps to its own bias").hasSize(anonymous.size());
+        assertThat(graph.linearWeightNamesFromBiases()).isEqualTo(expectedNames);
         assertThat(biases).contains("encoder.layer.0.attention.self.query.bias",
                 "encoder.layer." + (layers - 1) + ".output.dense.bias");
     }
@@ -109,6 +108,9 @@ class OnnxBundledModelsTest {
         OnnxModel model = OnnxModel.read(dir.resolve("original.onnx"));
         model.write(dir.resolve("rewritten.onnx"));
         assertThat(OnnxModel.read(dir.resolve("rewritten.onnx"))).isEqualTo(model);
+        // BERT's position_ids buffer is 0, 1, ..., 511 by construction.
+        assertThat(model.graph().initializer("embeddings.position_ids").orElseThrow().toLongArray())
+                .containsExactly(LongStream.range(0, 512).toArray());
 
         long[] ids = {101, 7592, 2088, 2003, 2204, 102};
         Function<NDManager, NDList> inputs = m -> new NDList(

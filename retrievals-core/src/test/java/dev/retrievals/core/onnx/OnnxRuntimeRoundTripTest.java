@@ -86,6 +86,49 @@ class OnnxRuntimeRoundTripTest {
     }
 
     @Test
+    void aGraphFromTheBuilderRunsInOnnxRuntime(@TempDir Path dir) throws Exception {
+        OnnxGraph.Builder builder = OnnxGraph.builder("built")
+                .input(OnnxValueInfo.tensor("x", OnnxDataType.FLOAT, OnnxDimension.dynamic("batch"),
+                        OnnxDimension.fixed(3)));
+        String weight = builder.initializer(OnnxTensor.ofFloats("W", new long[] {3, 4}, WEIGHT));
+        String bias = builder.initializer(OnnxTensor.ofFloats("b", new long[] {4}, BIAS));
+        String product = builder.node("MatMul", List.of("x", weight));
+        String sum = builder.node("Add", List.of(product, bias));
+        String relu = builder.node("Relu", List.of(sum));
+        String softmax = builder.node("Softmax", List.of(relu), OnnxAttribute.ofInt("axis", -1));
+        OnnxGraph graph = builder.output(OnnxValueInfo.tensor(softmax, OnnxDataType.FLOAT,
+                OnnxDimension.dynamic("batch"), OnnxDimension.fixed(4))).build();
+        assertThat(List.of(product, sum, relu, softmax)).doesNotHaveDuplicates();
+        OnnxModel.of(graph, 8, 17, "retrievals-test").write(dir.resolve("built.onnx"));
+        float[] x = {0.3f, -1f, 2f};
+
+        float[] y = OrtRunner.run(dir, "built", m -> new NDList(m.create(x, new Shape(1, 3)))).get(0);
+
+        double[] relus = new double[4];
+        double total = 0;
+        for (int col = 0; col < 4; col++) {
+            double value = BIAS[col];
+            for (int k = 0; k < 3; k++) {
+                value += (double) x[k] * WEIGHT[k * 4 + col];
+            }
+            relus[col] = Math.exp(Math.max(0, value));
+            total += relus[col];
+        }
+        for (int col = 0; col < 4; col++) {
+            assertThat((double) y[col]).as("softmax[%d]", col).isCloseTo(relus[col] / total, within(1e-6));
+        }
+    }
+
+    @Test
+    void builderNamesAreUnique() {
+        OnnxGraph.Builder builder = OnnxGraph.builder("g");
+        builder.initializer(OnnxTensor.ofFloats("w", new long[] {1}, 1f));
+        assertThat(builder.uniqueName("w")).isEqualTo("w_1");
+        assertThat(builder.uniqueName("w")).isEqualTo("w_2");
+        assertThat(builder.uniqueName("v")).isEqualTo("v");
+    }
+
+    @Test
     void consumersFollowATensorFromNodeToNode() {
         OnnxGraph graph = tinyModel().graph();
         assertThat(graph.consumers("W")).extracting(OnnxNode::name).containsExactly("matmul");

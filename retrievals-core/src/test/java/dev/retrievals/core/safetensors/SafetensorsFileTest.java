@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,10 +55,13 @@ class SafetensorsFileTest {
     }
 
     @Test
-    void writeThenReadGivesIdenticalTensors() {
+    void writeThenReadGivesIdenticalTensors() throws Exception {
         SafetensorsFile original = sample();
         Path file = dir.resolve("model.safetensors");
         original.write(file);
+        try (Stream<Path> written = Files.list(dir)) {
+            assertThat(written).as("no temporary file is left").containsExactly(file);
+        }
 
         SafetensorsFile back = SafetensorsFile.read(file);
 
@@ -199,6 +203,8 @@ class SafetensorsFileTest {
                     .isInstanceOf(SafetensorsFormatException.class)
                     .hasMessageContaining(cut.toString());
         }
+        Path inHeader = dir.resolve("cut" + (8 + (int) headerLength / 2) + ".safetensors");
+        assertThatThrownBy(() -> SafetensorsFile.read(inHeader)).hasMessageContaining("header length");
         Path cut = dir.resolve("cut" + (whole.length - 1) + ".safetensors");
         assertThatThrownBy(() -> SafetensorsFile.read(cut)).hasMessageContaining("tensor '")
                 .hasMessageContaining("out of range");
