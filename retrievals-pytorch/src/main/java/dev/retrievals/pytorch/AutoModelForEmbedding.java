@@ -306,8 +306,8 @@ public final class AutoModelForEmbedding implements TextEncoder {
         return tokenizer;
     }
 
-    /** The tokenizer files as loaded (written back on save). */
-    Map<String, byte[]> tokenizerFiles() {
+    /** The tokenizer files as loaded, file name to content (written back on save and beside exports). */
+    public Map<String, byte[]> tokenizerFiles() {
         return new LinkedHashMap<>(tokenizerFiles);
     }
 
