@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.collator.TextTokenizer;
 import dev.retrievals.core.collator.TokenBatch;
-import dev.retrievals.core.encode.TextEncoder;
+import dev.retrievals.core.model.TrainableEncoder;
 import dev.retrievals.core.pooling.Pooling;
 import dev.retrievals.core.pooling.PoolingMath;
 import dev.retrievals.core.progress.ProgressBar;
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * turns dropout and gradient recording on. Not safe for concurrent training; concurrent
  * {@link #encode} calls in evaluation mode are fine.
  */
-public final class AutoModelForEmbedding implements TextEncoder {
+public final class AutoModelForEmbedding implements TrainableEncoder {
     private static final Logger LOG = LoggerFactory.getLogger(AutoModelForEmbedding.class);
     /** The pooling used when neither the caller nor the saved model names one (open-retrievals' default). */
     public static final String DEFAULT_POOLING = "cls";
@@ -156,7 +156,7 @@ public final class AutoModelForEmbedding implements TextEncoder {
         return null;
     }
 
-    /** A new manager for one step's or one batch's arrays; close it when done. */
+    @Override
     public NDManager newScope() {
         return manager.newSubManager();
     }
@@ -173,7 +173,7 @@ public final class AutoModelForEmbedding implements TextEncoder {
         return architecture.lastHiddenState(ops, config, ids, mask, types);
     }
 
-    /** Pooled (and, if the model normalises, L2-normalised) embeddings of a batch: {@code [batch, hidden]}. */
+    @Override
     public NDArray embed(TokenBatch batch, NDManager scope) {
         return embed(batch, scope, normalize);
     }
@@ -255,30 +255,42 @@ public final class AutoModelForEmbedding implements TextEncoder {
      * {@code 1_Pooling/config.json}, {@code 2_Normalize} when normalising). The folder appears
      * complete or not at all; an existing model folder there is replaced.
      */
+    @Override
     public void save(java.nio.file.Path folder) {
         ModelSaver.save(this, folder);
     }
 
-    /** Training mode: dropout on, gradients recorded for parameters that are not frozen. */
+    @Override
     public void train() {
         training = true;
         parameters.setRequiresGradient(true);
     }
 
     /** Evaluation mode (the default): no dropout, no gradients, deterministic outputs. */
+    @Override
     public void eval() {
         training = false;
         parameters.setRequiresGradient(false);
     }
 
-    /** Whether the model is in training mode. */
+    @Override
     public boolean isTraining() {
         return training;
     }
 
-    /** The weights by Hugging Face name (for optimizers, freezing, per-group learning rates). */
-    public ModelParameters parameters() {
+    /** The weights by Hugging Face name, with freezing (for optimizers and per-group learning rates). */
+    public ModelParameters weights() {
         return parameters;
+    }
+
+    @Override
+    public Map<String, NDArray> parameters() {
+        return parameters.all();
+    }
+
+    @Override
+    public Map<String, NDArray> trainableParameters() {
+        return parameters.trainable();
     }
 
     /** The model's {@code config.json}. */
@@ -302,6 +314,7 @@ public final class AutoModelForEmbedding implements TextEncoder {
     }
 
     /** The tokenizer, truncating to the model's maximum length. */
+    @Override
     public TextTokenizer tokenizer() {
         return tokenizer;
     }

@@ -55,7 +55,7 @@ final class ModelSaver {
 
     private static void writeContents(AutoModelForEmbedding model, Path folder) throws IOException {
         SentenceTransformersLayout.writeJson(folder.resolve("config.json"), model.config().json());
-        SafetensorsFile.fromNDArrays(model.parameters().all()).write(folder.resolve("model.safetensors"));
+        SafetensorsFile.fromNDArrays(model.parameters()).write(folder.resolve("model.safetensors"));
         Map<String, byte[]> tokenizerFiles = model.tokenizerFiles();
         for (Map.Entry<String, byte[]> file : tokenizerFiles.entrySet()) {
             Files.write(folder.resolve(file.getKey()), file.getValue());

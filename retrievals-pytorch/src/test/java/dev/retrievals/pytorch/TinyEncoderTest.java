@@ -118,7 +118,7 @@ class TinyEncoderTest {
                 model.encode(TEXTS);
             }
             assertThat(model.liveArrayCount()).isEqualTo(before);
-            assertThat(before).isEqualTo(model.parameters().all().size());
+            assertThat(before).isEqualTo(model.weights().all().size());
         }
     }
 
@@ -127,14 +127,14 @@ class TinyEncoderTest {
         TransformerConfig config = TransformerConfig.parse(TinyModels.bertConfig(), "tiny");
         Map<String, double[]> weights = TinyModels.randomWeights(config, TinyModels.architectureOf(config), 17);
         try (AutoModelForEmbedding model = tinyModel(TinyModels.bertConfig(), weights, ModelOptions.defaults())) {
-            List<String> frozen = model.parameters().freeze("^embeddings\\.word_embeddings\\.");
+            List<String> frozen = model.weights().freeze("^embeddings\\.word_embeddings\\.");
             assertThat(frozen).containsExactly("embeddings.word_embeddings.weight");
-            assertThat(model.parameters().trainable()).doesNotContainKey("embeddings.word_embeddings.weight")
-                    .hasSize(model.parameters().all().size() - 1);
+            assertThat(model.weights().trainable()).doesNotContainKey("embeddings.word_embeddings.weight")
+                    .hasSize(model.weights().all().size() - 1);
             model.train();
-            assertThat(model.parameters().get("embeddings.word_embeddings.weight").hasGradient()).isFalse();
-            assertThat(model.parameters().get("embeddings.LayerNorm.weight").hasGradient()).isTrue();
-            assertThatThrownBy(() -> model.parameters().freeze("^decoder\\."))
+            assertThat(model.weights().get("embeddings.word_embeddings.weight").hasGradient()).isFalse();
+            assertThat(model.weights().get("embeddings.LayerNorm.weight").hasGradient()).isTrue();
+            assertThatThrownBy(() -> model.weights().freeze("^decoder\\."))
                     .isInstanceOf(RetrievalsException.class).hasMessageContaining("No parameter name matches '^decoder\\.'");
         }
     }
