@@ -11,6 +11,7 @@ import java.util.List;
 
 /** Registers {@link ArcFaceAdaptiveMarginLoss} as the loss named {@code arcface}. */
 @AutoService(PluginProvider.class)
+@SuppressWarnings("rawtypes") // AutoService cannot name the generic PluginProvider<Loss> exactly
 public final class ArcFaceAdaptiveMarginLossProvider implements PluginProvider<Loss> {
     @Override
     public PluginKind<Loss> kind() {

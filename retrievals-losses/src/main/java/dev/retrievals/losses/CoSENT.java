@@ -34,7 +34,7 @@ import java.util.Set;
  *
  * <p><b>Relations</b>: a drop-in replacement for a cosine-similarity regression loss that usually
  * trains faster; sentence-transformers' {@code CoSENTLoss} and open-retrievals' {@code CoSentLoss}
- * compute the same value.
+ * (which reads the pairs interleaved in one array) compute the same value.
  *
  * <p><b>References</b>: J. Su, "CoSENT" (2022), https://kexue.fm/archives/8847;
  * sentence-transformers {@code sentence_transformers/losses/CoSENTLoss.py}.

@@ -10,6 +10,7 @@ import dev.retrievals.core.spi.PluginProvider;
 
 /** Registers {@link CoSENT} as the loss named {@code cosent}. */
 @AutoService(PluginProvider.class)
+@SuppressWarnings("rawtypes") // AutoService cannot name the generic PluginProvider<Loss> exactly
 public final class CoSENTProvider implements PluginProvider<Loss> {
     @Override
     public PluginKind<Loss> kind() {

@@ -11,6 +11,7 @@ import java.util.List;
 
 /** Registers {@link DistillKLDiv} as the loss named {@code distill_kl_div} (alias {@code distill_kl}). */
 @AutoService(PluginProvider.class)
+@SuppressWarnings("rawtypes") // AutoService cannot name the generic PluginProvider<Loss> exactly
 public final class DistillKLDivProvider implements PluginProvider<Loss> {
     @Override
     public PluginKind<Loss> kind() {

@@ -11,6 +11,7 @@ import java.util.List;
 
 /** Registers {@link InfoNCE} as the loss named {@code infonce} (alias {@code info_nce}). */
 @AutoService(PluginProvider.class)
+@SuppressWarnings("rawtypes") // AutoService cannot name the generic PluginProvider<Loss> exactly
 public final class InfoNCEProvider implements PluginProvider<Loss> {
     @Override
     public PluginKind<Loss> kind() {

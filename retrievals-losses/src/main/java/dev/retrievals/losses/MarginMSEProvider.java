@@ -10,6 +10,7 @@ import dev.retrievals.core.spi.PluginProvider;
 
 /** Registers {@link MarginMSE} as the loss named {@code margin_mse}. */
 @AutoService(PluginProvider.class)
+@SuppressWarnings("rawtypes") // AutoService cannot name the generic PluginProvider<Loss> exactly
 public final class MarginMSEProvider implements PluginProvider<Loss> {
     @Override
     public PluginKind<Loss> kind() {

@@ -18,8 +18,12 @@ public final class MarginSchedule {
     private final long steps;
 
     private MarginSchedule(double start, double end, long steps) {
-        check(start, "start");
-        check(end, "end");
+        if (steps == 0) {
+            check(end, "The ArcFace margin");
+        } else {
+            check(start, "The start margin of an ArcFace margin schedule");
+            check(end, "The end margin of an ArcFace margin schedule");
+        }
         if (steps < 0) {
             throw new LossConfigurationException("A margin schedule's number of steps must be >= 0, got " + steps);
         }
@@ -47,9 +51,9 @@ public final class MarginSchedule {
         return new MarginSchedule(start, end, steps);
     }
 
-    private static void check(double margin, String which) {
+    private static void check(double margin, String what) {
         if (!(margin >= 0 && margin <= MAX_MARGIN)) {
-            throw new LossConfigurationException("The " + which + " margin of an ArcFace margin schedule is " + margin
+            throw new LossConfigurationException(what + " is " + margin
                     + "; allowed: an angle in radians in [0, " + MAX_MARGIN + "] (0.5 is usual)");
         }
     }

@@ -152,8 +152,8 @@ public final class Matryoshka implements Loss {
         NDArray total = null;
         for (int j = 0; j < dims.length; j++) {
             LossInputs shrunk = inputs;
-            for (String role : LossInputs.EMBEDDING_ROLES) {
-                if (inputs.has(role)) {
+            for (String role : inputs.roles()) {
+                if (LossInputs.EMBEDDING_ROLES.contains(role)) {
                     shrunk = shrunk.with(role, shrink(LossMath.embeddings(inputs, role, OWNER), role, dims[j]));
                 }
             }

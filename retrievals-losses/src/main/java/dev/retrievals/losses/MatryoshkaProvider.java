@@ -19,6 +19,7 @@ import java.util.Map;
  * {@code loss_options} ({@code key=value,key=value}), or given configured as {@code inner}.
  */
 @AutoService(PluginProvider.class)
+@SuppressWarnings("rawtypes") // AutoService cannot name the generic PluginProvider<Loss> exactly
 public final class MatryoshkaProvider implements PluginProvider<Loss> {
     @Override
     public PluginKind<Loss> kind() {

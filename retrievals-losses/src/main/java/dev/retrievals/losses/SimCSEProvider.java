@@ -10,6 +10,7 @@ import dev.retrievals.core.spi.PluginProvider;
 
 /** Registers {@link SimCSE} as the loss named {@code simcse}. */
 @AutoService(PluginProvider.class)
+@SuppressWarnings("rawtypes") // AutoService cannot name the generic PluginProvider<Loss> exactly
 public final class SimCSEProvider implements PluginProvider<Loss> {
     @Override
     public PluginKind<Loss> kind() {

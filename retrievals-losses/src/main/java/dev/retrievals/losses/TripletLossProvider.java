@@ -10,6 +10,7 @@ import dev.retrievals.core.spi.PluginProvider;
 
 /** Registers {@link TripletLoss} as the loss named {@code triplet}. */
 @AutoService(PluginProvider.class)
+@SuppressWarnings("rawtypes") // AutoService cannot name the generic PluginProvider<Loss> exactly
 public final class TripletLossProvider implements PluginProvider<Loss> {
     @Override
     public PluginKind<Loss> kind() {
