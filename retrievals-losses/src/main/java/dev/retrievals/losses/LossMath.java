@@ -1,0 +1,126 @@
+package dev.retrievals.losses;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.retrievals.core.loss.LossInputException;
+import dev.retrievals.core.loss.LossInputs;
+
+/** Shape checks and the few numeric building blocks the losses share (engine-agnostic DJL ops only). */
+final class LossMath {
+    /** The floor of a vector's norm when normalising, as in {@code torch.nn.functional.normalize}. */
+    static final double NORM_EPSILON = 1e-12;
+
+    private LossMath() {}
+
+    /** The array of an embedding role, checked to be a floating-point {@code [rows, dim]} matrix with rows. */
+    static NDArray embeddings(LossInputs inputs, String role, String loss) {
+        NDArray array = inputs.require(role);
+        Shape shape = array.getShape();
+        if (shape.dimension() != 2 || shape.get(0) == 0 || shape.get(1) == 0) {
+            throw new LossInputException(loss + " expects " + role + " embeddings of shape [rows, dim] with rows >= 1 and dim >= 1, got "
+                    + shape);
+        }
+        if (!array.getDataType().isFloating()) {
+            throw new LossInputException(loss + " expects floating-point " + role + " embeddings, got " + array.getDataType());
+        }
+        return array;
+    }
+
+    /** Fails unless {@code other} has the shape of {@code reference}. */
+    static void sameShape(NDArray reference, String referenceRole, NDArray other, String otherRole, String loss) {
+        if (!reference.getShape().equals(other.getShape())) {
+            throw new LossInputException(loss + " expects " + otherRole + " of the shape of " + referenceRole + " " + reference.getShape()
+                    + " (one row per " + referenceRole + "), got " + other.getShape());
+        }
+    }
+
+    /** Fails unless {@code other} has as many features as {@code reference}. */
+    static void sameDim(NDArray reference, String referenceRole, NDArray other, String otherRole, String loss) {
+        if (reference.getShape().get(1) != other.getShape().get(1)) {
+            throw new LossInputException(loss + " expects " + otherRole + " with the dim of " + referenceRole + " ("
+                    + reference.getShape().get(1) + "), got " + other.getShape());
+        }
+    }
+
+    /**
+     * Per-row numbers of a role, {@code [batch]} or {@code [batch, 1]}, read as doubles (labels and
+     * scores carry no gradient).
+     */
+    static double[] perRow(LossInputs inputs, String role, long batch, String loss, String meaning) {
+        NDArray array = inputs.require(role);
+        Shape shape = array.getShape();
+        boolean column = shape.dimension() == 1 || (shape.dimension() == 2 && shape.get(1) == 1);
+        if (!column || shape.get(0) != batch) {
+            throw new LossInputException(loss + " expects " + role + " of shape [" + batch + "] (one " + meaning + " per row of the batch), got "
+                    + shape);
+        }
+        return array.toType(DataType.FLOAT64, false).toDoubleArray();
+    }
+
+    /** Rows scaled to unit length: {@code x / max(|x|, 1e-12)}, as {@code F.normalize(x, dim=-1)}. */
+    static NDArray unit(NDArray rows) {
+        return rows.div(rows.norm(new int[] {-1}, true).maximum(NORM_EPSILON));
+    }
+
+    /** Row-wise dot products of two equally shaped matrices, {@code [rows]}. */
+    static NDArray rowDot(NDArray a, NDArray b) {
+        return a.mul(b).sum(new int[] {-1});
+    }
+
+    /**
+     * Similarities of each query with its own {@code n} negatives: {@code [batch, n]}, entry
+     * {@code (i, j)} = {@code query_i · negative_{i*n+j}}.
+     */
+    static NDArray ownDot(NDArray queries, NDArray negatives, int perQuery) {
+        long batch = queries.getShape().get(0);
+        long dim = queries.getShape().get(1);
+        NDArray grouped = negatives.reshape(batch, perQuery, dim);
+        return queries.expandDims(1).mul(grouped).sum(new int[] {2});
+    }
+
+    /**
+     * Mean cross-entropy of rows of logits against class indices, with label smoothing as in
+     * {@code torch.nn.CrossEntropyLoss(label_smoothing=ε)}: the target of a row is
+     * {@code (1-ε)·onehot(target) + ε/K} over its {@code K} columns.
+     */
+    static NDArray crossEntropy(NDArray logits, int[] targets, double smoothing) {
+        long rows = logits.getShape().get(0);
+        int columns = Math.toIntExact(logits.getShape().get(1));
+        double[] distribution = new double[Math.toIntExact(rows * columns)];
+        for (int row = 0; row < rows; row++) {
+            for (int column = 0; column < columns; column++) {
+                distribution[row * columns + column] = smoothing / columns + (column == targets[row] ? 1 - smoothing : 0);
+            }
+        }
+        NDArray target = constant(logits.getManager(), distribution, new Shape(rows, columns), logits.getDataType());
+        return softCrossEntropy(logits, target);
+    }
+
+    /** Mean over rows of {@code -Σ_k target_k · log_softmax(logits)_k}: cross-entropy with probability targets. */
+    static NDArray softCrossEntropy(NDArray logits, NDArray target) {
+        return logits.logSoftmax(1).mul(target).sum(new int[] {1}).mean().neg();
+    }
+
+    /** {@code log Σ exp(x)} over all elements, shifted by the maximum for stability. */
+    static NDArray logSumExp(NDArray values) {
+        NDArray max = values.max().stopGradient();
+        return values.sub(max).exp().sum().log().add(max);
+    }
+
+    /** {@code log(1 + exp(x))} element-wise, computed as {@code max(x, 0) + log(1 + exp(-|x|))}. */
+    static NDArray softplus(NDArray values) {
+        return values.maximum(0).add(values.abs().neg().exp().add(1).log());
+    }
+
+    /** A constant (no gradient) of the given values, type and manager. */
+    static NDArray constant(NDManager manager, double[] values, Shape shape, DataType dataType) {
+        return manager.create(values, shape).toType(dataType, false);
+    }
+
+    /** The message part that names the loss, for example {@code loss 'infonce'}. */
+    static String owner(String name) {
+        return "loss '" + name + "'";
+    }
+}
