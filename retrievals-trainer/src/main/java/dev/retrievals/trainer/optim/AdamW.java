@@ -1,0 +1,159 @@
+package dev.retrievals.trainer.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import dev.retrievals.core.RetrievalsException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * AdamW (Loshchilov and Hutter, 2019) as PyTorch's {@code torch.optim.AdamW}: decoupled weight
+ * decay {@code p ← p·(1 − lr·wd)}, then {@code p ← p − lr/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε)}.
+ * Updates happen in place on the parameter arrays; the moments live in a manager of their own and
+ * every temporary in a closed sub-manager, so a step leaves no arrays behind.
+ */
+public final class AdamW implements AutoCloseable {
+    private final List<ParameterGroup> groups;
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
+    private final NDManager stateManager;
+    private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
+    private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
+    private final Map<String, Double> lastLearningRates = new LinkedHashMap<>();
+    private long step;
+
+    /**
+     * @param groups the parameter groups; must hold at least one parameter
+     */
+    public AdamW(List<ParameterGroup> groups, double beta1, double beta2, double epsilon) {
+        this.groups = List.copyOf(groups);
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        NDArray first = groups.stream().flatMap(g -> g.parameters().values().stream()).findFirst()
+                .orElseThrow(() -> new RetrievalsException("The optimizer has no parameters to train (all frozen?)"));
+        this.stateManager = first.getManager().newSubManager();
+        for (ParameterGroup group : groups) {
+            group.parameters().forEach((name, parameter) -> {
+                NDArray m = stateManager.zeros(parameter.getShape(), parameter.getDataType());
+                NDArray v = stateManager.zeros(parameter.getShape(), parameter.getDataType());
+                if (firstMoments.put(name, m) != null) {
+                    throw new RetrievalsException("Parameter '" + name + "' is in two parameter groups");
+                }
+                secondMoments.put(name, v);
+            });
+        }
+    }
+
+    /**
+     * One update of every parameter that has a gradient.
+     *
+     * @param scheduleFactor the schedule's multiplier of each group's base rate at this step
+     */
+    public void step(double scheduleFactor) {
+        step++;
+        double correction1 = 1 - Math.pow(beta1, step);
+        double sqrtCorrection2 = Math.sqrt(1 - Math.pow(beta2, step));
+        for (ParameterGroup group : groups) {
+            double rate = group.learningRate() * scheduleFactor;
+            for (Map.Entry<String, NDArray> entry : group.parameters().entrySet()) {
+                NDArray parameter = entry.getValue();
+                if (!parameter.hasGradient()) {
+                    continue;
+                }
+                lastLearningRates.put(entry.getKey(), rate);
+                try (NDManager scope = stateManager.newSubManager()) {
+                    NDArray gradient = scope(parameter.getGradient(), scope);
+                    DataType type = parameter.getDataType();
+                    if (group.weightDecay() > 0) {
+                        parameter.muli(scalar(scope, 1 - rate * group.weightDecay(), type));
+                    }
+                    NDArray m = firstMoments.get(entry.getKey());
+                    NDArray v = secondMoments.get(entry.getKey());
+                    m.muli(scalar(scope, beta1, type)).addi(gradient.mul(1 - beta1));
+                    v.muli(scalar(scope, beta2, type)).addi(gradient.square().mul(1 - beta2));
+                    NDArray denominator = scope(v.sqrt(), scope).divi(sqrtCorrection2).addi(epsilon);
+                    NDArray update = scope(m.div(denominator), scope).muli(rate / correction1);
+                    parameter.subi(update);
+                }
+            }
+        }
+    }
+
+    /**
+     * A scalar in the step's scope. In-place operations on long-lived arrays take an array, never
+     * a number: DJL would create the number's array in the long-lived array's manager, a leak.
+     */
+    private static NDArray scalar(NDManager scope, double value, DataType type) {
+        return scope.create(value).toType(type, false);
+    }
+
+    /** Moves an array whose receiver was a long-lived array into the step's scope. */
+    private static NDArray scope(NDArray array, NDManager scope) {
+        array.attach(scope);
+        return array;
+    }
+
+    /** Sets every parameter's gradient to zero (also clearing NaN or infinite values). */
+    public void zeroGradients() {
+        try (NDManager scope = stateManager.newSubManager()) {
+            for (ParameterGroup group : groups) {
+                for (NDArray parameter : group.parameters().values()) {
+                    if (parameter.hasGradient()) {
+                        scope(parameter.getGradient(), scope).set(new NDIndex("..."), 0);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The learning rate each parameter received at the last step, by name. */
+    public Map<String, Double> lastLearningRates() {
+        return Collections.unmodifiableMap(lastLearningRates);
+    }
+
+    /** The parameter groups. */
+    public List<ParameterGroup> groups() {
+        return groups;
+    }
+
+    /** Steps taken so far (or restored). */
+    public long stepCount() {
+        return step;
+    }
+
+    /** The moments by {@code m.<name>} and {@code v.<name>}, for checkpoints (the live arrays; copy before changing). */
+    public Map<String, NDArray> moments() {
+        Map<String, NDArray> moments = new LinkedHashMap<>();
+        firstMoments.forEach((name, array) -> moments.put("m." + name, array));
+        secondMoments.forEach((name, array) -> moments.put("v." + name, array));
+        return moments;
+    }
+
+    /**
+     * Restores moments and the step count from a checkpoint.
+     *
+     * @throws RetrievalsException naming a moment that is missing or misshapen
+     */
+    public void restore(Map<String, NDArray> moments, long stepCount, String source) {
+        for (Map.Entry<String, NDArray> entry : moments().entrySet()) {
+            NDArray saved = moments.get(entry.getKey());
+            if (saved == null || !saved.getShape().equals(entry.getValue().getShape())) {
+                throw new RetrievalsException(source + ": optimizer moment '" + entry.getKey() + "' is "
+                        + (saved == null ? "missing" : "of shape " + saved.getShape()) + "; expected shape " + entry.getValue().getShape());
+            }
+            entry.getValue().set(saved.toType(entry.getValue().getDataType(), false).toByteBuffer());
+        }
+        this.step = stepCount;
+    }
+
+    @Override
+    public void close() {
+        stateManager.close();
+    }
+}
