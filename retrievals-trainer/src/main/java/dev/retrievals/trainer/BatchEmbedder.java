@@ -1,0 +1,48 @@
+package dev.retrievals.trainer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.retrievals.core.collator.TokenBatch;
+import dev.retrievals.core.data.CollatedBatch;
+import dev.retrievals.core.loss.LossInputs;
+import dev.retrievals.core.model.TrainableEncoder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Turns a collated batch into a loss's inputs: each text role through its tower (queries and
+ * single texts through the query tower, positives and negatives through the document tower, which
+ * is the same model unless a separate one is given), labels and scores as arrays.
+ */
+final class BatchEmbedder {
+    private final TrainableEncoder queryTower;
+    private final TrainableEncoder documentTower;
+
+    BatchEmbedder(TrainableEncoder queryTower, TrainableEncoder documentTower) {
+        this.queryTower = queryTower;
+        this.documentTower = documentTower;
+    }
+
+    LossInputs embed(CollatedBatch batch, NDManager scope) {
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        for (Map.Entry<String, TokenBatch> entry : batch.texts().entrySet()) {
+            boolean document = entry.getKey().equals(LossInputs.POSITIVE) || entry.getKey().equals(LossInputs.NEGATIVE);
+            TrainableEncoder tower = document ? documentTower : queryTower;
+            arrays.put(entry.getKey(), tower.embed(entry.getValue(), scope));
+        }
+        batch.labels().forEach((role, values) -> arrays.put(role, scope.create(values)));
+        batch.scores().forEach((role, values) -> arrays.put(role, scope.create(values)));
+        return LossInputs.of(arrays);
+    }
+
+    /** Real (unpadded) tokens in a batch, for throughput figures. */
+    static long realTokens(CollatedBatch batch) {
+        long tokens = 0;
+        for (TokenBatch texts : batch.texts().values()) {
+            for (int length : texts.lengths()) {
+                tokens += length;
+            }
+        }
+        return tokens;
+    }
+}

@@ -1,0 +1,624 @@
+package dev.retrievals.trainer;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.retrievals.core.RetrievalsException;
+import dev.retrievals.core.collator.Collator;
+import dev.retrievals.core.data.BatchSampler;
+import dev.retrievals.core.data.CollatedBatch;
+import dev.retrievals.core.data.Dataset;
+import dev.retrievals.core.data.GroupByLabelBatchSampler;
+import dev.retrievals.core.data.LengthGroupedBatchSampler;
+import dev.retrievals.core.data.NoDuplicatesBatchSampler;
+import dev.retrievals.core.data.ShuffledBatchSampler;
+import dev.retrievals.core.eval.EvaluationResult;
+import dev.retrievals.core.eval.Evaluator;
+import dev.retrievals.core.loss.Loss;
+import dev.retrievals.core.loss.LossInputs;
+import dev.retrievals.core.loss.LossMode;
+import dev.retrievals.core.loss.LossState;
+import dev.retrievals.core.loss.StatefulLoss;
+import dev.retrievals.core.model.TrainableEncoder;
+import dev.retrievals.core.schedule.LearningRateSchedule;
+import dev.retrievals.core.spi.PluginKinds;
+import dev.retrievals.core.spi.PluginRegistry;
+import dev.retrievals.trainer.optim.AdamW;
+import dev.retrievals.trainer.optim.GradientClipping;
+import dev.retrievals.trainer.optim.ParameterGroups;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fine-tunes a text-embedding model with a contrastive, point-wise or list-wise loss: the Java
+ * counterpart of open-retrievals' {@code RetrievalTrainer}.
+ *
+ * <pre>{@code
+ * try (RetrievalTrainer trainer = RetrievalTrainer.builder()
+ *         .model(model)
+ *         .args(TrainingArguments.builder(Path.of("out")).learningRate(5e-5).warmupRatio(0.05).build())
+ *         .trainDataset(Dataset.fromJsonl(Path.of("pairs.jsonl")))
+ *         .collator(new PairCollator(model.tokenizer(), 128, 128))
+ *         .loss(InfoNCE.builder().labelSmoothing(0.05).build())
+ *         .build()) {
+ *     trainer.train();
+ * }
+ * }</pre>
+ *
+ * <p>Each optimizer step: batches are collated, embedded by role, fed to the loss, and
+ * back-propagated (accumulated over {@code gradient_accumulation_steps}); the global gradient norm
+ * is clipped; a non-finite loss or gradient stops or skips the step; AdamW updates with the
+ * schedule's rate. Dropout is reseeded from (seed, step) at every batch and the data order from
+ * (seed, epoch), so resuming from a checkpoint continues exactly as an uninterrupted run.
+ */
+public final class RetrievalTrainer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RetrievalTrainer.class);
+    private static final int DATA_INITIALIZATION_ROWS = 2048;
+
+    private final TrainableEncoder model;
+    private final TrainableEncoder documentModel;
+    private final TrainingArguments args;
+    private final List<Map<String, Object>> rows;
+    private final Collator collator;
+    private final Loss loss;
+    private final List<Evaluator> evaluators;
+    private final List<TrainerListener> listeners;
+    private final TrainType trainType;
+    private final BatchSampler sampler;
+    private final LearningRateSchedule schedule;
+    private final BatchEmbedder embedder;
+    private final NDManager lossManager;
+    private final TrainerState state = new TrainerState();
+    private final TrainerControl control = new TrainerControl();
+    private AdamW optimizer;
+    private final boolean ownsOptimizer;
+    private String firstPrimaryMetric = "";
+    private final Map<String, Boolean> higherIsBetterByMetric = new LinkedHashMap<>();
+
+    private RetrievalTrainer(Builder builder) {
+        this.model = Objects.requireNonNull(builder.model, "model");
+        this.documentModel = builder.documentModel != null ? builder.documentModel : model;
+        this.args = Objects.requireNonNull(builder.args, "args");
+        this.collator = Objects.requireNonNull(builder.collator, "collator");
+        this.loss = Objects.requireNonNull(builder.loss, "loss");
+        this.rows = Objects.requireNonNull(builder.trainDataset, "trainDataset").toList();
+        if (rows.isEmpty()) {
+            throw new RetrievalsException("The training dataset " + builder.trainDataset.name() + " has no rows");
+        }
+        this.evaluators = List.copyOf(builder.evaluators);
+        this.trainType = builder.trainType != null ? builder.trainType : TrainType.inferFrom(loss.requiredInputs());
+        this.sampler = builder.sampler != null ? builder.sampler : defaultSampler();
+        this.schedule = builder.schedule != null ? builder.schedule
+                : PluginRegistry.global().create(PluginKinds.LR_SCHEDULE, args.lrSchedulerType());
+        this.embedder = new BatchEmbedder(model, documentModel);
+        this.lossManager = model.newScope();
+        this.optimizer = builder.optimizer;
+        this.ownsOptimizer = builder.optimizer == null;
+        List<TrainerListener> all = new ArrayList<>();
+        if (args.showProgressBar()) {
+            all.add(new ProgressBarListener());
+        }
+        all.add(new JsonlMetricsListener(args.outputDir().resolve("metrics.jsonl")));
+        all.addAll(builder.listeners);
+        this.listeners = List.copyOf(all);
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private BatchSampler defaultSampler() {
+        int batchSize = args.batchSize();
+        String[] textColumns = collator.columns().stream().filter(c -> !c.equals("label") && !c.equals("score")).toArray(String[]::new);
+        return switch (args.batchSampler()) {
+            case "length_grouped" -> LengthGroupedBatchSampler.byCharacters(batchSize, textColumns);
+            case "no_duplicates" -> new NoDuplicatesBatchSampler(batchSize, false, textColumns);
+            case "group_by_label" -> new GroupByLabelBatchSampler(batchSize, 2, "label");
+            default -> new ShuffledBatchSampler(batchSize, false);
+        };
+    }
+
+    /**
+     * Runs training to the end (or until a listener or the non-finite guard stops it), then saves
+     * the model to {@code output_dir/model}.
+     *
+     * @return the final state
+     */
+    public TrainerState train() {
+        checkBatchesFitTheLoss();
+        int batchesPerEpoch = sampler.batches(rows, epochSeed(0)).size();
+        long stepsPerEpoch = Math.max(1, (batchesPerEpoch + args.gradientAccumulationSteps() - 1) / args.gradientAccumulationSteps());
+        state.totalSteps = args.maxSteps() > 0 ? args.maxSteps() : stepsPerEpoch * args.numTrainEpochs();
+        long warmup = args.warmupSteps(state.totalSteps);
+        initializeLoss();
+        if (optimizer == null) {
+            optimizer = defaultOptimizer();
+        }
+        resumeIfAsked();
+        LOG.info("Training {} steps ({} per epoch, {} rows, batch {} x {} accumulated), {} train type, loss {}",
+                state.totalSteps, stepsPerEpoch, rows.size(), args.batchSize(), args.gradientAccumulationSteps(), trainType,
+                loss.getClass().getSimpleName());
+        listeners.forEach(l -> l.onTrainBegin(state, control));
+        setTraining(true);
+        double lossSinceLog = 0;
+        int stepsSinceLog = 0;
+        Engine engine = lossManager.getEngine();
+        epochs:
+        while (state.globalStep < state.totalSteps && !control.shouldStop()) {
+            List<int[]> batches = sampler.batches(rows, epochSeed(state.epoch));
+            while (state.batchInEpoch < batches.size() && state.globalStep < state.totalSteps) {
+                long start = System.nanoTime();
+                double stepLoss = 0;
+                long tokens = 0;
+                int accumulated = 0;
+                while (accumulated < args.gradientAccumulationSteps() && state.batchInEpoch < batches.size()) {
+                    CollatedBatch batch = collate(batches.get(state.batchInEpoch));
+                    engine.setRandomSeed(stepSeed(state.globalStep, accumulated));
+                    stepLoss += forwardBackward(batch, engine);
+                    tokens += BatchEmbedder.realTokens(batch);
+                    accumulated++;
+                    state.batchInEpoch++;
+                }
+                stepLoss /= accumulated;
+                double norm;
+                try (NDManager scope = lossManager.newSubManager()) {
+                    norm = GradientClipping.clip(trainableArrays(), args.maxGradNorm(), scope);
+                }
+                state.lastLoss = stepLoss;
+                state.gradientNorm = norm;
+                if (!Double.isFinite(stepLoss) || !Double.isFinite(norm)) {
+                    optimizer.zeroGradients();
+                    if (args.stopOnNonFiniteLoss()) {
+                        control.requestStop(String.format("non-finite loss %s or gradient norm %s at step %d; the update was not"
+                                + " applied and the last checkpoint is intact", stepLoss, norm, state.globalStep));
+                        LOG.error("Stopping: {}", control.stopReason());
+                        break epochs;
+                    }
+                    LOG.warn("Skipping step {}: non-finite loss {} or gradient norm {}", state.globalStep, stepLoss, norm);
+                } else {
+                    double factor = schedule.factor(state.globalStep, warmup, state.totalSteps);
+                    state.learningRate = args.learningRate() * factor;
+                    optimizer.step(factor);
+                    optimizer.zeroGradients();
+                    if (loss instanceof StatefulLoss stateful) {
+                        stateful.onStepEnd();
+                    }
+                }
+                state.globalStep++;
+                state.tokensPerSecond = tokens / ((System.nanoTime() - start) / 1e9);
+                lossSinceLog += stepLoss;
+                stepsSinceLog++;
+                listeners.forEach(l -> l.onStepEnd(state, control));
+                if (state.globalStep % args.loggingSteps() == 0 || state.globalStep == state.totalSteps) {
+                    log(lossSinceLog / stepsSinceLog);
+                    lossSinceLog = 0;
+                    stepsSinceLog = 0;
+                }
+                boolean evaluateNow = control.takeEvaluate()
+                        || (args.evalStrategy().equals("steps") && state.globalStep % args.evalSteps() == 0);
+                boolean improved = evaluateNow && evaluateDuringTraining();
+                boolean saveNow = control.takeSave() || control.shouldStop() || (improved && args.loadBestModelAtEnd())
+                        || (args.saveStrategy().equals("steps") && state.globalStep % args.saveSteps() == 0);
+                if (saveNow) {
+                    saveCheckpoint();
+                }
+                if (control.shouldStop()) {
+                    break epochs;
+                }
+            }
+            if (state.batchInEpoch >= batches.size()) {
+                state.epoch++;
+                state.batchInEpoch = 0;
+                boolean improved = args.evalStrategy().equals("epoch") && evaluateDuringTraining();
+                if (args.saveStrategy().equals("epoch") || (improved && args.loadBestModelAtEnd())) {
+                    saveCheckpoint();
+                }
+            }
+        }
+        setTraining(false);
+        listeners.forEach(l -> l.onTrainEnd(state, control));
+        if (args.loadBestModelAtEnd() && state.bestCheckpoint != null) {
+            LOG.info("Loading the best model ({} = {}) from {}", bestMetricName(), state.bestMetric, state.bestCheckpoint);
+            restoreWeights(args.outputDir().resolve(state.bestCheckpoint));
+        }
+        model.save(args.outputDir().resolve("model"));
+        return state;
+    }
+
+    /** Collates the first batch and checks that it carries what the train type and the loss need. */
+    private void checkBatchesFitTheLoss() {
+        List<int[]> batches = sampler.batches(rows, epochSeed(0));
+        CollatedBatch first = collate(batches.get(0));
+        Set<String> roles = new TreeSet<>();
+        roles.addAll(first.texts().keySet());
+        roles.addAll(first.labels().keySet());
+        roles.addAll(first.scores().keySet());
+        Set<String> needed = new TreeSet<>(loss.requiredInputs());
+        needed.addAll(trainType.requiredRoles());
+        if (!roles.containsAll(needed)) {
+            Set<String> missing = new TreeSet<>(needed);
+            missing.removeAll(roles);
+            throw new RetrievalsException("The loss " + loss.getClass().getSimpleName() + " (" + trainType + ") needs inputs "
+                    + needed + " but the collator " + collator.getClass().getSimpleName() + " gives " + roles + " (missing "
+                    + missing + "; the collator reads columns " + collator.columns() + ")");
+        }
+    }
+
+    private CollatedBatch collate(int[] indices) {
+        List<Map<String, Object>> batchRows = new ArrayList<>(indices.length);
+        for (int index : indices) {
+            batchRows.add(rows.get(index));
+        }
+        return collator.collate(batchRows);
+    }
+
+    /** One batch forward and backward; returns its loss. Gradients add up in the parameters. */
+    private double forwardBackward(CollatedBatch batch, Engine engine) {
+        try (NDManager scope = lossManager.newSubManager();
+                GradientCollector collector = engine.newGradientCollector()) {
+            LossInputs inputs = embedder.embed(batch, scope);
+            NDArray value = loss.forward(inputs);
+            double scalar = value.toType(DataType.FLOAT64, false).getDouble();
+            if (Double.isFinite(scalar)) {
+                collector.backward(value.div(args.gradientAccumulationSteps()));
+            }
+            return scalar;
+        }
+    }
+
+    private List<NDArray> trainableArrays() {
+        List<NDArray> arrays = new ArrayList<>();
+        optimizer.groups().forEach(group -> arrays.addAll(group.parameters().values()));
+        return arrays;
+    }
+
+    private AdamW defaultOptimizer() {
+        ParameterGroups groups = new ParameterGroups(args.learningRate(), args.weightDecay())
+                .layerwiseDecay(args.layerwiseLrDecay())
+                .lossMultiplier(args.lossLearningRateMultiplier());
+        args.learningRateOverrides().forEach(groups::learningRateFor);
+        Map<String, NDArray> modelParameters = new LinkedHashMap<>(model.trainableParameters());
+        if (documentModel != model) {
+            documentModel.trainableParameters().forEach((name, array) -> modelParameters.put("document." + name, array));
+        }
+        Map<String, NDArray> lossParameters = loss instanceof StatefulLoss stateful ? stateful.parameters() : Map.of();
+        return new AdamW(groups.build(modelParameters, lossParameters), args.adamBeta1(), args.adamBeta2(), args.adamEpsilon());
+    }
+
+    /** Creates a stateful loss's parameters and, when its initialisation needs data, embeds a sample of the training set. */
+    private void initializeLoss() {
+        if (!(loss instanceof StatefulLoss stateful) || stateful.isInitialized()) {
+            return;
+        }
+        lossManager.getEngine().setRandomSeed(args.seed());
+        stateful.initialize(lossManager, DataType.FLOAT32);
+        if (!stateful.needsDataInitialization()) {
+            return;
+        }
+        setTraining(false);
+        try (NDManager scope = lossManager.newSubManager()) {
+            List<NDArray> texts = new ArrayList<>();
+            List<NDArray> labels = new ArrayList<>();
+            int limit = Math.min(rows.size(), DATA_INITIALIZATION_ROWS);
+            for (int start = 0; start < limit; start += args.batchSize()) {
+                int[] indices = new int[Math.min(args.batchSize(), limit - start)];
+                for (int i = 0; i < indices.length; i++) {
+                    indices[i] = start + i;
+                }
+                LossInputs inputs = embedder.embed(collate(indices), scope);
+                texts.add(inputs.require(LossInputs.TEXT));
+                labels.add(inputs.require(LossInputs.LABEL));
+            }
+            stateful.initializeFromData(LossInputs.of(Map.of(
+                    LossInputs.TEXT, NDArrays.concat(new NDList(texts)), LossInputs.LABEL, NDArrays.concat(new NDList(labels)))));
+        }
+    }
+
+    private void setTraining(boolean training) {
+        for (TrainableEncoder tower : new HashSet<>(List.of(model, documentModel))) {
+            if (training) {
+                tower.train();
+            } else {
+                tower.eval();
+            }
+        }
+        if (loss instanceof StatefulLoss stateful) {
+            stateful.setMode(training ? LossMode.TRAINING : LossMode.EVALUATION);
+        }
+    }
+
+    /**
+     * Runs every evaluator on the model in evaluation mode (a stateful loss is untouched) and
+     * returns the metrics, prefixed {@code eval_}. The model's mode is restored afterwards.
+     */
+    public Map<String, Double> evaluate() {
+        boolean wasTraining = model.isTraining();
+        setTraining(false);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        try {
+            for (int i = 0; i < evaluators.size(); i++) {
+                EvaluationResult result = evaluators.get(i).evaluate(model);
+                if (i == 0) {
+                    firstPrimaryMetric = result.primaryMetric();
+                }
+                for (Map.Entry<String, Double> metric : result.metrics().entrySet()) {
+                    String key = "eval_" + metric.getKey();
+                    key = metrics.containsKey(key) ? key + "_" + i : key;
+                    metrics.put(key, metric.getValue());
+                    if (metric.getKey().equals(result.primaryMetric())) {
+                        higherIsBetterByMetric.put(key, result.higherIsBetter());
+                    }
+                }
+            }
+        } finally {
+            setTraining(wasTraining);
+        }
+        return metrics;
+    }
+
+    /** Evaluates, logs, tracks the best metric; returns whether it improved. */
+    private boolean evaluateDuringTraining() {
+        if (evaluators.isEmpty()) {
+            return false;
+        }
+        Map<String, Double> metrics = evaluate();
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("step", state.globalStep);
+        entry.put("epoch", state.epoch);
+        entry.putAll(metrics);
+        state.logHistory.add(entry);
+        listeners.forEach(l -> l.onLog(state, control, entry));
+        listeners.forEach(l -> l.onEvaluate(state, control, metrics));
+        String name = bestMetricName();
+        Double value = metrics.get(name);
+        if (value == null) {
+            throw new RetrievalsException("metric_for_best_model '" + name + "' is not among the evaluation metrics " + metrics.keySet());
+        }
+        boolean higherIsBetter = higherIsBetter(name);
+        boolean improved = state.bestMetric == null || (higherIsBetter ? value > state.bestMetric : value < state.bestMetric);
+        if (improved) {
+            state.bestMetric = value;
+            state.bestCheckpoint = Checkpoints.folder(args.outputDir(), state.globalStep).getFileName().toString();
+        }
+        return improved;
+    }
+
+    /** The metric that selects models: {@code metric_for_best_model}, else the first evaluator's primary metric. */
+    private String bestMetricName() {
+        String name = args.metricForBestModel();
+        if (!name.isEmpty()) {
+            return name.startsWith("eval_") ? name : "eval_" + name;
+        }
+        return "eval_" + firstPrimaryMetric;
+    }
+
+    /** Evaluators say whether higher is better for their primary metric; other metrics count as higher-is-better unless named loss. */
+    private boolean higherIsBetter(String metric) {
+        Boolean known = higherIsBetterByMetric.get(metric);
+        return known != null ? known : !metric.contains("loss");
+    }
+
+    private void log(double averageLoss) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("step", state.globalStep);
+        entry.put("epoch", state.epoch);
+        entry.put("loss", averageLoss);
+        entry.put("learning_rate", state.learningRate);
+        entry.put("grad_norm", state.gradientNorm);
+        entry.put("tokens_per_second", state.tokensPerSecond);
+        state.logHistory.add(entry);
+        listeners.forEach(l -> l.onLog(state, control, entry));
+    }
+
+    private void saveCheckpoint() {
+        long step = state.globalStep;
+        Path checkpoint = Checkpoints.write(args.outputDir(), step, folder -> {
+            model.save(folder.resolve(Checkpoints.MODEL_FOLDER));
+            Checkpoints.writeArrays(folder.resolve(Checkpoints.OPTIMIZER_FILE), optimizer.moments());
+            Map<String, Object> json = new LinkedHashMap<>(state.toMap());
+            json.put("optimizer_step", optimizer.stepCount());
+            json.put("seed", args.seed());
+            json.put("arguments", args.asMap());
+            if (loss instanceof StatefulLoss stateful) {
+                try (NDManager scope = lossManager.newSubManager()) {
+                    LossState lossState = stateful.state(scope);
+                    Checkpoints.writeArrays(folder.resolve(Checkpoints.LOSS_FILE), lossState.arrays());
+                    json.put("loss_state", lossState.values());
+                }
+            }
+            Checkpoints.writeJson(folder.resolve(Checkpoints.STATE_FILE), json);
+        });
+        Checkpoints.prune(args.outputDir(), args.saveTotalLimit(), state.bestCheckpoint);
+        listeners.forEach(l -> l.onSave(state, control, checkpoint));
+    }
+
+    private void resumeIfAsked() {
+        String resume = args.resumeFromCheckpoint();
+        if (resume.isEmpty()) {
+            return;
+        }
+        Path checkpoint;
+        if (resume.equals("latest")) {
+            var latest = Checkpoints.latest(args.outputDir());
+            if (latest.isEmpty()) {
+                LOG.warn("resume_from_checkpoint is 'latest' but {} holds no complete checkpoint; starting from scratch", args.outputDir());
+                return;
+            }
+            checkpoint = latest.get();
+        } else {
+            checkpoint = Path.of(resume);
+            if (!Files.isRegularFile(checkpoint.resolve(Checkpoints.STATE_FILE))) {
+                throw new RetrievalsException("resume_from_checkpoint " + checkpoint + " is not a complete checkpoint (no "
+                        + Checkpoints.STATE_FILE + ")");
+            }
+        }
+        JsonObject json = Checkpoints.readState(checkpoint);
+        restoreWeights(checkpoint);
+        try (NDManager scope = lossManager.newSubManager()) {
+            optimizer.restore(Checkpoints.readArrays(checkpoint.resolve(Checkpoints.OPTIMIZER_FILE), scope),
+                    json.get("optimizer_step").getAsLong(), checkpoint.toString());
+            if (loss instanceof StatefulLoss stateful) {
+                Map<String, Number> values = new LinkedHashMap<>();
+                for (Map.Entry<String, JsonElement> value : json.getAsJsonObject("loss_state").entrySet()) {
+                    values.put(value.getKey(), value.getValue().getAsNumber());
+                }
+                stateful.restore(new LossState(Checkpoints.readArrays(checkpoint.resolve(Checkpoints.LOSS_FILE), scope), values));
+            }
+        }
+        state.globalStep = json.get("global_step").getAsLong();
+        state.epoch = json.get("epoch").getAsInt();
+        state.batchInEpoch = json.get("batch_in_epoch").getAsInt();
+        if (json.has("best_metric") && !json.get("best_metric").isJsonNull()) {
+            state.bestMetric = json.get("best_metric").getAsDouble();
+            state.bestCheckpoint = json.get("best_checkpoint").getAsString();
+        }
+        LOG.info("Resumed from {} at step {} (epoch {}, batch {})", checkpoint, state.globalStep, state.epoch, state.batchInEpoch);
+    }
+
+    private void restoreWeights(Path checkpoint) {
+        try (NDManager scope = lossManager.newSubManager()) {
+            Path weights = checkpoint.resolve(Checkpoints.MODEL_FOLDER).resolve("model.safetensors");
+            Checkpoints.copyInto(model.parameters(), Checkpoints.readArrays(weights, scope), weights.toString());
+        }
+    }
+
+    private long epochSeed(int epoch) {
+        return args.seed() * 1_000_003L + epoch;
+    }
+
+    private int stepSeed(long step, int microBatch) {
+        long mixed = (args.seed() * 0x9E3779B97F4A7C15L) ^ (step * 0xBF58476D1CE4E5B9L) ^ (microBatch * 0x94D049BB133111EBL);
+        return (int) (mixed ^ (mixed >>> 32)) & Integer.MAX_VALUE;
+    }
+
+    /** The optimizer (available once training has started, or when one was given). */
+    public AdamW optimizer() {
+        return optimizer;
+    }
+
+    /** The state of training. */
+    public TrainerState state() {
+        return state;
+    }
+
+    /** Frees the optimizer's moments (if the trainer made the optimizer) and the loss's parameters' manager. */
+    @Override
+    public void close() {
+        if (ownsOptimizer && optimizer != null) {
+            optimizer.close();
+        }
+        lossManager.close();
+    }
+
+    /** Builds a {@link RetrievalTrainer}. */
+    public static final class Builder {
+        private TrainableEncoder model;
+        private TrainableEncoder documentModel;
+        private TrainingArguments args;
+        private Dataset trainDataset;
+        private Collator collator;
+        private Loss loss;
+        private final List<Evaluator> evaluators = new ArrayList<>();
+        private final List<TrainerListener> listeners = new ArrayList<>();
+        private TrainType trainType;
+        private BatchSampler sampler;
+        private LearningRateSchedule schedule;
+        private AdamW optimizer;
+
+        private Builder() {}
+
+        /** The model to train (the query tower, and the document tower unless {@link #documentModel} is set). */
+        public Builder model(TrainableEncoder value) {
+            this.model = value;
+            return this;
+        }
+
+        /** A separate document tower for pair-wise training (shared weights by default). */
+        public Builder documentModel(TrainableEncoder value) {
+            this.documentModel = value;
+            return this;
+        }
+
+        /** The training arguments. */
+        public Builder args(TrainingArguments value) {
+            this.args = value;
+            return this;
+        }
+
+        /** The training rows. */
+        public Builder trainDataset(Dataset value) {
+            this.trainDataset = value;
+            return this;
+        }
+
+        /** The collator that turns rows into batches. */
+        public Builder collator(Collator value) {
+            this.collator = value;
+            return this;
+        }
+
+        /** The loss. */
+        public Builder loss(Loss value) {
+            this.loss = value;
+            return this;
+        }
+
+        /** Adds an evaluator run during and after training. */
+        public Builder evaluator(Evaluator value) {
+            evaluators.add(Objects.requireNonNull(value, "evaluator"));
+            return this;
+        }
+
+        /** Adds a listener. */
+        public Builder listener(TrainerListener value) {
+            listeners.add(Objects.requireNonNull(value, "listener"));
+            return this;
+        }
+
+        /** The train type; inferred from the loss's inputs when not set. */
+        public Builder trainType(TrainType value) {
+            this.trainType = value;
+            return this;
+        }
+
+        /** A batch sampler instead of the one {@code batch_sampler} names. */
+        public Builder batchSampler(BatchSampler value) {
+            this.sampler = value;
+            return this;
+        }
+
+        /** A schedule instead of the plugin {@code lr_scheduler_type} names. */
+        public Builder schedule(LearningRateSchedule value) {
+            this.schedule = value;
+            return this;
+        }
+
+        /** An optimizer made by the caller instead of the default AdamW (the caller closes it). */
+        public Builder optimizer(AdamW value) {
+            this.optimizer = value;
+            return this;
+        }
+
+        /** The trainer; fails naming what is missing. */
+        public RetrievalTrainer build() {
+            return new RetrievalTrainer(this);
+        }
+    }
+}
