@@ -37,7 +37,7 @@ public final class Checkpoints {
     static final String OPTIMIZER_FILE = "optimizer.safetensors";
     static final String LOSS_FILE = "loss.safetensors";
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().serializeSpecialFloatingPointValues().create();
 
     private Checkpoints() {}
 

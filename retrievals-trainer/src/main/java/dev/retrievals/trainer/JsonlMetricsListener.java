@@ -12,7 +12,7 @@ import java.util.Map;
 
 /** Appends every log entry (loss, learning rate, speed, evaluation metrics) as one JSON line to a file. */
 public final class JsonlMetricsListener implements TrainerListener {
-    private static final Gson GSON = new Gson();
+    private static final Gson GSON = new com.google.gson.GsonBuilder().serializeSpecialFloatingPointValues().create();
     private final Path file;
 
     /** Logs to {@code file} (created if missing, appended to otherwise, as a resumed run continues its log). */

@@ -285,102 +285,127 @@ public final class TrainingArguments {
             return this;
         }
 
+        /** Sets {@code num_train_epochs} (see {@link TrainingArguments}). */
         public Builder numTrainEpochs(int value) {
             return set(NUM_TRAIN_EPOCHS, value);
         }
 
+        /** Sets {@code max_steps} (see {@link TrainingArguments}). */
         public Builder maxSteps(int value) {
             return set(MAX_STEPS, value);
         }
 
+        /** Sets {@code per_device_train_batch_size} (see {@link TrainingArguments}). */
         public Builder batchSize(int value) {
             return set(BATCH_SIZE, value);
         }
 
+        /** Sets {@code learning_rate} (see {@link TrainingArguments}). */
         public Builder learningRate(double value) {
             return set(LEARNING_RATE, value);
         }
 
+        /** Sets {@code weight_decay} (see {@link TrainingArguments}). */
         public Builder weightDecay(double value) {
             return set(WEIGHT_DECAY, value);
         }
 
+        /** Sets {@code max_grad_norm} (see {@link TrainingArguments}). */
         public Builder maxGradNorm(double value) {
             return set(MAX_GRAD_NORM, value);
         }
 
+        /** Sets {@code lr_scheduler_type} (see {@link TrainingArguments}). */
         public Builder lrSchedulerType(String value) {
             return set(LR_SCHEDULER_TYPE, value);
         }
 
+        /** Sets {@code warmup_ratio} (see {@link TrainingArguments}). */
         public Builder warmupRatio(double value) {
             return set(WARMUP_RATIO, value);
         }
 
+        /** Sets {@code warmup_steps} (see {@link TrainingArguments}). */
         public Builder warmupSteps(int value) {
             return set(WARMUP_STEPS, value);
         }
 
+        /** Sets {@code gradient_accumulation_steps} (see {@link TrainingArguments}). */
         public Builder gradientAccumulationSteps(int value) {
             return set(GRADIENT_ACCUMULATION_STEPS, value);
         }
 
+        /** Sets {@code seed} (see {@link TrainingArguments}). */
         public Builder seed(int value) {
             return set(SEED, value);
         }
 
+        /** Sets {@code logging_steps} (see {@link TrainingArguments}). */
         public Builder loggingSteps(int value) {
             return set(LOGGING_STEPS, value);
         }
 
+        /** Sets {@code eval_strategy} (see {@link TrainingArguments}). */
         public Builder evalStrategy(String value) {
             return set(EVAL_STRATEGY, value);
         }
 
+        /** Sets {@code eval_steps} (see {@link TrainingArguments}). */
         public Builder evalSteps(int value) {
             return set(EVAL_STEPS, value);
         }
 
+        /** Sets {@code save_strategy} (see {@link TrainingArguments}). */
         public Builder saveStrategy(String value) {
             return set(SAVE_STRATEGY, value);
         }
 
+        /** Sets {@code save_steps} (see {@link TrainingArguments}). */
         public Builder saveSteps(int value) {
             return set(SAVE_STEPS, value);
         }
 
+        /** Sets {@code save_total_limit} (see {@link TrainingArguments}). */
         public Builder saveTotalLimit(int value) {
             return set(SAVE_TOTAL_LIMIT, value);
         }
 
+        /** Sets {@code load_best_model_at_end} (see {@link TrainingArguments}). */
         public Builder loadBestModelAtEnd(boolean value) {
             return set(LOAD_BEST_MODEL_AT_END, value);
         }
 
+        /** Sets {@code metric_for_best_model} (see {@link TrainingArguments}). */
         public Builder metricForBestModel(String value) {
             return set(METRIC_FOR_BEST_MODEL, value);
         }
 
+        /** Sets {@code resume_from_checkpoint} (see {@link TrainingArguments}). */
         public Builder resumeFromCheckpoint(String value) {
             return set(RESUME_FROM_CHECKPOINT, value);
         }
 
+        /** Sets {@code non_finite_loss} (see {@link TrainingArguments}). */
         public Builder nonFiniteLoss(String value) {
             return set(NON_FINITE_LOSS, value);
         }
 
+        /** Sets {@code layerwise_lr_decay} (see {@link TrainingArguments}). */
         public Builder layerwiseLrDecay(double value) {
             return set(LAYERWISE_LR_DECAY, value);
         }
 
+        /** Sets {@code loss_learning_rate_multiplier} (see {@link TrainingArguments}). */
         public Builder lossLearningRateMultiplier(double value) {
             return set(LOSS_LR_MULTIPLIER, value);
         }
 
+        /** Sets {@code batch_sampler} (see {@link TrainingArguments}). */
         public Builder batchSampler(String value) {
             return set(BATCH_SAMPLER, value);
         }
 
+        /** Sets {@code disable_tqdm} (see {@link TrainingArguments}). */
         public Builder disableProgressBar(boolean value) {
             return set(DISABLE_TQDM, value);
         }
