@@ -1,0 +1,140 @@
+package dev.retrievals.cli;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A training run described in one JSON file (flags override it):
+ *
+ * <pre>{@code
+ * {
+ *   "model": "bge-small-zh-v1.5", "pooling": "cls", "output_dir": "runs/cosent",
+ *   "data": {"train": "pairs.jsonl", "columns": {"s1": "sentence1"}, "take": 1000},
+ *   "loss": {"name": "cosent", "options": {"scale": 20}},
+ *   "collator": {"name": "scored_pair", "options": {"max_length": 64}},
+ *   "eval": {"sts": "valid.jsonl"},
+ *   "training_arguments": {"learning_rate": 5e-5, "num_train_epochs": 1, "warmup_ratio": 0.05},
+ *   "export_onnx": true
+ * }
+ * }</pre>
+ *
+ * Relative paths are resolved against the configuration file's folder. Unknown keys are errors.
+ */
+final class TrainConfig {
+    private static final Set<String> KEYS = Set.of("model", "pooling", "output_dir", "data", "loss", "collator", "eval",
+            "training_arguments", "export_onnx");
+
+    String model = "bge-small-zh-v1.5";
+    String pooling;
+    Path outputDir = Path.of("runs", "train");
+    Path trainFile;
+    final Map<String, String> columns = new LinkedHashMap<>();
+    Integer take;
+    String loss;
+    final Map<String, Object> lossOptions = new LinkedHashMap<>();
+    String collator;
+    final Map<String, Object> collatorOptions = new LinkedHashMap<>();
+    Path evalSts;
+    final Map<String, Object> trainingArguments = new LinkedHashMap<>();
+    boolean exportOnnx = true;
+
+    /** Reads a configuration file. */
+    static TrainConfig read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("configuration file " + file + " does not exist");
+        }
+        JsonObject json;
+        try {
+            JsonElement parsed = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+            if (!parsed.isJsonObject()) {
+                throw new UsageException("configuration file " + file + " must hold a JSON object");
+            }
+            json = parsed.getAsJsonObject();
+        } catch (IOException e) {
+            throw new UsageException("cannot read configuration file " + file + ": " + e.getMessage());
+        } catch (JsonParseException e) {
+            throw new UsageException("configuration file " + file + " is not valid JSON: " + e.getMessage());
+        }
+        Path base = file.toAbsolutePath().getParent();
+        TrainConfig config = new TrainConfig();
+        for (String key : json.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new UsageException("configuration file " + file + ": unknown key '" + key + "'; known keys: "
+                        + String.join(", ", new java.util.TreeSet<>(KEYS)));
+            }
+        }
+        config.model = text(json, "model", config.model, file);
+        config.pooling = text(json, "pooling", null, file);
+        String output = text(json, "output_dir", null, file);
+        if (output != null) {
+            config.outputDir = base.resolve(output);
+        }
+        JsonObject data = object(json, "data", file);
+        if (data != null) {
+            String train = text(data, "train", null, file);
+            config.trainFile = train == null ? null : base.resolve(train);
+            JsonObject columns = object(data, "columns", file);
+            if (columns != null) {
+                columns.entrySet().forEach(e -> config.columns.put(e.getKey(), e.getValue().getAsString()));
+            }
+            config.take = data.has("take") ? data.get("take").getAsInt() : null;
+        }
+        JsonObject loss = object(json, "loss", file);
+        if (loss != null) {
+            config.loss = text(loss, "name", null, file);
+            putAll(config.lossOptions, object(loss, "options", file));
+        }
+        JsonObject collator = object(json, "collator", file);
+        if (collator != null) {
+            config.collator = text(collator, "name", null, file);
+            putAll(config.collatorOptions, object(collator, "options", file));
+        }
+        JsonObject eval = object(json, "eval", file);
+        if (eval != null && eval.has("sts")) {
+            config.evalSts = base.resolve(eval.get("sts").getAsString());
+        }
+        putAll(config.trainingArguments, object(json, "training_arguments", file));
+        if (json.has("export_onnx")) {
+            config.exportOnnx = json.get("export_onnx").getAsBoolean();
+        }
+        return config;
+    }
+
+    private static String text(JsonObject json, String key, String fallback, Path file) {
+        if (!json.has(key) || json.get(key).isJsonNull()) {
+            return fallback;
+        }
+        JsonElement value = json.get(key);
+        if (!value.isJsonPrimitive()) {
+            throw new UsageException("configuration file " + file + ": '" + key + "' must be text, found " + value);
+        }
+        return value.getAsString();
+    }
+
+    private static JsonObject object(JsonObject json, String key, Path file) {
+        if (!json.has(key)) {
+            return null;
+        }
+        if (!json.get(key).isJsonObject()) {
+            throw new UsageException("configuration file " + file + ": '" + key + "' must be a JSON object, found " + json.get(key));
+        }
+        return json.getAsJsonObject(key);
+    }
+
+    /** Copies JSON values as text (numbers keep their written form), which the option specs convert and check. */
+    private static void putAll(Map<String, Object> target, JsonObject source) {
+        if (source != null) {
+            source.entrySet().forEach(e -> target.put(e.getKey(), e.getValue().isJsonPrimitive()
+                    ? e.getValue().getAsString() : e.getValue().toString()));
+        }
+    }
+}
