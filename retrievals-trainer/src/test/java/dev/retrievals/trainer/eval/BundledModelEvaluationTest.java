@@ -114,49 +114,9 @@ class BundledModelEvaluationTest {
         float[][] b = encoder.encode(second);
         double[] cosines = new double[a.length];
         for (int i = 0; i < a.length; i++) {
-            double dot = 0;
-            double aa = 0;
-            double bb = 0;
-            for (int d = 0; d < a[i].length; d++) {
-                dot += (double) a[i][d] * b[i][d];
-                aa += (double) a[i][d] * a[i][d];
-                bb += (double) b[i][d] * b[i][d];
-            }
-            cosines[i] = dot / Math.sqrt(aa * bb);
+            cosines[i] = PlainMath.cosine(a[i], b[i]);
         }
-        return pearsonBySums(ranksByCounting(cosines), ranksByCounting(gold));
-    }
-
-    /** Rank = 1 + values below + (equal values - 1) / 2, which is the average rank of a tie. */
-    private static double[] ranksByCounting(double[] values) {
-        double[] ranks = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            int below = 0;
-            int equal = 0;
-            for (double value : values) {
-                below += value < values[i] ? 1 : 0;
-                equal += value == values[i] ? 1 : 0;
-            }
-            ranks[i] = 1 + below + (equal - 1) / 2.0;
-        }
-        return ranks;
-    }
-
-    private static double pearsonBySums(double[] x, double[] y) {
-        int n = x.length;
-        double sx = 0;
-        double sy = 0;
-        double sxy = 0;
-        double sxx = 0;
-        double syy = 0;
-        for (int i = 0; i < n; i++) {
-            sx += x[i];
-            sy += y[i];
-            sxy += x[i] * y[i];
-            sxx += x[i] * x[i];
-            syy += y[i] * y[i];
-        }
-        return (n * sxy - sx * sy) / Math.sqrt((n * sxx - sx * sx) * (n * syy - sy * sy));
+        return PlainMath.pearsonBySums(PlainMath.ranksByCounting(cosines), PlainMath.ranksByCounting(gold));
     }
 
     private static List<String> firstLabels(Path file, int count) {

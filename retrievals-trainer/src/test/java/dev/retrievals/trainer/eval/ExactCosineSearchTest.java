@@ -53,7 +53,7 @@ class ExactCosineSearchTest {
             double[] cosines = new double[documents.length];
             Integer[] order = new Integer[documents.length];
             for (int d = 0; d < documents.length; d++) {
-                cosines[d] = plainCosine(queries[q], documents[d]);
+                cosines[d] = PlainMath.cosine(queries[q], documents[d]);
                 order[d] = d;
             }
             Arrays.sort(order, (a, b) -> Double.compare(cosines[b], cosines[a]));
@@ -88,17 +88,5 @@ class ExactCosineSearchTest {
             }
         }
         return vectors;
-    }
-
-    private static double plainCosine(float[] a, float[] b) {
-        double dot = 0;
-        double aa = 0;
-        double bb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * (double) b[i];
-            aa += a[i] * (double) a[i];
-            bb += b[i] * (double) b[i];
-        }
-        return dot / Math.sqrt(aa * bb);
     }
 }
