@@ -75,7 +75,9 @@ class BundledModelEvaluationTest {
                 metrics.get("mrr@10"), metrics.get("recall@100"), shuffled.primary());
 
         assertThat(evaluator.queryCount()).isEqualTo(15);
+        assertThat(evaluator.corpusSize()).isEqualTo(60);
         assertThat(result.primaryMetric()).isEqualTo("ndcg@10");
+        assertThat(result.primary()).isCloseTo(independentNdcgAt10(DATA.resolve("scifact"), 15, 60), within(1e-6));
         assertThat(result.primary()).isGreaterThan(0.5).isGreaterThan(shuffled.primary() + 0.3);
         assertThat(metrics.get("recall@100")).isGreaterThanOrEqualTo(metrics.get("recall@10"));
         assertThat(metrics.get("accuracy@10")).isGreaterThanOrEqualTo(metrics.get("recall@10"));
@@ -117,6 +119,54 @@ class BundledModelEvaluationTest {
             cosines[i] = PlainMath.cosine(a[i], b[i]);
         }
         return PlainMath.pearsonBySums(PlainMath.ranksByCounting(cosines), PlainMath.ranksByCounting(gold));
+    }
+
+    /**
+     * nDCG@10 with binary gains, from a full sort of plain cosines, on the subset the options
+     * describe: the first {@code queries} judged queries of {@code qrels/test.tsv}, their judged
+     * documents, and the first other documents of the corpus up to {@code corpusSize} in all.
+     */
+    private static double independentNdcgAt10(Path folder, int queries, int corpusSize) {
+        Map<String, List<String>> relevant = new LinkedHashMap<>();
+        for (Map<String, Object> row : Dataset.fromTsv(folder.resolve("qrels/test.tsv"))) {
+            String query = (String) row.get("query-id");
+            if (relevant.containsKey(query) || relevant.size() < queries) {
+                relevant.computeIfAbsent(query, id -> new ArrayList<>()).add((String) row.get("corpus-id"));
+            }
+        }
+        List<String> judged = relevant.values().stream().flatMap(List::stream).distinct().toList();
+        List<String> ids = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        int others = corpusSize - judged.size();
+        for (Map<String, Object> doc : Dataset.fromJsonl(folder.resolve("corpus.jsonl"))) {
+            boolean isJudged = judged.contains(doc.get("id"));
+            if (isJudged || others-- > 0) {
+                ids.add((String) doc.get("id"));
+                texts.add(doc.get("title") + " " + doc.get("text"));
+            }
+        }
+        Map<String, String> queryTexts = new LinkedHashMap<>();
+        for (Map<String, Object> query : Dataset.fromJsonl(folder.resolve("queries.jsonl"))) {
+            queryTexts.put((String) query.get("id"), (String) query.get("text"));
+        }
+        float[][] documents = encoder.encode(texts);
+        double sum = 0;
+        for (Map.Entry<String, List<String>> query : relevant.entrySet()) {
+            float[] vector = encoder.encode(List.of(queryTexts.get(query.getKey())))[0];
+            List<Integer> order = new ArrayList<>();
+            for (int d = 0; d < documents.length; d++) {
+                order.add(d);
+            }
+            order.sort((a, b) -> Double.compare(PlainMath.cosine(vector, documents[b]), PlainMath.cosine(vector, documents[a])));
+            double dcg = 0;
+            double ideal = 0;
+            for (int rank = 1; rank <= 10; rank++) {
+                dcg += query.getValue().contains(ids.get(order.get(rank - 1))) ? 1 / (Math.log(rank + 1) / Math.log(2)) : 0;
+                ideal += rank <= query.getValue().size() ? 1 / (Math.log(rank + 1) / Math.log(2)) : 0;
+            }
+            sum += dcg / ideal;
+        }
+        return sum / relevant.size();
     }
 
     private static List<String> firstLabels(Path file, int count) {
