@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * search, a document whose id equals the query's id is not skipped (sentence-transformers'
  * choice).
  *
+ * <p>Every query the split judges is evaluated, including one whose judgments are all 0 (it
+ * scores 0, as in trec_eval); a judged document missing from the corpus still counts as relevant.
+ *
  * <p>For quick runs, {@code max_queries} evaluates only the first judged queries and
  * {@code max_corpus_size} keeps every document judged for them plus the first others in file
  * order; scores on such a reduced corpus are higher than on the full one.
