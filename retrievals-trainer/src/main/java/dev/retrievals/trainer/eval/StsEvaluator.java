@@ -41,9 +41,9 @@ public final class StsEvaluator implements Evaluator {
     static final OptionSpec<String> SCORE_COLUMN = OptionSpec.ofString("score_column", "score", "column of the gold similarity score");
     static final OptionSpec<Integer> MAX_ROWS = CommonOptions.rowLimit("max_rows", "sentence pairs");
 
-    /** The metric names. */
+    /** The name of the Pearson correlation in results. */
     public static final String PEARSON = "pearson";
-    /** The primary metric. */
+    /** The name of the Spearman correlation in results, the primary metric. */
     public static final String SPEARMAN = "spearman";
 
     private final String source;
