@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * How {@link OnnxExporter} writes and checks a model.
  *
- * @param precision how the weights are stored: FP32, or FP16 (halves the file; the computation,
- *     inputs and outputs stay float32)
+ * @param precision how the weights are stored: FP32, or FP16 (halves the file; each weight is cast
+ *     to float32 in the graph, so the computation, inputs and outputs stay float32, and ONNX Runtime
+ *     folds the casts when it loads the file)
  * @param maxAbsDifference the largest allowed {@code |onnx - pytorch|} of any embedding component
  * @param minCosine the smallest allowed cosine between an ONNX and a PyTorch embedding
  * @param sampleTexts the texts of the check, run as one padded batch (at least one)

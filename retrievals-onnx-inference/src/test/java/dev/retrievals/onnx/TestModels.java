@@ -22,18 +22,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 
 /** Test models: tiny random encoders on all-MiniLM-L6-v2's tokenizer, and a few gradient steps that change weights. */
 final class TestModels {
-    static final List<String> TEXTS = List.of(
-            "今天天气很好",
-            "The quick brown fox jumps over the lazy dog.",
-            "深度学习模型可以把文本变成向量，用于语义检索和问答系统。",
-            "Embeddings",
-            "如何在 Java 中微调 embedding 模型？",
-            "A much longer English sentence that talks about retrieval augmented generation, vector databases and the JVM.",
-            "银行卡丢了怎么办",
-            "mixed 中英文 text with numbers 12345");
+    /** The exporter's sample texts plus two more (eight texts, from 1 to ~30 tokens). */
+    static final List<String> TEXTS = Stream.concat(ExportOptions.DEFAULT_SAMPLE_TEXTS.stream(),
+            Stream.of("如何在 Java 中微调 embedding 模型？", "银行卡丢了怎么办")).toList();
 
     private TestModels() {}
 
