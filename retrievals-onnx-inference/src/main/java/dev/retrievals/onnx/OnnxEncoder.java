@@ -1,0 +1,490 @@
+package dev.retrievals.onnx;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.retrievals.core.RetrievalsException;
+import dev.retrievals.core.collator.TextTokenizer;
+import dev.retrievals.core.collator.TokenBatch;
+import dev.retrievals.core.encode.TextEncoder;
+import dev.retrievals.core.onnx.OnnxGraph;
+import dev.retrievals.core.onnx.OnnxModel;
+import dev.retrievals.core.onnx.OnnxNode;
+import dev.retrievals.core.pooling.Pooling;
+import dev.retrievals.core.pooling.PoolingMath;
+import dev.retrievals.core.progress.ProgressBar;
+import dev.retrievals.core.spi.OptionSpec;
+import dev.retrievals.core.spi.PluginKinds;
+import dev.retrievals.core.spi.PluginRegistry;
+import dev.retrievals.pytorch.PyTorchEngine;
+import dev.retrievals.pytorch.TransformerConfig;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Embeds texts with an ONNX model in ONNX Runtime: a model written by {@link OnnxExporter} (its
+ * {@code sentence_embedding} output is used as it is) or a plain Hugging Face export with a
+ * {@code last_hidden_state} output (a core pooling, chosen by name, and optional L2 normalisation
+ * are then applied in Java).
+ *
+ * <p>Texts are tokenized in chunks, sorted by token count and batched, so each batch pads only to
+ * its own longest text; vectors come back in input order. {@link #encode} is safe for concurrent
+ * callers (one ONNX Runtime session serves them all).
+ *
+ * <pre>{@code
+ * try (OnnxEncoder encoder = OnnxEncoder.builder(Path.of("exported")).intraOpThreads(2).build()) {
+ *     float[][] vectors = encoder.encode(List.of("今天天气很好", "The weather is nice today"));
+ * }
+ * }</pre>
+ */
+public final class OnnxEncoder implements TextEncoder {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxEncoder.class);
+    /** The output of a graph that pools in the graph. */
+    public static final String SENTENCE_EMBEDDING = "sentence_embedding";
+    /** The token embeddings output. */
+    public static final String LAST_HIDDEN_STATE = "last_hidden_state";
+    private static final List<String> TOKEN_OUTPUTS = List.of(LAST_HIDDEN_STATE, "token_embeddings");
+    private static final Set<String> KNOWN_INPUTS = Set.of("input_ids", "attention_mask", "token_type_ids");
+    private static final String OWNER = "OnnxEncoder";
+    static final OptionSpec<Integer> BATCH_SIZE = OptionSpec.ofInt("batch_size", 32, "Texts per ONNX Runtime call.").atLeast(1);
+    static final OptionSpec<Integer> INTRA_OP_THREADS =
+            OptionSpec.ofInt("intra_op_threads", 0, "Threads of one operator; 0 lets ONNX Runtime choose.").atLeast(0);
+    static final OptionSpec<Integer> MAX_LENGTH =
+            OptionSpec.ofInt("max_length", 512, "Longest text in tokens, special tokens included.").atLeast(2);
+    /** Texts tokenized at once, sorted by length within, then batched. */
+    private static final int CHUNK_BATCHES = 32;
+
+    private final Path modelFile;
+    private final OrtEnvironment environment;
+    private final OrtSession session;
+    private final TextTokenizer tokenizer;
+    private final Map<String, OnnxJavaType> inputTypes;
+    private final String output;
+    private final boolean pooledInGraph;
+    private final Pooling pooling;
+    private final boolean normalize;
+    private final NDManager manager;
+    private final int dimension;
+    private final int batchSize;
+    private final boolean showProgressBar;
+
+    private OnnxEncoder(Builder builder, Path modelFile, Path tokenizerFile) {
+        this.modelFile = modelFile;
+        this.batchSize = builder.batchSize;
+        this.showProgressBar = builder.showProgressBar;
+        OnnxModel parsed = OnnxModel.read(modelFile);
+        Map<String, String> metadata = parsed.metadataProps();
+        byte[] tokenizerJson = readTokenizer(tokenizerFile);
+        wordEmbeddingRows(parsed.graph()).ifPresent(rows -> TokenizerVocabulary.checkFits(tokenizerJson, tokenizerFile.toString(), rows,
+                modelFile.toString()));
+        int maxLength = builder.maxLength != null ? builder.maxLength
+                : metadata.containsKey(OnnxExporter.META_MAX_LENGTH) ? Integer.parseInt(metadata.get(OnnxExporter.META_MAX_LENGTH))
+                : MAX_LENGTH.defaultValue();
+        long padId = builder.padTokenId != null ? builder.padTokenId : padTokenId(metadata, modelFile);
+        parsed = null; // the graph's bytes may be large; ONNX Runtime reads the file itself
+        this.environment = OrtEnvironment.getEnvironment();
+        this.session = openSession(builder);
+        TextTokenizer openedTokenizer = null;
+        NDManager openedManager = null;
+        try {
+            this.inputTypes = inputTypes(session, modelFile);
+            Set<String> outputs = session.getOutputNames();
+            this.pooledInGraph = outputs.contains(SENTENCE_EMBEDDING);
+            this.output = pooledInGraph ? SENTENCE_EMBEDDING : TOKEN_OUTPUTS.stream().filter(outputs::contains).findFirst()
+                    .orElseThrow(() -> new RetrievalsException("ONNX model " + modelFile + " has outputs " + outputs + "; expected "
+                            + SENTENCE_EMBEDDING + " or one of " + TOKEN_OUTPUTS));
+            String poolingName = builder.pooling != null ? builder.pooling : metadata.get(OnnxExporter.META_POOLING);
+            if (pooledInGraph) {
+                if (builder.pooling != null || builder.normalize != null) {
+                    LOG.warn("{} pools and normalises in the graph ({}); the pooling/normalize settings are ignored", modelFile,
+                            SENTENCE_EMBEDDING);
+                }
+                this.pooling = null;
+                this.normalize = false;
+            } else {
+                if (poolingName == null) {
+                    throw new RetrievalsException("ONNX model " + modelFile + " has no " + SENTENCE_EMBEDDING + " output, so the"
+                            + " pooling must be named: OnnxEncoder.builder(...).pooling(\"mean\") (or cls, max, ...)");
+                }
+                this.pooling = PluginRegistry.global().create(PluginKinds.POOLING, poolingName);
+                this.normalize = builder.normalize != null && builder.normalize;
+                openedManager = PyTorchEngine.newManager(null);
+            }
+            this.manager = openedManager;
+            this.dimension = outputWidth(session, output, modelFile);
+            openedTokenizer = TextTokenizer.fromFile(tokenizerFile, maxLength, padId);
+            this.tokenizer = openedTokenizer;
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(openedTokenizer, openedManager);
+            closeSession();
+            throw e instanceof RetrievalsException re ? re
+                    : new RetrievalsException("Cannot use ONNX model " + modelFile + ": " + e.getMessage(), e);
+        }
+        LOG.debug("Loaded {} (output {}, dimension {}, inputs {})", modelFile, output, dimension, inputTypes.keySet());
+    }
+
+    /**
+     * A builder for a model: an {@code .onnx} file, or a folder holding {@code model.onnx} (or
+     * {@code onnx/model.onnx}) and {@code tokenizer.json}.
+     */
+    public static Builder builder(Path model) {
+        return new Builder(model);
+    }
+
+    /** Loads a model with the default settings; see {@link #builder(Path)}. */
+    public static OnnxEncoder load(Path model) {
+        return builder(model).build();
+    }
+
+    private OrtSession openSession(Builder builder) {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(builder.optimizationLevel.ortLevel());
+            if (builder.intraOpThreads > 0) {
+                options.setIntraOpNumThreads(builder.intraOpThreads);
+            }
+            return environment.createSession(modelFile.toString(), options);
+        } catch (OrtException e) {
+            throw new RetrievalsException("ONNX Runtime cannot load " + modelFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] readTokenizer(Path tokenizerFile) {
+        if (!Files.isRegularFile(tokenizerFile)) {
+            throw new RetrievalsException("Tokenizer file " + tokenizerFile + " does not exist (expected a Hugging Face tokenizer.json)");
+        }
+        try {
+            return Files.readAllBytes(tokenizerFile);
+        } catch (IOException e) {
+            throw new RetrievalsException("Cannot read tokenizer file " + tokenizerFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The rows of the table that {@code input_ids} index (through a Cast for FLOAT16 weights), if the graph shows it. */
+    static Optional<Long> wordEmbeddingRows(OnnxGraph graph) {
+        for (OnnxNode gather : graph.consumers("input_ids")) {
+            if (!gather.opType().equals("Gather") || gather.inputs().size() != 2 || !gather.inputs().get(1).equals("input_ids")) {
+                continue;
+            }
+            String table = gather.inputs().get(0);
+            Optional<OnnxNode> cast = graph.producer(table).filter(node -> node.opType().equals("Cast"));
+            if (cast.isPresent()) {
+                table = cast.get().inputs().get(0);
+            }
+            Optional<Long> rows = graph.initializer(table).map(tensor -> tensor.dims()).filter(dims -> dims.length == 2)
+                    .map(dims -> dims[0]);
+            if (rows.isPresent()) {
+                return rows;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static long padTokenId(Map<String, String> metadata, Path modelFile) {
+        if (metadata.containsKey(OnnxExporter.META_PAD_TOKEN_ID)) {
+            return Long.parseLong(metadata.get(OnnxExporter.META_PAD_TOKEN_ID));
+        }
+        Path config = modelFile.toAbsolutePath().getParent().resolve("config.json");
+        return Files.isRegularFile(config) ? TransformerConfig.read(config).padTokenId() : 0L;
+    }
+
+    private static Map<String, OnnxJavaType> inputTypes(OrtSession session, Path modelFile) throws OrtException {
+        Map<String, NodeInfo> inputs = session.getInputInfo();
+        for (String required : List.of("input_ids", "attention_mask")) {
+            if (!inputs.containsKey(required)) {
+                throw new RetrievalsException("ONNX model " + modelFile + " has inputs " + inputs.keySet() + "; expected input_ids,"
+                        + " attention_mask and optionally token_type_ids (missing " + required + ")");
+            }
+        }
+        Map<String, OnnxJavaType> types = new LinkedHashMap<>();
+        for (Map.Entry<String, NodeInfo> input : inputs.entrySet()) {
+            if (!KNOWN_INPUTS.contains(input.getKey())) {
+                throw new RetrievalsException("ONNX model " + modelFile + " has an input '" + input.getKey() + "' that a text encoder"
+                        + " cannot fill; expected only " + KNOWN_INPUTS);
+            }
+            OnnxJavaType type = input.getValue().getInfo() instanceof TensorInfo tensor ? tensor.type : null;
+            if (type != OnnxJavaType.INT64 && type != OnnxJavaType.INT32) {
+                throw new RetrievalsException("ONNX model " + modelFile + ": input '" + input.getKey() + "' is " + type
+                        + "; expected an INT64 or INT32 tensor");
+            }
+            types.put(input.getKey(), type);
+        }
+        return types;
+    }
+
+    private static int outputWidth(OrtSession session, String output, Path modelFile) throws OrtException {
+        NodeInfo info = session.getOutputInfo().get(output);
+        long[] shape = info.getInfo() instanceof TensorInfo tensor ? tensor.getShape() : new long[0];
+        if (shape.length < 2 || shape[shape.length - 1] < 1) {
+            throw new RetrievalsException("ONNX model " + modelFile + ": output '" + output + "' has shape " + Arrays.toString(shape)
+                    + "; expected a fixed last (hidden) axis");
+        }
+        return (int) shape[shape.length - 1];
+    }
+
+    @Override
+    public float[][] encode(List<String> texts) {
+        for (int i = 0; i < texts.size(); i++) {
+            if (texts.get(i) == null) {
+                throw new RetrievalsException("Text " + i + " to encode is null");
+            }
+        }
+        float[][] result = new float[texts.size()][];
+        int chunkSize = batchSize * CHUNK_BATCHES;
+        try (ProgressBar progress = new ProgressBar("encode", texts.size(), showProgressBar && texts.size() > chunkSize)) {
+            for (int chunkStart = 0; chunkStart < texts.size(); chunkStart += chunkSize) {
+                List<String> chunk = texts.subList(chunkStart, Math.min(texts.size(), chunkStart + chunkSize));
+                TokenBatch tokens = tokenizer.tokenize(chunk);
+                int[] lengths = tokens.lengths();
+                List<Integer> order = new ArrayList<>(chunk.size());
+                for (int i = 0; i < chunk.size(); i++) {
+                    order.add(i);
+                }
+                order.sort(Comparator.comparingInt((Integer i) -> lengths[i]).reversed());
+                for (int start = 0; start < order.size(); start += batchSize) {
+                    List<Integer> rows = order.subList(start, Math.min(order.size(), start + batchSize));
+                    float[][] vectors = embed(slice(tokens, rows, lengths[rows.get(0)]));
+                    for (int row = 0; row < rows.size(); row++) {
+                        result[chunkStart + rows.get(row)] = vectors[row];
+                    }
+                    progress.advance(rows.size());
+                }
+            }
+        }
+        return result;
+    }
+
+    /** The given rows of a padded batch, cut to {@code width} positions. */
+    private static TokenBatch slice(TokenBatch tokens, List<Integer> rows, int width) {
+        long[][] ids = new long[rows.size()][];
+        long[][] mask = new long[rows.size()][];
+        long[][] types = new long[rows.size()][];
+        for (int i = 0; i < rows.size(); i++) {
+            int row = rows.get(i);
+            ids[i] = Arrays.copyOf(tokens.inputIds()[row], width);
+            mask[i] = Arrays.copyOf(tokens.attentionMask()[row], width);
+            types[i] = Arrays.copyOf(tokens.tokenTypeIds()[row], width);
+        }
+        return new TokenBatch(ids, mask, types);
+    }
+
+    /** One vector per row of a token batch (already padded). */
+    public float[][] embed(TokenBatch batch) {
+        Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+        try {
+            inputs.put("input_ids", tensor("input_ids", batch.inputIds()));
+            inputs.put("attention_mask", tensor("attention_mask", batch.attentionMask()));
+            if (inputTypes.containsKey("token_type_ids")) {
+                inputs.put("token_type_ids", tensor("token_type_ids", batch.tokenTypeIds()));
+            }
+            try (OrtSession.Result result = session.run(inputs, Set.of(output))) {
+                OnnxTensor values = (OnnxTensor) result.get(0);
+                long[] shape = values.getInfo().getShape();
+                FloatBuffer floats = values.getFloatBuffer();
+                return pooledInGraph ? rows(floats, batch.batchSize()) : poolInJava(floats, shape, batch);
+            }
+        } catch (OrtException e) {
+            throw new RetrievalsException("ONNX Runtime failed on " + modelFile + " for a batch of " + batch.batchSize() + " x "
+                    + batch.sequenceLength() + " tokens: " + e.getMessage(), e);
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private OnnxTensor tensor(String name, long[][] values) throws OrtException {
+        int rows = values.length;
+        int width = rows == 0 ? 0 : values[0].length;
+        long[] shape = {rows, width};
+        if (inputTypes.get(name) == OnnxJavaType.INT32) {
+            IntBuffer buffer = IntBuffer.allocate(rows * width);
+            for (long[] row : values) {
+                for (long value : row) {
+                    buffer.put(Math.toIntExact(value));
+                }
+            }
+            return OnnxTensor.createTensor(environment, buffer.flip(), shape);
+        }
+        LongBuffer buffer = LongBuffer.allocate(rows * width);
+        for (long[] row : values) {
+            buffer.put(row);
+        }
+        return OnnxTensor.createTensor(environment, buffer.flip(), shape);
+    }
+
+    private float[][] rows(FloatBuffer floats, int count) {
+        float[][] vectors = new float[count][dimension];
+        for (float[] vector : vectors) {
+            floats.get(vector);
+        }
+        return vectors;
+    }
+
+    private float[][] poolInJava(FloatBuffer hidden, long[] shape, TokenBatch batch) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray tokens = scope.create(hidden, new Shape(shape));
+            NDArray pooled = pooling.pool(tokens, scope.create(batch.attentionMask()));
+            NDArray vectors = normalize ? PoolingMath.l2Normalize(pooled) : pooled;
+            return rows(FloatBuffer.wrap(vectors.toFloatArray()), batch.batchSize());
+        }
+    }
+
+    /** The tokenizer (truncating to the model's maximum length). */
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** Whether the graph pools (and normalises) itself, through a {@code sentence_embedding} output. */
+    public boolean poolsInGraph() {
+        return pooledInGraph;
+    }
+
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(tokenizer, manager);
+        closeSession();
+    }
+
+    private void closeSession() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            LOG.warn("Closing the ONNX Runtime session of {} failed: {}", modelFile, e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(TextTokenizer tokenizer, NDManager manager) {
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+        if (manager != null) {
+            manager.close();
+        }
+    }
+
+    /** Settings of an {@link OnnxEncoder}; each is checked when set. */
+    public static final class Builder {
+        private final Path model;
+        private Path tokenizer;
+        private int batchSize = BATCH_SIZE.defaultValue();
+        private int intraOpThreads = INTRA_OP_THREADS.defaultValue();
+        private GraphOptimizationLevel optimizationLevel = GraphOptimizationLevel.ALL;
+        private String pooling;
+        private Boolean normalize;
+        private Integer maxLength;
+        private Long padTokenId;
+        private boolean showProgressBar;
+
+        private Builder(Path model) {
+            this.model = model;
+        }
+
+        /** The {@code tokenizer.json}; by default the one beside the model. */
+        public Builder tokenizer(Path tokenizerJson) {
+            this.tokenizer = tokenizerJson;
+            return this;
+        }
+
+        /** Texts per ONNX Runtime call (default 32, at least 1). */
+        public Builder batchSize(int value) {
+            this.batchSize = BATCH_SIZE.check(value, OWNER);
+            return this;
+        }
+
+        /** Threads one operator may use; 0 (the default) lets ONNX Runtime choose (one per core). */
+        public Builder intraOpThreads(int value) {
+            this.intraOpThreads = INTRA_OP_THREADS.check(value, OWNER);
+            return this;
+        }
+
+        /** How much ONNX Runtime optimises the graph when loading it (default {@link GraphOptimizationLevel#ALL}). */
+        public Builder optimizationLevel(GraphOptimizationLevel value) {
+            if (value == null) {
+                throw new RetrievalsException("Option 'optimization_level' of " + OWNER + " is null; allowed: "
+                        + Arrays.toString(GraphOptimizationLevel.values()));
+            }
+            this.optimizationLevel = value;
+            return this;
+        }
+
+        /** The pooling plugin for graphs without {@code sentence_embedding} (plain Hugging Face exports). */
+        public Builder pooling(String name) {
+            PluginRegistry.global().provider(PluginKinds.POOLING, name);
+            this.pooling = name;
+            return this;
+        }
+
+        /** Whether to L2-normalise after a pooling done in Java (default false). */
+        public Builder normalize(boolean value) {
+            this.normalize = value;
+            return this;
+        }
+
+        /** The longest text in tokens; by default the exported model's, otherwise 512. */
+        public Builder maxLength(int value) {
+            this.maxLength = MAX_LENGTH.check(value, OWNER);
+            return this;
+        }
+
+        /** The id of padding; by default the exported model's, else {@code config.json}'s {@code pad_token_id}, else 0. */
+        public Builder padTokenId(long value) {
+            this.padTokenId = value;
+            return this;
+        }
+
+        /** Whether long inputs show a progress bar on the terminal (default false). */
+        public Builder showProgressBar(boolean value) {
+            this.showProgressBar = value;
+            return this;
+        }
+
+        /** Opens the model; errors name the file and what was expected. */
+        public OnnxEncoder build() {
+            Path file = modelFile(model);
+            Path tokenizerFile = tokenizer != null ? tokenizer : file.toAbsolutePath().getParent().resolve("tokenizer.json");
+            if (tokenizer == null && !Files.isRegularFile(tokenizerFile) && Files.isDirectory(model)) {
+                tokenizerFile = model.resolve("tokenizer.json");
+            }
+            return new OnnxEncoder(this, file, tokenizerFile);
+        }
+
+        private static Path modelFile(Path model) {
+            if (Files.isRegularFile(model)) {
+                return model;
+            }
+            if (Files.isDirectory(model)) {
+                for (Path candidate : List.of(model.resolve("model.onnx"), model.resolve("onnx").resolve("model.onnx"))) {
+                    if (Files.isRegularFile(candidate)) {
+                        return candidate;
+                    }
+                }
+                throw new RetrievalsException("Model folder " + model + " has no model.onnx (nor onnx/model.onnx)");
+            }
+            throw new RetrievalsException("ONNX model " + model + " does not exist");
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.retrievals.onnx;
+
+import dev.retrievals.core.RetrievalsException;
+import dev.retrievals.core.onnx.OnnxDataType;
+import dev.retrievals.core.onnx.OnnxDimension;
+import dev.retrievals.core.onnx.OnnxGraph;
+import dev.retrievals.core.onnx.OnnxModel;
+import dev.retrievals.core.onnx.OnnxNode;
+import dev.retrievals.core.onnx.OnnxValueInfo;
+import dev.retrievals.pytorch.AutoModelForEmbedding;
+import dev.retrievals.pytorch.Precision;
+import dev.retrievals.pytorch.TransformerConfig;
+import dev.retrievals.pytorch.arch.TransformerArchitecture;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exports a model to ONNX with pooling and L2 normalisation inside the graph, so a serving stack
+ * needs only ONNX Runtime and the tokenizer.
+ *
+ * <p>The folder gets everything {@link AutoModelForEmbedding#save} writes (config, safetensors,
+ * tokenizer and sentence-transformers files, so it loads back for training) plus {@code model.onnx}
+ * (opset {@value #OPSET}): inputs {@code input_ids}, {@code attention_mask} and, when the
+ * architecture reads them, {@code token_type_ids} (INT64, {@code [batch, sequence]}, both axes
+ * dynamic); outputs {@code last_hidden_state} {@code [batch, sequence, hidden]} (first, as
+ * LangChain4j and other runtimes expect) and {@code sentence_embedding} {@code [batch, hidden]}.
+ * The graph comes from the architecture's single definition ({@code lastHiddenState} over
+ * {@link OnnxExportOps}), so every architecture exports.
+ *
+ * <p>The ONNX file is written under a temporary name, checked in ONNX Runtime against the PyTorch
+ * model on sample texts, and only then moved to {@code model.onnx}; a check that exceeds the
+ * bounds fails the export and leaves no {@code model.onnx}.
+ */
+public final class OnnxExporter {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxExporter.class);
+    /** The ONNX operator set of exported graphs (17 brings LayerNormalization). */
+    public static final int OPSET = 17;
+    /** The ONNX IR version of exported files. */
+    public static final int IR_VERSION = 8;
+    /** The name of the exported file inside the folder. */
+    public static final String FILE_NAME = "model.onnx";
+    static final String META_POOLING = "retrievals.pooling";
+    static final String META_NORMALIZE = "retrievals.normalize";
+    static final String META_MAX_LENGTH = "retrievals.max_length";
+    static final String META_PAD_TOKEN_ID = "retrievals.pad_token_id";
+    static final String META_MODEL_TYPE = "retrievals.model_type";
+    static final String META_WEIGHTS = "retrievals.weights";
+
+    private OnnxExporter() {}
+
+    /**
+     * Writes the model to {@code folder} (created, or replaced if it holds a model) and checks the
+     * ONNX file against the PyTorch model.
+     *
+     * <p>The check compares with the model as it computes: a model loaded in FP16 computes in half
+     * precision while the graph computes in float32, so loosen the bounds for it.
+     *
+     * @throws RetrievalsException when the pooling or an op has no ONNX form, the tokenizer does
+     *     not fit the vocabulary, writing fails, or the check exceeds the bounds of {@code options}
+     */
+    public static ExportReport export(AutoModelForEmbedding model, Path folder, ExportOptions options) {
+        if (!OnnxPoolingGraph.SUPPORTED.contains(model.poolingName())) {
+            throw new RetrievalsException("Pooling '" + model.poolingName() + "' has no ONNX form; the exporter supports "
+                    + OnnxPoolingGraph.SUPPORTED);
+        }
+        byte[] tokenizerJson = model.tokenizerFiles().get("tokenizer.json");
+        TokenizerVocabulary.checkFits(tokenizerJson, "the model's tokenizer.json", model.config().vocabSize(),
+                "the model (config vocab_size)");
+        OnnxModel onnx = toOnnx(model, options.precision());
+        model.save(folder);
+        Path target = folder.resolve(FILE_NAME);
+        Path temporary = null;
+        try {
+            temporary = Files.createTempFile(folder, "." + FILE_NAME + ".", ".partial");
+            onnx.write(temporary);
+            onnx = null;
+            ExportReport report = options.verify() ? verify(model, temporary, folder, options)
+                    : new ExportReport(target, options.precision(), Files.size(temporary), 0, Double.NaN, Double.NaN);
+            move(temporary, target);
+            temporary = null;
+            ExportReport written = new ExportReport(target, report.precision(), report.fileBytes(), report.textsChecked(),
+                    report.maxAbsDifference(), report.minCosine());
+            LOG.info("Exported {}", written);
+            return written;
+        } catch (IOException e) {
+            throw new RetrievalsException("Cannot write " + target + ": " + e.getMessage(), e);
+        } finally {
+            if (temporary != null) {
+                try {
+                    Files.deleteIfExists(temporary);
+                } catch (IOException e) {
+                    LOG.warn("Cannot delete {}: {}", temporary, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** The model as an ONNX graph in memory (weights copied out of the model). */
+    public static OnnxModel toOnnx(AutoModelForEmbedding model, Precision precision) {
+        TransformerConfig config = model.config();
+        TransformerArchitecture architecture = model.architecture();
+        OnnxGraph.Builder graph = OnnxGraph.builder("retrievals_" + config.architectureName());
+        OnnxDimension batch = OnnxDimension.dynamic("batch");
+        OnnxDimension sequence = OnnxDimension.dynamic("sequence");
+        graph.input(OnnxValueInfo.tensor("input_ids", OnnxDataType.INT64, batch, sequence));
+        graph.input(OnnxValueInfo.tensor("attention_mask", OnnxDataType.INT64, batch, sequence));
+        boolean types = architecture.usesTokenTypes(config);
+        if (types) {
+            graph.input(OnnxValueInfo.tensor("token_type_ids", OnnxDataType.INT64, batch, sequence));
+        }
+        OnnxExportOps ops = new OnnxExportOps(graph, model.parameters().all(),
+                precision == Precision.FP16 ? OnnxDataType.FLOAT16 : OnnxDataType.FLOAT);
+        String hidden = architecture.lastHiddenState(ops, config, "input_ids", "attention_mask", types ? "token_type_ids" : null);
+        String pooled = OnnxPoolingGraph.pool(ops, model.poolingName(), hidden, "attention_mask");
+        String embedding = model.normalizes() ? OnnxPoolingGraph.l2Normalize(ops, pooled) : pooled;
+        graph.node(OnnxNode.of(graph.uniqueName("Identity"), "Identity", List.of(hidden), List.of(OnnxEncoder.LAST_HIDDEN_STATE)));
+        graph.node(OnnxNode.of(graph.uniqueName("Identity"), "Identity", List.of(embedding), List.of(OnnxEncoder.SENTENCE_EMBEDDING)));
+        OnnxDimension width = OnnxDimension.fixed(config.hiddenSize());
+        graph.output(OnnxValueInfo.tensor(OnnxEncoder.LAST_HIDDEN_STATE, OnnxDataType.FLOAT, batch, sequence, width));
+        graph.output(OnnxValueInfo.tensor(OnnxEncoder.SENTENCE_EMBEDDING, OnnxDataType.FLOAT, batch, width));
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put(META_POOLING, model.poolingName());
+        metadata.put(META_NORMALIZE, Boolean.toString(model.normalizes()));
+        metadata.put(META_MAX_LENGTH, Integer.toString(model.tokenizer().maxLength()));
+        metadata.put(META_PAD_TOKEN_ID, Long.toString(config.padTokenId()));
+        metadata.put(META_MODEL_TYPE, config.modelType());
+        metadata.put(META_WEIGHTS, precision.name().toLowerCase(java.util.Locale.ROOT));
+        return OnnxModel.of(graph.build(), IR_VERSION, OPSET, "retrievals").withMetadata(metadata);
+    }
+
+    /** Runs the written file in ONNX Runtime and the PyTorch model on the sample texts and compares. */
+    private static ExportReport verify(AutoModelForEmbedding model, Path onnxFile, Path folder, ExportOptions options) throws IOException {
+        List<String> texts = options.sampleTexts();
+        float[][] expected = model.encode(texts);
+        float[][] actual;
+        try (OnnxEncoder encoder = OnnxEncoder.builder(onnxFile).tokenizer(folder.resolve("tokenizer.json"))
+                .batchSize(texts.size()).build()) {
+            actual = encoder.encode(texts);
+        }
+        double maxAbs = 0;
+        double minCosine = 1;
+        for (int row = 0; row < texts.size(); row++) {
+            maxAbs = Math.max(maxAbs, VectorMath.maxAbsDifference(actual[row], expected[row]));
+            minCosine = Math.min(minCosine, VectorMath.cosine(actual[row], expected[row]));
+        }
+        ExportReport report = new ExportReport(onnxFile, options.precision(), Files.size(onnxFile), texts.size(), maxAbs, minCosine);
+        if (!(maxAbs <= options.maxAbsDifference()) || !(minCosine >= options.minCosine())) {
+            throw new RetrievalsException("The exported ONNX model differs from the PyTorch model beyond the bounds (max |difference| "
+                    + options.maxAbsDifference() + ", min cosine " + options.minCosine() + "): " + report + "; no " + FILE_NAME
+                    + " was written");
+        }
+        return report;
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
