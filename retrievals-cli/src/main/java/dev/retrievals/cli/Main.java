@@ -16,7 +16,8 @@ public final class Main {
             "info", new InfoCommand(),
             "train", new TrainCommand(),
             "evaluate", new EvaluateCommand(),
-            "encode", new EncodeCommand()));
+            "encode", new EncodeCommand(),
+            "export", new ExportCommand()));
 
     private Main() {}
 

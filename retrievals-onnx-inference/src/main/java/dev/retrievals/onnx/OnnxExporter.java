@@ -116,7 +116,7 @@ public final class OnnxExporter {
         if (types) {
             graph.input(OnnxValueInfo.tensor("token_type_ids", OnnxDataType.INT64, batch, sequence));
         }
-        OnnxExportOps ops = new OnnxExportOps(graph, model.parameters().all(),
+        OnnxExportOps ops = new OnnxExportOps(graph, model.parameters(),
                 precision == Precision.FP16 ? OnnxDataType.FLOAT16 : OnnxDataType.FLOAT);
         String hidden = architecture.lastHiddenState(ops, config, "input_ids", "attention_mask", types ? "token_type_ids" : null);
         String pooled = OnnxPoolingGraph.pool(ops, model.poolingName(), hidden, "attention_mask");

@@ -99,7 +99,7 @@ final class TestModels {
                         collector.backward(loss);
                     }
                 }
-                for (NDArray parameter : model.parameters().trainable().values()) {
+                for (NDArray parameter : model.trainableParameters().values()) {
                     try (NDArray gradient = parameter.getGradient(); NDArray update = gradient.mul(learningRate)) {
                         parameter.subi(update);
                     }
