@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.retrievals.core.ndarray.InPlaceCopy;
 import dev.retrievals.core.loss.LossConfigurationException;
 import dev.retrievals.core.loss.LossInputException;
 import dev.retrievals.core.loss.LossInputs;
@@ -463,8 +464,7 @@ public final class ArcFaceAdaptiveMarginLoss implements StatefulLoss {
     /** Copies values into a parameter in place, keeping its identity (an optimizer may hold it). */
     private static void overwrite(NDArray parameter, double[] values) {
         try (NDManager scratch = parameter.getManager().newSubManager()) {
-            NDArray source = scratch.create(values, parameter.getShape()).toType(parameter.getDataType(), false);
-            parameter.set(source.toByteBuffer());
+            InPlaceCopy.copy(scratch.create(values, parameter.getShape()), parameter, OWNER + " parameter");
         }
     }
 

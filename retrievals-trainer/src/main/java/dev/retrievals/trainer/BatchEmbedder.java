@@ -6,7 +6,10 @@ import dev.retrievals.core.collator.TokenBatch;
 import dev.retrievals.core.data.CollatedBatch;
 import dev.retrievals.core.loss.LossInputs;
 import dev.retrievals.core.model.TrainableEncoder;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,6 +18,9 @@ import java.util.Map;
  * is the same model unless a separate one is given), labels and scores as arrays.
  */
 final class BatchEmbedder {
+    private static final List<String> ROLE_ORDER =
+            List.of(LossInputs.QUERY, LossInputs.POSITIVE, LossInputs.NEGATIVE, LossInputs.TEXT);
+
     private final TrainableEncoder queryTower;
     private final TrainableEncoder documentTower;
 
@@ -23,9 +29,17 @@ final class BatchEmbedder {
         this.documentTower = documentTower;
     }
 
+    /**
+     * Embeds the roles in a fixed order (query, positive, negative, text, then others by name):
+     * dropout draws random numbers in the order of the forward passes, so a run reproduces only if
+     * that order does not depend on how a collator happened to fill its map.
+     */
     LossInputs embed(CollatedBatch batch, NDManager scope) {
         Map<String, NDArray> arrays = new LinkedHashMap<>();
-        for (Map.Entry<String, TokenBatch> entry : batch.texts().entrySet()) {
+        List<Map.Entry<String, TokenBatch>> roles = new ArrayList<>(batch.texts().entrySet());
+        roles.sort(Comparator.comparingInt((Map.Entry<String, TokenBatch> e) -> ROLE_ORDER.indexOf(e.getKey()) < 0
+                ? ROLE_ORDER.size() : ROLE_ORDER.indexOf(e.getKey())).thenComparing(Map.Entry::getKey));
+        for (Map.Entry<String, TokenBatch> entry : roles) {
             boolean document = entry.getKey().equals(LossInputs.POSITIVE) || entry.getKey().equals(LossInputs.NEGATIVE);
             TrainableEncoder tower = document ? documentTower : queryTower;
             arrays.put(entry.getKey(), tower.embed(entry.getValue(), scope));

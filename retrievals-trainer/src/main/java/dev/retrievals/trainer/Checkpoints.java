@@ -9,6 +9,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.io.AtomicFolder;
+import dev.retrievals.core.ndarray.InPlaceCopy;
 import dev.retrievals.core.safetensors.SafetensorsFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -141,11 +142,10 @@ public final class Checkpoints {
         for (Map.Entry<String, NDArray> entry : targets.entrySet()) {
             NDArray value = values.get(entry.getKey());
             NDArray target = entry.getValue();
-            if (value == null || !value.getShape().equals(target.getShape())) {
-                throw new RetrievalsException(source + ": '" + entry.getKey() + "' is "
-                        + (value == null ? "missing" : "of shape " + value.getShape()) + "; expected shape " + target.getShape());
+            if (value == null) {
+                throw new RetrievalsException(source + ": '" + entry.getKey() + "' is missing; expected shape " + target.getShape());
             }
-            target.set(value.toType(target.getDataType(), false).toByteBuffer());
+            InPlaceCopy.copy(value, target, source + ": '" + entry.getKey() + "'");
         }
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.retrievals.core.RetrievalsException;
+import dev.retrievals.core.ndarray.InPlaceCopy;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,7 +148,7 @@ public final class AdamW implements AutoCloseable {
                 throw new RetrievalsException(source + ": optimizer moment '" + entry.getKey() + "' is "
                         + (saved == null ? "missing" : "of shape " + saved.getShape()) + "; expected shape " + entry.getValue().getShape());
             }
-            entry.getValue().set(saved.toType(entry.getValue().getDataType(), false).toByteBuffer());
+            InPlaceCopy.copy(saved, entry.getValue(), source + ": optimizer moment '" + entry.getKey() + "'");
         }
         this.step = stepCount;
     }
