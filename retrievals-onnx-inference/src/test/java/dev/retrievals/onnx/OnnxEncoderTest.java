@@ -179,6 +179,21 @@ class OnnxEncoderTest {
     }
 
     @Test
+    void huggingFaceFolderLayoutWithTheGraphInOnnxSubfolder() throws Exception {
+        Path folder = scratch.resolve("hub-layout");
+        Files.createDirectories(folder.resolve("onnx"));
+        Files.copy(tinyExport.resolve("model.onnx"), folder.resolve("onnx").resolve("model.onnx"));
+        Files.copy(tinyExport.resolve("tokenizer.json"), folder.resolve("tokenizer.json"));
+        try (OnnxEncoder fromHub = OnnxEncoder.load(folder); OnnxEncoder fromExport = OnnxEncoder.load(tinyExport)) {
+            float[][] expected = fromExport.encode(TestModels.TEXTS);
+            float[][] actual = fromHub.encode(TestModels.TEXTS);
+            for (int row = 0; row < expected.length; row++) {
+                assertThat(VectorMath.maxAbsDifference(actual[row], expected[row])).isLessThanOrEqualTo(1e-6);
+            }
+        }
+    }
+
+    @Test
     void fileThatIsNotOnnxIsNamed() throws Exception {
         Path folder = Files.createDirectories(scratch.resolve("broken"));
         Files.writeString(folder.resolve("model.onnx"), "{\"this\": \"is json, not ONNX\"}", StandardCharsets.UTF_8);
