@@ -89,7 +89,7 @@ public final class OnnxEncoder implements TextEncoder {
     private final int batchSize;
     private final boolean showProgressBar;
 
-    private OnnxEncoder(Builder builder, Path modelFile, Path tokenizerFile) {
+    private OnnxEncoder(Builder builder, Path modelFile, Path tokenizerFile, Path configFile) {
         this.modelFile = modelFile;
         this.batchSize = builder.batchSize;
         this.showProgressBar = builder.showProgressBar;
@@ -101,7 +101,7 @@ public final class OnnxEncoder implements TextEncoder {
         int maxLength = builder.maxLength != null ? builder.maxLength
                 : metadata.containsKey(OnnxExporter.META_MAX_LENGTH) ? Integer.parseInt(metadata.get(OnnxExporter.META_MAX_LENGTH))
                 : MAX_LENGTH.defaultValue();
-        long padId = builder.padTokenId != null ? builder.padTokenId : padTokenId(metadata, modelFile);
+        long padId = builder.padTokenId != null ? builder.padTokenId : padTokenId(metadata, configFile);
         parsed = null; // the graph's bytes may be large; ONNX Runtime reads the file itself
         this.environment = OrtEnvironment.getEnvironment();
         this.session = openSession(builder);
@@ -146,7 +146,10 @@ public final class OnnxEncoder implements TextEncoder {
 
     /**
      * A builder for a model: an {@code .onnx} file, or a folder holding {@code model.onnx} (or
-     * {@code onnx/model.onnx}) and {@code tokenizer.json}.
+     * {@code onnx/model.onnx}) and {@code tokenizer.json}. For a graph written by
+     * {@link OnnxExporter}, the pooling, normalisation, maximum length and padding id come from its
+     * metadata; for other graphs the pooling must be set, the padding id is {@code config.json}'s
+     * {@code pad_token_id} (0 without one) and the maximum length 512 unless set.
      */
     public static Builder builder(Path model) {
         return new Builder(model);
@@ -200,12 +203,11 @@ public final class OnnxEncoder implements TextEncoder {
         return Optional.empty();
     }
 
-    private static long padTokenId(Map<String, String> metadata, Path modelFile) {
+    private static long padTokenId(Map<String, String> metadata, Path configFile) {
         if (metadata.containsKey(OnnxExporter.META_PAD_TOKEN_ID)) {
             return Long.parseLong(metadata.get(OnnxExporter.META_PAD_TOKEN_ID));
         }
-        Path config = modelFile.toAbsolutePath().getParent().resolve("config.json");
-        return Files.isRegularFile(config) ? TransformerConfig.read(config).padTokenId() : 0L;
+        return Files.isRegularFile(configFile) ? TransformerConfig.read(configFile).padTokenId() : 0L;
     }
 
     private static Map<String, OnnxJavaType> inputTypes(OrtSession session, Path modelFile) throws OrtException {
@@ -465,11 +467,13 @@ public final class OnnxEncoder implements TextEncoder {
         /** Opens the model; errors name the file and what was expected. */
         public OnnxEncoder build() {
             Path file = modelFile(model);
-            Path tokenizerFile = tokenizer != null ? tokenizer : file.toAbsolutePath().getParent().resolve("tokenizer.json");
-            if (tokenizer == null && !Files.isRegularFile(tokenizerFile) && Files.isDirectory(model)) {
-                tokenizerFile = model.resolve("tokenizer.json");
-            }
-            return new OnnxEncoder(this, file, tokenizerFile);
+            return new OnnxEncoder(this, file, tokenizer != null ? tokenizer : beside(file, "tokenizer.json"), beside(file, "config.json"));
+        }
+
+        /** The named file beside the model file, or in the folder given (Hugging Face keeps {@code onnx/model.onnx} one level down). */
+        private Path beside(Path file, String name) {
+            Path next = file.toAbsolutePath().getParent().resolve(name);
+            return Files.isRegularFile(next) || !Files.isDirectory(model) ? next : model.resolve(name);
         }
 
         private static Path modelFile(Path model) {

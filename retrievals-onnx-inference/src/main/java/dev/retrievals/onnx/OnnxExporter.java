@@ -58,7 +58,8 @@ public final class OnnxExporter {
 
     /**
      * Writes the model to {@code folder} (created, or replaced if it holds a model) and checks the
-     * ONNX file against the PyTorch model.
+     * ONNX file against the PyTorch model. A model in training mode is exported (and checked) in
+     * evaluation mode and then put back into training mode.
      *
      * <p>The check compares with the model as it computes: a model loaded in FP16 computes in half
      * precision while the graph computes in float32, so loosen the bounds for it.
@@ -67,6 +68,21 @@ public final class OnnxExporter {
      *     not fit the vocabulary, writing fails, or the check exceeds the bounds of {@code options}
      */
     public static ExportReport export(AutoModelForEmbedding model, Path folder, ExportOptions options) {
+        boolean training = model.isTraining();
+        if (training) {
+            LOG.info("Exporting in evaluation mode (no dropout); the model returns to training mode afterwards");
+            model.eval();
+        }
+        try {
+            return exportInEvaluationMode(model, folder, options);
+        } finally {
+            if (training) {
+                model.train();
+            }
+        }
+    }
+
+    private static ExportReport exportInEvaluationMode(AutoModelForEmbedding model, Path folder, ExportOptions options) {
         if (!OnnxPoolingGraph.SUPPORTED.contains(model.poolingName())) {
             throw new RetrievalsException("Pooling '" + model.poolingName() + "' has no ONNX form; the exporter supports "
                     + OnnxPoolingGraph.SUPPORTED);

@@ -10,6 +10,7 @@ import dev.retrievals.core.collator.TokenBatch;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,8 +77,8 @@ class BundledModelExportTest {
             float[] halfEmbeddings = OrtReference.run(half.onnxFile(), batch).get("sentence_embedding");
             int width = model.dimension();
             for (int row = 0; row < batch.batchSize(); row++) {
-                float[] actual = java.util.Arrays.copyOfRange(halfEmbeddings, row * width, (row + 1) * width);
-                float[] expected = java.util.Arrays.copyOfRange(expectedEmbeddings, row * width, (row + 1) * width);
+                float[] actual = Arrays.copyOfRange(halfEmbeddings, row * width, (row + 1) * width);
+                float[] expected = Arrays.copyOfRange(expectedEmbeddings, row * width, (row + 1) * width);
                 assertThat(VectorMath.cosine(actual, expected)).as("fp16: " + TestModels.TEXTS.get(row)).isGreaterThanOrEqualTo(0.999);
             }
         }

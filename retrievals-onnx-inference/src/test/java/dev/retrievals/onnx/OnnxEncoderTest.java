@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.retrievals.core.RetrievalsException;
+import dev.retrievals.core.onnx.OnnxAttribute;
 import dev.retrievals.core.onnx.OnnxDataType;
 import dev.retrievals.core.onnx.OnnxDimension;
 import dev.retrievals.core.onnx.OnnxGraph;
 import dev.retrievals.core.onnx.OnnxModel;
 import dev.retrievals.core.onnx.OnnxNode;
+import dev.retrievals.core.onnx.OnnxTensor;
 import dev.retrievals.core.onnx.OnnxValueInfo;
 import dev.retrievals.core.spi.InvalidOptionException;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
@@ -16,12 +18,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,6 +149,46 @@ class OnnxEncoderTest {
             float[][] actual = encoder.encode(TestModels.TEXTS);
             for (int row = 0; row < expected.length; row++) {
                 assertThat(VectorMath.maxAbsDifference(actual[row], expected[row])).isLessThanOrEqualTo(1e-5);
+            }
+        }
+    }
+
+    @Test
+    void int32InputsAndJavaPoolingOnASyntheticGraph() throws Exception {
+        // last_hidden_state = the token ids as floats, [b, s, 1]: mean pooling gives each text's mean token id.
+        OnnxGraph.Builder graph = OnnxGraph.builder("ids_as_states");
+        OnnxDimension batch = OnnxDimension.dynamic("batch");
+        OnnxDimension sequence = OnnxDimension.dynamic("sequence");
+        graph.input(OnnxValueInfo.tensor("input_ids", OnnxDataType.INT32, batch, sequence));
+        graph.input(OnnxValueInfo.tensor("attention_mask", OnnxDataType.INT32, batch, sequence));
+        String floats = graph.node("Cast", List.of("input_ids"), OnnxAttribute.ofInt("to", OnnxDataType.FLOAT.code()));
+        String axes = graph.initializer(OnnxTensor.ofLongs("axes", new long[] {1}, 2L));
+        graph.node(OnnxNode.of("unsqueeze", "Unsqueeze", List.of(floats, axes), List.of("last_hidden_state")));
+        graph.output(OnnxValueInfo.tensor("last_hidden_state", OnnxDataType.FLOAT, batch, sequence, OnnxDimension.fixed(1)));
+        Path file = scratch.resolve("ids.onnx");
+        OnnxModel.of(graph.build(), 8, 17, "test").write(file);
+        try (OnnxEncoder encoder = OnnxEncoder.builder(file).tokenizer(tinyExport.resolve("tokenizer.json")).pooling("mean")
+                .batchSize(3).build()) {
+            float[][] vectors = encoder.encode(TestModels.TEXTS);
+            for (int row = 0; row < TestModels.TEXTS.size(); row++) {
+                long[] ids = encoder.tokenizer().ids(TestModels.TEXTS.get(row));
+                double mean = Arrays.stream(ids).average().orElseThrow();
+                assertThat((double) vectors[row][0]).as(TestModels.TEXTS.get(row)).isCloseTo(mean, Offset.offset(mean * 1e-6));
+            }
+        }
+    }
+
+    @Test
+    void huggingFaceFolderLayoutWithTheGraphInOnnxSubfolder() throws Exception {
+        Path folder = scratch.resolve("hub-layout");
+        Files.createDirectories(folder.resolve("onnx"));
+        Files.copy(tinyExport.resolve("model.onnx"), folder.resolve("onnx").resolve("model.onnx"));
+        Files.copy(tinyExport.resolve("tokenizer.json"), folder.resolve("tokenizer.json"));
+        try (OnnxEncoder fromHub = OnnxEncoder.load(folder); OnnxEncoder fromExport = OnnxEncoder.load(tinyExport)) {
+            float[][] expected = fromExport.encode(TestModels.TEXTS);
+            float[][] actual = fromHub.encode(TestModels.TEXTS);
+            for (int row = 0; row < expected.length; row++) {
+                assertThat(VectorMath.maxAbsDifference(actual[row], expected[row])).isLessThanOrEqualTo(1e-6);
             }
         }
     }

@@ -6,14 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDManager;
 import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.collator.TokenBatch;
+import dev.retrievals.core.onnx.OnnxDataType;
 import dev.retrievals.core.onnx.OnnxModel;
 import dev.retrievals.core.spi.InvalidOptionException;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
+import dev.retrievals.pytorch.ModelOptions;
 import dev.retrievals.pytorch.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,7 +56,7 @@ class OnnxExporterTest {
             ExportReport report = OnnxExporter.export(model, scratch.resolve("export"), ExportOptions.defaults());
             TokenBatch batch = model.tokenizer().tokenize(TestModels.TEXTS);
             assertThat(batch.lengths()).contains(batch.sequenceLength());
-            assertThat(java.util.Arrays.stream(batch.lengths()).min().orElseThrow()).isLessThan(batch.sequenceLength() / 2);
+            assertThat(Arrays.stream(batch.lengths()).min().orElseThrow()).isLessThan(batch.sequenceLength() / 2);
             float[] expected;
             try (NDManager scope = model.newScope()) {
                 expected = model.embed(batch, scope).toFloatArray();
@@ -63,6 +65,41 @@ class OnnxExporterTest {
             assertThat(actual).hasSameSizeAs(expected);
             assertThat(VectorMath.maxAbsDifference(actual, expected)).isLessThanOrEqualTo(1e-5);
             assertThat(report.maxAbsDifference()).isLessThanOrEqualTo(1e-5);
+
+            TokenBatch leftPadded = leftPadded(batch, model.tokenizer().padId());
+            try (NDManager scope = model.newScope()) {
+                expected = model.embed(leftPadded, scope).toFloatArray();
+            }
+            actual = OrtReference.run(report.onnxFile(), leftPadded).get("sentence_embedding");
+            assertThat(VectorMath.maxAbsDifference(actual, expected)).as("left padding").isLessThanOrEqualTo(1e-5);
+        }
+    }
+
+    /** The same texts with the padding moved in front of each row (as decoder-style tokenizers pad). */
+    private static TokenBatch leftPadded(TokenBatch batch, long padId) {
+        int width = batch.sequenceLength();
+        long[][] ids = new long[batch.batchSize()][width];
+        long[][] mask = new long[batch.batchSize()][width];
+        long[][] types = new long[batch.batchSize()][width];
+        int[] lengths = batch.lengths();
+        for (int row = 0; row < ids.length; row++) {
+            int shift = width - lengths[row];
+            Arrays.fill(ids[row], padId);
+            System.arraycopy(batch.inputIds()[row], 0, ids[row], shift, lengths[row]);
+            System.arraycopy(batch.attentionMask()[row], 0, mask[row], shift, lengths[row]);
+            System.arraycopy(batch.tokenTypeIds()[row], 0, types[row], shift, lengths[row]);
+        }
+        return new TokenBatch(ids, mask, types);
+    }
+
+    @Test
+    void modelInTrainingModeIsExportedWithoutDropoutAndStaysInTraining() {
+        try (AutoModelForEmbedding model = TestModels.load(models.resolve("bert"), "cls", true)) {
+            model.train();
+            ExportReport report = OnnxExporter.export(model, scratch.resolve("training"), ExportOptions.defaults());
+            assertThat(report.maxAbsDifference()).isLessThanOrEqualTo(1e-5);
+            assertThat(model.isTraining()).isTrue();
+            model.eval();
         }
     }
 
@@ -81,7 +118,7 @@ class OnnxExporterTest {
             OnnxModel robertaGraph = OnnxExporter.toOnnx(roberta, Precision.FP16);
             assertThat(robertaGraph.graph().inputs()).extracting(input -> input.name()).containsExactly("input_ids", "attention_mask");
             assertThat(robertaGraph.graph().initializer("embeddings.word_embeddings.weight").orElseThrow().dataType())
-                    .isEqualTo(dev.retrievals.core.onnx.OnnxDataType.FLOAT16);
+                    .isEqualTo(OnnxDataType.FLOAT16);
         }
     }
 
@@ -97,7 +134,7 @@ class OnnxExporterTest {
                     Files.copy(folder.resolve(file), onlyOnnx.resolve(file));
                 }
                 try (AutoModelForEmbedding reloaded = AutoModelForEmbedding.fromPretrained(onlyOnnx.resolve("model.onnx").toString(), "mean",
-                        dev.retrievals.pytorch.ModelOptions.defaults().withNormalize(true))) {
+                        ModelOptions.defaults().withNormalize(true))) {
                     float[][] actual = reloaded.encode(TestModels.TEXTS);
                     for (int row = 0; row < expected.length; row++) {
                         assertThat(VectorMath.maxAbsDifference(actual[row], expected[row])).as(architecture).isLessThanOrEqualTo(1e-6);

@@ -24,10 +24,12 @@ import java.util.stream.Stream;
  * Sentences per second of {@link OnnxEncoder} and of LangChain4j's {@code OnnxEmbeddingModel} on the
  * same exported model and the same texts (the {@code sentence1}/{@code sentence2} texts of STS-B),
  * measured alternately in one run after a warm-up of each. Prints the median, min and max of the
- * rounds and the ratio of the medians. Run:
+ * rounds, the ratio of the medians and the median of the per-round ratios (steadier on a shared
+ * machine, since the two runs of a round see similar load). Run (-Dbench.skip=true keeps
+ * retrievals-pytorch's own benchmark switch off; this module's stays on):
  *
  * <pre>
- * mvn -q -pl retrievals-onnx-inference -am test-compile exec:java -Dexec.classpathScope=test \
+ * mvn -q -pl retrievals-onnx-inference -am test-compile exec:java -Dexec.classpathScope=test -Dbench.skip=true \
  *     -Dexec.mainClass=dev.retrievals.onnx.bench.OnnxEncoderBenchmark [-Dexec.args="model texts rounds batchSize"]
  * </pre>
  *
@@ -71,7 +73,13 @@ public final class OnnxEncoderBenchmark {
                     Runtime.getRuntime().availableProcessors());
             System.out.println("| " + setting + " | OnnxEncoder (batch " + batchSize + ") | " + summary(ourRates) + " |");
             System.out.println("| " + setting + " | LangChain4j OnnxEmbeddingModel | " + summary(theirRates) + " |");
-            System.out.printf(Locale.ROOT, "ratio of medians OnnxEncoder / LangChain4j: %.2f%n", median(ourRates) / median(theirRates));
+            double[] ratios = new double[rounds];
+            for (int round = 0; round < rounds; round++) {
+                ratios[round] = ourRates[round] / theirRates[round];
+            }
+            System.out.printf(Locale.ROOT, "OnnxEncoder / LangChain4j: ratio of medians %.2f; median of per-round ratios %.2f (min %.2f, max %.2f)%n",
+                    median(ourRates) / median(theirRates), median(ratios), Arrays.stream(ratios).min().orElseThrow(),
+                    Arrays.stream(ratios).max().orElseThrow());
         } finally {
             try (Stream<Path> files = Files.walk(folder)) {
                 files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(path -> path.toFile().delete());
