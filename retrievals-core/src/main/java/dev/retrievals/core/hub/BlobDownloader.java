@@ -1,6 +1,7 @@
 package dev.retrievals.core.hub;
 
 import dev.retrievals.core.RetrievalsException;
+import dev.retrievals.core.progress.ProgressBar;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -34,16 +35,19 @@ final class BlobDownloader {
     private static final Logger LOG = LoggerFactory.getLogger(BlobDownloader.class);
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-\\d+/(\\d+|\\*)");
+    private static final long PROGRESS_MIN_BYTES = 1 << 20;
     private static final Map<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
     private final HubHttp http;
     private final HubCache cache;
     private final Duration readTimeout;
+    private final boolean progress;
 
-    BlobDownloader(HubHttp http, HubCache cache, Duration readTimeout) {
+    BlobDownloader(HubHttp http, HubCache cache, Duration readTimeout, boolean progress) {
         this.http = http;
         this.cache = cache;
         this.readTimeout = readTimeout;
+        this.progress = progress;
     }
 
     /** Returns the complete blob of {@code file}, downloading it when the cache lacks it. */
@@ -92,14 +96,14 @@ final class BlobDownloader {
             have = 0;
         }
         Map<String, String> headers = have > 0 ? Map.of("Range", "bytes=" + have + "-") : Map.of();
-        HttpResponse<InputStream> response = http.send("GET", url, headers, HttpResponse.BodyHandlers.ofInputStream(), r -> false);
+        HttpResponse<InputStream> response = http.send("GET", url, headers, HttpResponse.BodyHandlers.ofInputStream(), false);
         try (InputStream body = response.body()) {
             int status = response.statusCode();
             if (status == 416) {
                 Files.deleteIfExists(incomplete);
                 throw new IOException("HTTP 416 for a range from byte " + have + " of " + url + "; starting again from zero");
             }
-            HubHttp.failOnStatus(response, repoId, revision, path);
+            http.failOnStatus(response, repoId, revision, path);
             long start = 0;
             if (status == 206) {
                 start = rangeStart(response, have, url);
@@ -111,7 +115,7 @@ final class BlobDownloader {
             if (total < 0 && length.isPresent()) {
                 total = start + length.getAsLong();
             }
-            copy(body, incomplete, start, url);
+            copy(body, incomplete, start, total, url, path);
             long size = Files.size(incomplete);
             if (total >= 0 && size != total) {
                 throw new IOException("Transfer of " + url + " ended after " + size + " of " + total + " bytes");
@@ -132,15 +136,18 @@ final class BlobDownloader {
         return start;
     }
 
-    private void copy(InputStream body, Path incomplete, long start, URI url) throws IOException {
+    private void copy(InputStream body, Path incomplete, long start, long total, URI url, String path) throws IOException {
         try (FileChannel out = FileChannel.open(incomplete, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                StallGuard guard = new StallGuard(body, readTimeout)) {
+                StallGuard guard = new StallGuard(body, readTimeout);
+                ProgressBar bar = new ProgressBar("download " + path + " (bytes)", total, progress && total >= PROGRESS_MIN_BYTES)) {
             out.truncate(start);
             out.position(start);
+            bar.advance(start);
             byte[] buffer = new byte[64 * 1024];
             try {
                 for (int read = body.read(buffer); read >= 0; read = body.read(buffer)) {
                     guard.progress();
+                    bar.advance(read);
                     ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, read);
                     while (chunk.hasRemaining()) {
                         out.write(chunk);

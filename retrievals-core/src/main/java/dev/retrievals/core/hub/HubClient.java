@@ -68,7 +68,8 @@ public final class HubClient {
         this.http = new HubHttp(endpoint, token, seconds(CONNECT_TIMEOUT, builder.connectTimeout),
                 seconds(REQUEST_TIMEOUT, builder.requestTimeout), MAX_ATTEMPTS.check(builder.maxAttempts, OWNER),
                 seconds(RETRY_BACKOFF, builder.retryBackoff));
-        this.downloader = new BlobDownloader(http, cache, seconds(READ_TIMEOUT, builder.readTimeout));
+        boolean progress = builder.progress != null ? builder.progress : environment.progressBars();
+        this.downloader = new BlobDownloader(http, cache, seconds(READ_TIMEOUT, builder.readTimeout), progress);
     }
 
     /** A client configured from the environment only. */
@@ -207,7 +208,7 @@ public final class HubClient {
         URI url = fileUrl(repoId, revision, file);
         return http.withRetries("Metadata request for", url, () -> {
             HttpResponse<Void> response = http.send("HEAD", url, Map.of("Accept-Encoding", "identity"),
-                    HttpResponse.BodyHandlers.discarding(), r -> r.headers().firstValue("X-Repo-Commit").isPresent());
+                    HttpResponse.BodyHandlers.discarding(), true);
             String commit = response.headers().firstValue("X-Repo-Commit").orElse(null);
             if (commit != null && !HubCache.isCommitHash(commit)) {
                 throw new HubException(HubException.Reason.PROTOCOL, "The hub sent X-Repo-Commit '" + commit + "' for " + url
@@ -218,7 +219,7 @@ public final class HubClient {
             if (status == 404 && !errorCode.equals("RepoNotFound") && !errorCode.equals("RevisionNotFound")) {
                 return RemoteFile.missing(commit);
             }
-            HubHttp.failOnStatus(response, repoId, revision, file);
+            http.failOnStatus(response, repoId, revision, file);
             String etag = normalizeEtag(response.headers().firstValue("X-Linked-Etag")
                     .or(() -> response.headers().firstValue("ETag")).orElse(null));
             if (commit == null || etag == null) {
@@ -337,6 +338,7 @@ public final class HubClient {
         private boolean tokenSet;
         private String token;
         private Boolean offline;
+        private Boolean progress;
         private Duration connectTimeout;
         private Duration requestTimeout;
         private Duration readTimeout;
@@ -379,6 +381,12 @@ public final class HubClient {
         /** Whether to stay off the network and serve from the cache (default: {@code HF_HUB_OFFLINE}). */
         public Builder offline(boolean offline) {
             this.offline = offline;
+            return this;
+        }
+
+        /** Whether downloads of 1 MB or more draw a progress bar on stderr (default: unless {@code HF_HUB_DISABLE_PROGRESS_BARS}). */
+        public Builder progress(boolean progress) {
+            this.progress = progress;
             return this;
         }
 

@@ -15,7 +15,7 @@ import java.util.Set;
  * with the same defaults: {@code HF_ENDPOINT} ({@code https://huggingface.co}), {@code HF_HOME}
  * ({@code $XDG_CACHE_HOME/huggingface}, else {@code ~/.cache/huggingface}), {@code HF_HUB_CACHE}
  * (else the older {@code HUGGINGFACE_HUB_CACHE}, else {@code $HF_HOME/hub}), {@code HF_HUB_OFFLINE}
- * (true for 1, ON, YES, TRUE in any case) and {@code HF_TOKEN} (else the older
+ * (true for 1, ON, YES, TRUE in any case), {@code HF_HUB_DISABLE_PROGRESS_BARS} and {@code HF_TOKEN} (else the older
  * {@code HUGGING_FACE_HUB_TOKEN}, else the file {@code HF_TOKEN_PATH}, default {@code $HF_HOME/token},
  * that {@code huggingface-cli login} writes).
  */
@@ -54,8 +54,16 @@ final class HubEnvironment {
     }
 
     boolean offline() {
-        String offline = value("HF_HUB_OFFLINE");
-        return offline != null && TRUE_VALUES.contains(offline.trim().toUpperCase(Locale.ROOT));
+        return isTrue("HF_HUB_OFFLINE");
+    }
+
+    boolean progressBars() {
+        return !isTrue("HF_HUB_DISABLE_PROGRESS_BARS");
+    }
+
+    private boolean isTrue(String name) {
+        String flag = value(name);
+        return flag != null && TRUE_VALUES.contains(flag.toUpperCase(Locale.ROOT));
     }
 
     /** The token, or {@code null} when none is configured. */

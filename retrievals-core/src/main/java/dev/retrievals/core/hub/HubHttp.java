@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,11 +77,12 @@ final class HubHttp {
     }
 
     /**
-     * Sends one request and follows redirects until a non-redirect answer or until
-     * {@code stopAt} accepts a redirect (whose own headers the caller wants).
+     * Sends one request and follows redirects until a non-redirect answer or, when
+     * {@code stopAtOtherOrigin}, until a redirect leaves the hub's origin (the hub's own answer
+     * then carries the file's metadata, and its {@code Location} is where the bytes are).
      */
     <T> HttpResponse<T> send(String method, URI uri, Map<String, String> headers, HttpResponse.BodyHandler<T> handler,
-            Predicate<HttpResponse<T>> stopAt) throws IOException {
+            boolean stopAtOtherOrigin) throws IOException {
         URI current = uri;
         for (int hop = 0;; hop++) {
             HttpRequest.Builder request = HttpRequest.newBuilder(current)
@@ -101,14 +101,18 @@ final class HubHttp {
                 throw new HubException(HubException.Reason.NETWORK, "Interrupted while requesting " + current, e);
             }
             String location = response.headers().firstValue("Location").orElse(null);
-            if (!isRedirect(response.statusCode()) || location == null || stopAt.test(response)) {
+            if (!isRedirect(response.statusCode()) || location == null) {
+                return response;
+            }
+            URI next = current.resolve(location);
+            if (stopAtOtherOrigin && !sameOrigin(next, endpoint)) {
                 return response;
             }
             discard(response);
             if (hop >= MAX_REDIRECTS) {
                 throw new HubException(HubException.Reason.PROTOCOL, "More than " + MAX_REDIRECTS + " redirects starting from " + uri);
             }
-            current = current.resolve(location);
+            current = next;
         }
     }
 
@@ -116,7 +120,7 @@ final class HubHttp {
      * Turns an error status into an exception: 401/403 and 404 into a {@link HubException} that
      * names the repository, revision and file; 429 and 5xx into an {@link IOException} (retried).
      */
-    static void failOnStatus(HttpResponse<?> response, String repoId, String revision, String file) throws IOException {
+    void failOnStatus(HttpResponse<?> response, String repoId, String revision, String file) throws IOException {
         int status = response.statusCode();
         if (status >= 200 && status < 400) {
             return;
@@ -127,8 +131,10 @@ final class HubHttp {
             String gated = code.equals("GatedRepo") ? " The repository is gated: accept its conditions on the hub first." : "";
             throw new HubException(HubException.Reason.UNAUTHORIZED, "Access to repository '" + repoId + "' (file '" + file
                     + "', revision '" + revision + "') was refused with HTTP " + status + " by " + response.uri()
-                    + ". The repository may be private or gated, or may not exist; a token may be needed: set HF_TOKEN"
-                    + " (or HubClient.builder().token(...)) to a token with read access." + gated + hubSays);
+                    + ". The repository may be private or gated, or may not exist; " + (token == null
+                            ? "a token may be needed: set HF_TOKEN (or HubClient.builder().token(...)) to a token with read access."
+                            : "the token that was sent (HF_TOKEN or HubClient.builder().token(...)) lacks access to it.")
+                    + gated + hubSays);
         }
         if (status == 404) {
             throw notFound(code, repoId, revision, file, response.uri() + hubSays);

@@ -64,6 +64,7 @@ final class FakeHub implements AutoCloseable {
     private final HttpServer cdn;
     private final ExecutorService cdnThreads = Executors.newFixedThreadPool(4);
     private final Map<String, Repo> repos = new ConcurrentHashMap<>();
+    private final Map<String, String> renamed = new ConcurrentHashMap<>();
     private final Map<String, byte[]> blobsBySha256 = new ConcurrentHashMap<>();
     private final List<Request> requests = new ArrayList<>();
 
@@ -99,6 +100,11 @@ final class FakeHub implements AutoCloseable {
         return repo;
     }
 
+    /** Makes {@code oldId} answer with a relative 307 redirect to {@code newId}, as the hub does for renamed repositories. */
+    void rename(String oldId, String newId) {
+        renamed.put(oldId, newId);
+    }
+
     String endpoint() {
         return "http://127.0.0.1:" + hub.getAddress().getPort();
     }
@@ -131,6 +137,12 @@ final class FakeHub implements AutoCloseable {
             int resolve = path.indexOf("/resolve/");
             if (resolve < 0) {
                 send(exchange, 400, null);
+                return;
+            }
+            String newId = renamed.get(path.substring(0, resolve));
+            if (newId != null) {
+                exchange.getResponseHeaders().set("Location", "/" + newId + path.substring(resolve));
+                send(exchange, 307, null);
                 return;
             }
             Repo repo = repos.get(path.substring(0, resolve));

@@ -126,6 +126,21 @@ class HubClientTest {
     }
 
     @Test
+    void aRenamedRepositoryIsFollowedOnTheHubWithTheTokenAndCachedUnderTheAskedId() {
+        server.rename("old-org/old-name", REPO);
+
+        Path snapshot = client(b -> b.token("hf_any")).snapshot("old-org/old-name", "main", FILES);
+
+        assertThat(snapshot).isEqualTo(cacheDir.resolve("models--old-org--old-name/snapshots").resolve(COMMIT));
+        assertThat(snapshot.resolve("config.json")).hasBinaryContent(CONFIG);
+        assertThat(snapshot.resolve("model.safetensors")).hasBinaryContent(WEIGHTS);
+        assertThat(server.requests()).filteredOn(r -> r.server().equals("hub"))
+                .anySatisfy(r -> assertThat(r.path()).startsWith("/old-org/old-name/"))
+                .anySatisfy(r -> assertThat(r.path()).startsWith("/BAAI/"))
+                .allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer hf_any"));
+    }
+
+    @Test
     void refusedAccessNamesTheRepositoryAndTheToken() {
         server.addRepo("acme/private", COMMIT).file("config.json", CONFIG).token = "hf_secret";
 
@@ -134,7 +149,8 @@ class HubClientTest {
                 .hasMessageContaining("'acme/private'").hasMessageContaining("401").hasMessageContaining("HF_TOKEN")
                 .hasMessageContaining("Access to this repository is restricted.");
         assertThatThrownBy(() -> client(b -> b.token("hf_wrong")).snapshot("acme/private", "main", List.of("config.json")))
-                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.reason()).isEqualTo(HubException.Reason.UNAUTHORIZED));
+                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.reason()).isEqualTo(HubException.Reason.UNAUTHORIZED))
+                .hasMessageContaining("'acme/private'").hasMessageContaining("token that was sent");
         assertThat(client(b -> b.environment(Map.of("HF_TOKEN", "hf_secret"))).snapshot("acme/private", "main", List.of("config.json"))
                 .resolve("config.json")).hasBinaryContent(CONFIG);
     }
