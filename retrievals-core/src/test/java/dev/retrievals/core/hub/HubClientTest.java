@@ -335,6 +335,50 @@ class HubClientTest {
                 .hasMessageContaining("1 attempt(s)");
     }
 
+    @Test
+    void fileUrlsArePercentEncodedLikeHuggingFaceHub() {
+        HubClient client = client(b -> b.endpoint("https://hub.example/"));
+        assertThat(client.endpoint()).hasToString("https://hub.example");
+        assertThat(client.fileUrl("org/name", "refs/pr/1", "1_Pooling/config file+é.json"))
+                .hasToString("https://hub.example/org/name/resolve/refs%2Fpr%2F1/1_Pooling/config%20file%2B%C3%A9.json");
+    }
+
+    @Test
+    void etagsLoseQuotesAndTheWeakPrefix() {
+        assertThat(HubClient.normalizeEtag("W/\"abc-1\"")).isEqualTo("abc-1");
+        assertThat(HubClient.normalizeEtag("\"" + COMMIT + "\"")).isEqualTo(COMMIT);
+        assertThatThrownBy(() -> HubClient.normalizeEtag("\"../../x\"")).hasMessageContaining("'../../x'");
+    }
+
+    @Test
+    void settingsOutOfRangeNameTheSettingTheValueAndTheRange() {
+        assertThatThrownBy(() -> client(b -> b.maxAttempts(0))).hasMessageContaining("max_attempts").hasMessageContaining("0")
+                .hasMessageContaining("1");
+        assertThatThrownBy(() -> client(b -> b.readTimeout(Duration.ZERO))).hasMessageContaining("read_timeout");
+        assertThatThrownBy(() -> client(b -> b.endpoint("ftp://hub.example"))).hasMessageContaining("'ftp://hub.example'")
+                .hasMessageContaining("HF_ENDPOINT");
+        assertThatThrownBy(() -> client().snapshot("a/b/c", "main", FILES)).hasMessageContaining("'a/b/c'");
+        assertThatThrownBy(() -> client().snapshot(REPO, "main", List.of("../secret"))).hasMessageContaining("'../secret'");
+    }
+
+    @Test
+    void theBuilderOverridesTheEnvironment() {
+        Map<String, String> environment = Map.of("HF_HUB_OFFLINE", "1", "HF_TOKEN", "hf_env", "HF_ENDPOINT", "https://mirror.example",
+                "HF_HUB_CACHE", temp.resolve("env-cache").toString());
+        HubClient fromEnvironment = HubClient.builder().environment(environment).build();
+        assertThat(fromEnvironment.isOffline()).isTrue();
+        assertThat(fromEnvironment.hasToken()).isTrue();
+        assertThat(fromEnvironment.endpoint()).hasToString("https://mirror.example");
+        assertThat(fromEnvironment.cache().root()).isEqualTo(temp.resolve("env-cache"));
+
+        HubClient overridden = HubClient.builder().environment(environment).offline(false).token(null).endpoint(server.endpoint())
+                .cacheDir(cacheDir).build();
+        assertThat(overridden.isOffline()).isFalse();
+        assertThat(overridden.hasToken()).isFalse();
+        assertThat(overridden.endpoint()).hasToString(server.endpoint());
+        assertThat(overridden.cache().root()).isEqualTo(cacheDir);
+    }
+
     private void assertNoIncompleteFiles() {
         try (Stream<Path> files = Files.walk(cacheDir)) {
             assertThat(files.map(Path::toString)).noneMatch(name -> name.endsWith(".incomplete") || name.contains(".tmp-"));
