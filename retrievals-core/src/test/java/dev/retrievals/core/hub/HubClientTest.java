@@ -292,6 +292,39 @@ class HubClientTest {
     }
 
     @Test
+    void anotherProcessDownloadingTheSameBlobMakesThisOneWait() throws Exception {
+        server.cdnDelayMillis = 1_500;
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process other = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                OtherProcess.class.getName(), server.endpoint(), cacheDir.toString())
+                .redirectErrorStream(true).redirectOutput(temp.resolve("other-process.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (server.count("cdn", "GET") == 0 && System.nanoTime() < deadline && other.isAlive()) {
+                Thread.sleep(20);
+            }
+            assertThat(server.count("cdn", "GET")).as("the other process started its download").isEqualTo(1);
+
+            Path snapshot = client().snapshot(REPO, "main", List.of("model.safetensors"));
+
+            assertThat(other.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(other.exitValue()).as(Files.readString(temp.resolve("other-process.log"))).isZero();
+            assertThat(snapshot.resolve("model.safetensors")).hasBinaryContent(WEIGHTS);
+            assertThat(server.count("cdn", "GET")).as("this process waited for the blob instead of fetching it").isEqualTo(1);
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
+    /** The other process of {@link #anotherProcessDownloadingTheSameBlobMakesThisOneWait}: downloads the weights once. */
+    static final class OtherProcess {
+        public static void main(String[] args) {
+            HubClient.builder().environment(Map.of()).endpoint(args[0]).cacheDir(Path.of(args[1])).progress(false).build()
+                    .snapshot(REPO, "main", List.of("model.safetensors"));
+        }
+    }
+
+    @Test
     void offlineServesTheCachedSnapshotWithoutAnyRequest() {
         Path online = client().snapshot(REPO, "main", FILES);
         int before = server.requests().size();
