@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -193,14 +194,20 @@ class HubClientTest {
         server.cutsLeft.set(1);
         Path blob = repoFolder().resolve("blobs").resolve(FakeHub.sha256(WEIGHTS));
         Path link = repoFolder().resolve("snapshots").resolve(COMMIT).resolve("model.safetensors");
+        Path incomplete = blob.resolveSibling(blob.getFileName() + ".incomplete");
         List<String> seenAtTheCut = new ArrayList<>();
-        server.onCut = () -> seenAtTheCut.add(Files.exists(blob) + " " + Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                + " " + Files.exists(blob.resolveSibling(blob.getFileName() + ".incomplete")));
+        server.onCut = () -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (sizeOf(incomplete) < cut && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            seenAtTheCut.add(Files.exists(blob) + " " + Files.exists(link, LinkOption.NOFOLLOW_LINKS) + " " + sizeOf(incomplete));
+        };
 
         Path snapshot = client().snapshot(REPO, "main", List.of("model.safetensors"));
 
         assertThat(snapshot.resolve("model.safetensors")).hasBinaryContent(WEIGHTS);
-        assertThat(seenAtTheCut).as("mid-download: no final blob, no link, only the .incomplete file").containsExactly("false false true");
+        assertThat(seenAtTheCut).as("mid-download: no final blob, no link, the bytes so far in .incomplete").containsExactly("false false " + cut);
         assertThat(server.requests()).filteredOn(r -> r.server().equals("cdn")).extracting(FakeHub.Request::range)
                 .containsExactly(null, "bytes=" + cut + "-");
         assertNoIncompleteFiles();
@@ -293,7 +300,7 @@ class HubClientTest {
 
     @Test
     void anotherProcessDownloadingTheSameBlobMakesThisOneWait() throws Exception {
-        server.cdnDelayMillis = 1_500;
+        server.cdnDelayMillis = 800;
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process other = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
                 OtherProcess.class.getName(), server.endpoint(), cacheDir.toString())
@@ -410,6 +417,14 @@ class HubClientTest {
         assertThat(overridden.hasToken()).isFalse();
         assertThat(overridden.endpoint()).hasToString(server.endpoint());
         assertThat(overridden.cache().root()).isEqualTo(cacheDir);
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException notYet) {
+            return -1;
+        }
     }
 
     private void assertNoIncompleteFiles() {
