@@ -78,6 +78,8 @@ final class FakeHub implements AutoCloseable {
     /** Stall this many CDN transfers halfway for {@link #stallMillis} without closing. */
     final AtomicInteger stallsLeft = new AtomicInteger();
     volatile long stallMillis;
+    /** Answer this many hub requests with 503 Service Unavailable. */
+    final AtomicInteger hubFailuresLeft = new AtomicInteger();
     /** Wait this long before answering each CDN request. */
     volatile long cdnDelayMillis;
     /** Announce this sha256 as X-Linked-Etag instead of the real one (null: the real one). */
@@ -133,6 +135,10 @@ final class FakeHub implements AutoCloseable {
     private void handleHub(HttpExchange exchange) throws IOException {
         record("hub", exchange);
         try (exchange) {
+            if (hubFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                send(exchange, 503, null);
+                return;
+            }
             String path = exchange.getRequestURI().getRawPath().substring(1);
             int resolve = path.indexOf("/resolve/");
             if (resolve < 0) {

@@ -270,6 +270,19 @@ class HubClientTest {
     }
 
     @Test
+    void aBusyHubIsAskedAgainUpToTheLimit() {
+        server.hubFailuresLeft.set(2);
+        assertThat(client().snapshot(REPO, "main", List.of("config.json")).resolve("config.json")).hasBinaryContent(CONFIG);
+        assertThat(server.count("hub", "HEAD")).isEqualTo(3);
+
+        server.hubFailuresLeft.set(3);
+        assertThatThrownBy(() -> client(b -> b.cacheDir(temp.resolve("other-cache"))).snapshot(REPO, "main", List.of("config.json")))
+                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.reason()).isEqualTo(HubException.Reason.NETWORK))
+                .hasMessageContaining("HTTP 503").hasMessageContaining("3 attempt(s)")
+                .hasMessageContaining(server.endpoint() + "/" + REPO + "/resolve/main/config.json");
+    }
+
+    @Test
     void aChecksumMismatchIsAnErrorAndKeepsNothing() throws IOException {
         String wrong = FakeHub.sha256("something else".getBytes(StandardCharsets.UTF_8));
         server.announcedSha256 = wrong;
