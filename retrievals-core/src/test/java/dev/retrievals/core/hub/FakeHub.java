@@ -86,7 +86,7 @@ final class FakeHub implements AutoCloseable {
     volatile String announcedSha256;
 
     FakeHub() throws IOException {
-        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0);
         hub = HttpServer.create(loopback, 0);
         cdn = HttpServer.create(loopback, 0);
         hub.createContext("/", this::handleHub);
