@@ -3,6 +3,7 @@ package dev.retrievals.pytorch;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.retrievals.core.RetrievalsException;
+import dev.retrievals.core.hub.HubClient;
 import dev.retrievals.core.onnx.OnnxModel;
 import dev.retrievals.pytorch.arch.TransformerArchitecture;
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Resolves where a model is and loads it: a bundled model id, a Hugging Face or
@@ -24,9 +27,24 @@ final class PretrainedLoader {
     static final List<String> TOKENIZER_FILES =
             List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt", "sentencepiece.bpe.model");
 
+    /** Files fetched from the Hugging Face Hub for a model id: those a model cannot do without. */
+    static final List<String> HUB_REQUIRED = List.of("config.json", "model.safetensors", "tokenizer.json");
+    /** Files fetched when the repository has them. */
+    static final List<String> HUB_OPTIONAL = List.of("tokenizer_config.json", "special_tokens_map.json", "vocab.txt",
+            "modules.json", "1_Pooling/config.json", "sentence_bert_config.json", "config_sentence_transformers.json");
+    private static final Pattern REPO_ID = Pattern.compile("[A-Za-z0-9][\\w.-]*/[\\w.-]+");
+
     private PretrainedLoader() {}
 
     static AutoModelForEmbedding load(String location, ModelOptions options) {
+        return load(location, options, HubClient::fromEnvironment);
+    }
+
+    /**
+     * Loads from a bundled id, a folder, an ONNX file, or (for an id like {@code org/name} that is
+     * neither) the Hugging Face Hub through {@code hub}, which shares Python's cache.
+     */
+    static AutoModelForEmbedding load(String location, ModelOptions options, Supplier<HubClient> hub) {
         if (location == null || location.isBlank()) {
             throw new RetrievalsException("Model location is empty; expected a folder, an .onnx file or one of " + BundledModel.ids());
         }
@@ -42,8 +60,19 @@ final class PretrainedLoader {
             Path folder = path.toAbsolutePath().getParent();
             return loadOnnx(path, folder, options);
         }
-        throw new RetrievalsException("Model '" + location + "' is not a folder, an .onnx file, or a bundled model id ("
-                + String.join(", ", BundledModel.ids()) + ")");
+        if (!Files.exists(path) && REPO_ID.matcher(location).matches()) {
+            Path snapshot;
+            try {
+                snapshot = hub.get().snapshot(location, "main", HUB_REQUIRED, HUB_OPTIONAL);
+            } catch (RetrievalsException e) {
+                throw new RetrievalsException("Model '" + location + "' is not a folder or file here, and as a Hugging Face"
+                        + " model id it could not be fetched: " + e.getMessage() + " (bundled models that need no download: "
+                        + String.join(", ", BundledModel.ids()) + ")", e);
+            }
+            return loadFolder(snapshot, options);
+        }
+        throw new RetrievalsException("Model '" + location + "' is not a folder, an .onnx file, a Hugging Face model id"
+                + " (org/name), or a bundled model id (" + String.join(", ", BundledModel.ids()) + ")");
     }
 
     private static AutoModelForEmbedding loadBundled(BundledModel model, ModelOptions options) {
