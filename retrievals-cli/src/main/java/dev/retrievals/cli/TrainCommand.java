@@ -59,10 +59,13 @@ final class TrainCommand implements Main.Command {
         PluginProvider<Loss> lossProvider = PluginRegistry.global().provider(PluginKinds.LOSS, config.loss);
         Dataset data = dataset(config);
         List<String> columns = data.columnNames();
+        if (columns.isEmpty()) {
+            throw new UsageException("data file " + config.trainFile + " has no rows");
+        }
 
         try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(config.model, config.pooling, ModelOptions.defaults())) {
             LabelMap labels = columns.contains("label") ? LabelMap.fromDataset(data, "label") : null;
-            Loss loss = createLoss(lossProvider, config, labels, model.dimension());
+            Loss loss = createLoss(lossProvider, config, labels, model.dimension(), columns);
             String collatorName = config.collator != null ? config.collator : CollatorChoice.choose(config.loss, loss, columns);
             Collator collator = createCollator(collatorName, config, model, labels);
             Evaluator evaluator = config.evalSts == null ? null
@@ -162,10 +165,15 @@ final class TrainCommand implements Main.Command {
     }
 
     /** The loss from its options, filling {@code num_classes} and {@code embedding_size} from the data and model when it takes them. */
-    private static Loss createLoss(PluginProvider<Loss> provider, TrainConfig config, LabelMap labels, int dimension) {
+    private static Loss createLoss(PluginProvider<Loss> provider, TrainConfig config, LabelMap labels, int dimension,
+            List<String> columns) {
         Map<String, Object> options = new LinkedHashMap<>(config.lossOptions);
         for (OptionSpec<?> spec : provider.options().specs()) {
-            if (spec.name().equals("num_classes") && labels != null) {
+            if (spec.name().equals("num_classes") && labels == null && !options.containsKey("num_classes")) {
+                throw new UsageException("loss '" + config.loss + "' is point-wise: it needs a 'label' column (and 'text');"
+                        + " the data has columns " + columns);
+            }
+            if (spec.name().equals("num_classes")) {
                 options.putIfAbsent("num_classes", labels.size());
             } else if (spec.name().equals("embedding_size")) {
                 options.putIfAbsent("embedding_size", dimension);

@@ -152,7 +152,7 @@ class ModelFolderTest {
         assertThatThrownBy(() -> TransformerConfig.read(folder.resolve("config.json")))
                 .hasMessageContaining("config.json: key 'vocab_size' is missing");
         assertThatThrownBy(() -> AutoModelForEmbedding.fromPretrained(dir.resolve("nowhere").toString()))
-                .hasMessageContaining("is not a folder, an .onnx file, or a bundled model id (bge-small-zh-v1.5, all-MiniLM-L6-v2)");
+                .hasMessageContaining("is not a folder, an .onnx file, a Hugging Face model id (org/name), or a bundled model id (bge-small-zh-v1.5, all-MiniLM-L6-v2)");
     }
 
     @Test
