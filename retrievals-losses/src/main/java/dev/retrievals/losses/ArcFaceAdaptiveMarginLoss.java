@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.retrievals.core.ndarray.Scalars;
 
 /**
  * ArcFace with an adaptive margin, for point-wise training on (text, class label): each class has
@@ -392,9 +393,9 @@ public final class ArcFaceAdaptiveMarginLoss implements StatefulLoss {
         // Start from the inputs' manager so that no intermediate attaches to the parameter manager.
         NDArray centres = manager.zeros(weight.getShape(), type).add(weight);
         NDArray cosine = LossMath.unit(texts).matMul(LossMath.unit(centres).transpose());
-        NDArray sine = cosine.square().neg().add(1).maximum(SINE_FLOOR).sqrt();
+        NDArray sine = Scalars.maximum(cosine.square().neg().add(1), SINE_FLOOR).sqrt();
         double margin = margin();
-        NDArray phi = cosine.mul(Math.cos(margin)).sub(sine.mul(Math.sin(margin)));
+        NDArray phi = Scalars.mul(cosine, Math.cos(margin)).sub(Scalars.mul(sine, Math.sin(margin)));
         if (easyMargin) {
             phi = NDArrays.where(cosine.gt(0), phi, cosine);
         } else {
@@ -409,7 +410,7 @@ public final class ArcFaceAdaptiveMarginLoss implements StatefulLoss {
             }
         }
         NDArray targets = LossMath.constant(manager, target, new Shape(batch, numClasses), type);
-        NDArray logits = targets.mul(phi).add(targets.neg().add(1).mul(cosine)).mul(scale);
+        NDArray logits = Scalars.mul(targets.mul(phi).add(targets.neg().add(1).mul(cosine)), scale);
         return LossMath.softCrossEntropy(logits, targets);
     }
 

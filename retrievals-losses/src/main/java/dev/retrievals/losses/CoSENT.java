@@ -6,6 +6,7 @@ import dev.retrievals.core.loss.Loss;
 import dev.retrievals.core.loss.LossInputs;
 import dev.retrievals.core.spi.OptionSpec;
 import java.util.Set;
+import dev.retrievals.core.ndarray.Scalars;
 
 /**
  * CoSENT (cosine sentence) loss for pairs with a graded similarity score: every time pair
@@ -88,7 +89,7 @@ public final class CoSENT implements Loss {
         int batch = Math.toIntExact(first.getShape().get(0));
         double[] scores = LossMath.perRow(inputs, LossInputs.SCORE, batch, OWNER, "gold score");
 
-        NDArray cosines = LossMath.rowDot(LossMath.unit(first), LossMath.unit(second)).mul(scale);
+        NDArray cosines = Scalars.mul(LossMath.rowDot(LossMath.unit(first), LossMath.unit(second)), scale);
         // differences[k, i] = s·c_k − s·c_i, kept where score_k < score_i
         NDArray differences = cosines.expandDims(1).sub(cosines.expandDims(0));
         double[] excluded = new double[batch * batch];

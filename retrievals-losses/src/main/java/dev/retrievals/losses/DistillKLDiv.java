@@ -8,6 +8,7 @@ import dev.retrievals.core.loss.LossInputs;
 import dev.retrievals.core.spi.OptionSpec;
 import java.util.Objects;
 import java.util.Set;
+import dev.retrievals.core.ndarray.Scalars;
 
 /**
  * KL-divergence distillation on teacher scores: over each query's candidates (its positive, then
@@ -111,10 +112,10 @@ public final class DistillKLDiv implements Loss {
         NDArray q = similarity.prepare(query);
         NDArray toPositive = LossMath.rowDot(q, similarity.prepare(positive)).expandDims(1);
         NDArray toNegatives = LossMath.ownDot(q, similarity.prepare(negative), perQuery);
-        NDArray studentLog = toPositive.concat(toNegatives, 1).div(temperature).logSoftmax(1);
+        NDArray studentLog = Scalars.div(toPositive.concat(toNegatives, 1), temperature).logSoftmax(1);
         NDArray teacherLog = teacher.toType(query.getDataType(), false).stopGradient().div(temperature).logSoftmax(1);
         NDArray divergence = teacherLog.exp().mul(teacherLog.sub(studentLog)).sum();
-        return divergence.div(batch).mul(temperature * temperature);
+        return Scalars.mul(divergence, temperature * temperature / batch);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import dev.retrievals.core.ndarray.Scalars;
 
 /**
  * InfoNCE, the contrastive loss of dense retrieval: each query must pick its own positive out of a
@@ -191,14 +192,14 @@ public final class InfoNCE implements Loss {
             parts.add(hardNegatives == HardNegatives.SHARED ? q.matMul(n.transpose()) : LossMath.ownDot(q, n, perQuery));
         }
         NDArray logits = parts.size() == 1 ? parts.get(0) : NDArrays.concat(new NDList(parts), 1);
-        NDArray loss = LossMath.crossEntropy(logits.div(temperature), targets, labelSmoothing);
+        NDArray loss = LossMath.crossEntropy(Scalars.div(logits, temperature), targets, labelSmoothing);
         if (symmetric) {
             int[] diagonal = new int[batch];
             for (int i = 0; i < batch; i++) {
                 diagonal[i] = i;
             }
-            NDArray backward = LossMath.crossEntropy(queryByPositive.transpose().div(temperature), diagonal, labelSmoothing);
-            loss = loss.add(backward).div(2);
+            NDArray backward = LossMath.crossEntropy(Scalars.div(queryByPositive.transpose(), temperature), diagonal, labelSmoothing);
+            loss = Scalars.div(loss.add(backward), 2);
         }
         return loss;
     }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.retrievals.core.loss.LossInputException;
 import dev.retrievals.core.loss.LossInputs;
+import dev.retrievals.core.ndarray.Scalars;
 
 /** Shape checks and the few numeric building blocks the losses share (engine-agnostic DJL ops only). */
 final class LossMath {
@@ -61,7 +62,7 @@ final class LossMath {
 
     /** Rows scaled to unit length: {@code x / max(|x|, 1e-12)}, as {@code F.normalize(x, dim=-1)}. */
     static NDArray unit(NDArray rows) {
-        return rows.div(rows.norm(new int[] {-1}, true).maximum(NORM_EPSILON));
+        return rows.div(Scalars.maximum(rows.norm(new int[] {-1}, true), NORM_EPSILON));
     }
 
     /** Row-wise dot products of two equally shaped matrices, {@code [rows]}. */
@@ -111,7 +112,7 @@ final class LossMath {
 
     /** {@code log(1 + exp(x))} element-wise, computed as {@code max(x, 0) + log(1 + exp(-|x|))}. */
     static NDArray softplus(NDArray values) {
-        return values.maximum(0).add(values.abs().neg().exp().add(1).log());
+        return Scalars.maximum(values, 0).add(values.abs().neg().exp().add(1).log());
     }
 
     /** A constant (no gradient) of the given values, type and manager. */

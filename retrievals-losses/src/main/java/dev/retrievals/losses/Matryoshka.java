@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.IntStream;
+import dev.retrievals.core.ndarray.Scalars;
 
 /**
  * Matryoshka representation learning: applies an inner loss to the embeddings truncated to several
@@ -157,7 +158,7 @@ public final class Matryoshka implements Loss {
                     shrunk = shrunk.with(role, shrink(LossMath.embeddings(inputs, role, OWNER), role, dims[j]));
                 }
             }
-            NDArray term = inner.forward(shrunk).mul(weights[j]);
+            NDArray term = Scalars.mul(inner.forward(shrunk), weights[j]);
             total = total == null ? term : total.add(term);
         }
         return total;

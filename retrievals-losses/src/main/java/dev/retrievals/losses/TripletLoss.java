@@ -8,6 +8,7 @@ import dev.retrievals.core.spi.OptionSpec;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import dev.retrievals.core.ndarray.Scalars;
 
 /**
  * Triplet loss: an anchor must be closer to its positive than to its negatives. Two forms, over a
@@ -187,12 +188,12 @@ public final class TripletLoss implements Loss {
             toNegative = euclidean(differences);
         }
         NDArray gap = toPositive.expandDims(1).sub(toNegative);
-        NDArray terms = form == Form.HINGE ? gap.add(margin).maximum(0) : LossMath.softplus(gap.div(temperature));
+        NDArray terms = form == Form.HINGE ? Scalars.maximum(gap.add(margin), 0) : LossMath.softplus(Scalars.div(gap, temperature));
         return terms.mean();
     }
 
     private static NDArray euclidean(NDArray differences) {
-        return differences.square().sum(new int[] {-1}).maximum(EUCLIDEAN_FLOOR).sqrt();
+        return Scalars.maximum(differences.square().sum(new int[] {-1}), EUCLIDEAN_FLOOR).sqrt();
     }
 
     @Override

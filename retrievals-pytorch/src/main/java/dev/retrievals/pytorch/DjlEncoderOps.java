@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.pytorch.arch.EncoderOps;
 import java.util.Map;
+import dev.retrievals.core.ndarray.Scalars;
 
 /**
  * Runs an architecture on DJL NDArrays (PyTorch engine), differentiably. Every result is computed
@@ -69,7 +70,8 @@ final class DjlEncoderOps implements EncoderOps<NDArray> {
             case "gelu_new":
             case "gelu_pytorch_tanh":
                 // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-                return x.add(x.pow(3).mul(0.044715f)).mul((float) SQRT_2_OVER_PI).tanh().add(1f).mul(x).mul(0.5f);
+                NDArray inner = Scalars.mul(x.add(Scalars.mul(Scalars.pow(x, 3), 0.044715)), SQRT_2_OVER_PI);
+                return Scalars.mul(inner.tanh().add(1f).mul(x), 0.5);
             case "relu":
                 return x.getNDArrayInternal().relu();
             case "silu":
@@ -103,7 +105,7 @@ final class DjlEncoderOps implements EncoderOps<NDArray> {
 
     @Override
     public NDArray attentionScores(NDArray query, NDArray key, double scale) {
-        return query.matMul(key.transpose(0, 1, 3, 2)).mul((float) scale);
+        return Scalars.mul(query.matMul(key.transpose(0, 1, 3, 2)), scale);
     }
 
     @Override

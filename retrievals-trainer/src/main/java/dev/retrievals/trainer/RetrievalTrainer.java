@@ -44,6 +44,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.retrievals.core.ndarray.Scalars;
 
 /**
  * Fine-tunes a text-embedding model with a contrastive, point-wise or list-wise loss: the Java
@@ -277,7 +278,7 @@ public final class RetrievalTrainer implements AutoCloseable {
             NDArray value = loss.forward(inputs);
             double scalar = value.toType(DataType.FLOAT64, false).getDouble();
             if (Double.isFinite(scalar)) {
-                collector.backward(value.div(args.gradientAccumulationSteps()));
+                collector.backward(Scalars.div(value, args.gradientAccumulationSteps()));
             }
             return scalar;
         }

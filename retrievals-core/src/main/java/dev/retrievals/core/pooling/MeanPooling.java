@@ -5,6 +5,7 @@ import com.google.auto.service.AutoService;
 import dev.retrievals.core.spi.PluginKinds;
 import dev.retrievals.core.spi.PluginProvider;
 import dev.retrievals.core.spi.SimplePluginProvider;
+import dev.retrievals.core.ndarray.Scalars;
 
 /** The mean of the real tokens' embeddings (padding excluded). */
 public final class MeanPooling implements Pooling {
@@ -13,7 +14,7 @@ public final class MeanPooling implements Pooling {
     public NDArray pool(NDArray tokenEmbeddings, NDArray attentionMask) {
         PoolingMath.checkShapes("mean", tokenEmbeddings, attentionMask);
         NDArray weights = PoolingMath.maskWeights(tokenEmbeddings, attentionMask);
-        return PoolingMath.weightedSum(tokenEmbeddings, weights).div(weights.sum(new int[] {1}).maximum(1e-9));
+        return PoolingMath.weightedSum(tokenEmbeddings, weights).div(Scalars.maximum(weights.sum(new int[] {1}), 1e-9));
     }
 
     /** Registers {@link MeanPooling} as the pooling named {@code mean}. */

@@ -2,6 +2,7 @@ package dev.retrievals.core.pooling;
 
 import ai.djl.ndarray.NDArray;
 import dev.retrievals.core.RetrievalsException;
+import dev.retrievals.core.ndarray.Scalars;
 
 /** Helpers shared by the poolings: shape checks, the mask as weights, L2 normalisation. */
 public final class PoolingMath {
@@ -29,6 +30,6 @@ public final class PoolingMath {
 
     /** Rows divided by their L2 norm (at least 1e-12, as {@code torch.nn.functional.normalize}). */
     public static NDArray l2Normalize(NDArray embeddings) {
-        return embeddings.div(embeddings.norm(new int[] {-1}, true).maximum(1e-12));
+        return embeddings.div(Scalars.maximum(embeddings.norm(new int[] {-1}, true), 1e-12));
     }
 }

@@ -5,6 +5,7 @@ import com.google.auto.service.AutoService;
 import dev.retrievals.core.spi.PluginKinds;
 import dev.retrievals.core.spi.PluginProvider;
 import dev.retrievals.core.spi.SimplePluginProvider;
+import dev.retrievals.core.ndarray.Scalars;
 
 /** A mean of the real tokens' embeddings weighted by position (1, 2, 3 …), favouring later tokens. */
 public final class WeightedMeanPooling implements Pooling {
@@ -15,7 +16,7 @@ public final class WeightedMeanPooling implements Pooling {
         long sequence = tokenEmbeddings.getShape().get(1);
         NDArray positions = tokenEmbeddings.getManager().arange(1f, sequence + 1f).toType(tokenEmbeddings.getDataType(), false);
         NDArray weights = PoolingMath.maskWeights(tokenEmbeddings, attentionMask).mul(positions.reshape(1, sequence, 1));
-        return PoolingMath.weightedSum(tokenEmbeddings, weights).div(weights.sum(new int[] {1}).maximum(1e-9));
+        return PoolingMath.weightedSum(tokenEmbeddings, weights).div(Scalars.maximum(weights.sum(new int[] {1}), 1e-9));
     }
 
     /** Registers {@link WeightedMeanPooling} as the pooling named {@code weightedmean}. */

@@ -5,6 +5,7 @@ import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.loss.Loss;
 import dev.retrievals.core.loss.LossInputs;
 import java.util.Set;
+import dev.retrievals.core.ndarray.Scalars;
 
 /**
  * The alignment loss of Wang and Isola (2020): the mean over pairs of
@@ -39,10 +40,10 @@ public final class AlignmentLoss implements Loss {
                     + query.getShape() + " and " + positive.getShape());
         }
         NDArray difference = unit(query).sub(unit(positive));
-        return difference.norm(new int[] {1}).pow(alpha).mean();
+        return Scalars.pow(difference.norm(new int[] {1}), alpha).mean();
     }
 
     private static NDArray unit(NDArray embeddings) {
-        return embeddings.div(embeddings.norm(new int[] {1}, true).maximum(1e-12));
+        return embeddings.div(Scalars.maximum(embeddings.norm(new int[] {1}, true), 1e-12));
     }
 }
