@@ -15,13 +15,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs every benchmark, each in a fresh JVM, and writes {@code benchmarks.md} and
  * {@code benchmarks.json}. The main figures use the recommended settings ({@link #TUNED_FLAGS},
- * {@link #TUNED_ENVIRONMENT}); two extra training-step runs each drop one setting, so the page
- * shows what each is worth.
+ * {@link #TUNED_ENVIRONMENT}); two extra training-step runs right after the main one each drop one
+ * setting, so the page shows what each is worth.
  *
  * <p>Settings ({@code key=value}): {@code docs} (folder for the page, default {@code docs}),
  * {@code work} (folder for raw results), {@code train_rounds} (8), {@code padding_rounds} (5),
  * {@code padding_steps} (6), {@code inference_rounds} (5), {@code inference_texts} (10000),
- * {@code memory_repeats} (3), {@code memory_steps} (3).
+ * {@code pytorch_texts} (2000),
+ * {@code memory_repeats} (3), {@code memory_steps} (3); {@code report_only=true} runs nothing and
+ * rewrites the page from the results already in {@code work}.
  */
 public final class BenchmarkRunner {
     private static final Logger LOG = LoggerFactory.getLogger(BenchmarkRunner.class);
@@ -40,7 +42,7 @@ public final class BenchmarkRunner {
     /** Entry point; see the class comment for the settings. */
     public static void main(String[] args) {
         BenchArgs settings = BenchArgs.parse("BenchmarkRunner", args).allow("docs", "work", "train_rounds", "padding_rounds",
-                "padding_steps", "inference_rounds", "inference_texts", "memory_repeats", "memory_steps");
+                "padding_steps", "inference_rounds", "inference_texts", "pytorch_texts", "memory_repeats", "memory_steps", "report_only");
         Path docs = Path.of(settings.string("docs", "docs"));
         Path work = Path.of(settings.string("work", "retrievals-bench/target/bench-results"));
         int trainRounds = settings.integer("train_rounds", 8);
@@ -48,21 +50,21 @@ public final class BenchmarkRunner {
         JsonObject machineBefore = Machine.describe();
         Map<String, JsonObject> results = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
-        Runner runner = new Runner(work, results, failures);
+        Runner runner = new Runner(work, results, failures, Boolean.parseBoolean(settings.string("report_only", "false")));
 
         runner.run("train_minilm", TrainingStepBenchmark.class, TUNED_FLAGS, TUNED_ENVIRONMENT,
                 "model=all-MiniLM-L6-v2", "rounds=" + trainRounds);
-        runner.run("train_bge", TrainingStepBenchmark.class, TUNED_FLAGS, TUNED_ENVIRONMENT,
-                "model=bge-small-zh-v1.5", "rounds=" + trainRounds);
         int abRounds = Math.max(4, trainRounds / 2);
         runner.run("train_minilm_default_malloc", TrainingStepBenchmark.class, TUNED_FLAGS, Map.of(),
                 "model=all-MiniLM-L6-v2", "rounds=" + abRounds);
         runner.run("train_minilm_default_interop", TrainingStepBenchmark.class, List.of("-Xmx4g"), TUNED_ENVIRONMENT,
                 "model=all-MiniLM-L6-v2", "rounds=" + abRounds);
+        runner.run("train_bge", TrainingStepBenchmark.class, TUNED_FLAGS, TUNED_ENVIRONMENT,
+                "model=bge-small-zh-v1.5", "rounds=" + trainRounds);
         runner.run("padding", PaddingBenchmark.class, TUNED_FLAGS, TUNED_ENVIRONMENT,
                 "rounds=" + settings.integer("padding_rounds", 5), "steps=" + settings.integer("padding_steps", 6));
         runner.run("inference", InferenceBenchmark.class, TUNED_FLAGS, TUNED_ENVIRONMENT,
-                "rounds=" + settings.integer("inference_rounds", 5), "texts=" + settings.integer("inference_texts", 10_000));
+                "rounds=" + settings.integer("inference_rounds", 5), "texts=" + settings.integer("inference_texts", 10_000), "pytorch_texts=" + settings.integer("pytorch_texts", 2000));
         int repeats = settings.integer("memory_repeats", 3);
         int steps = settings.integer("memory_steps", 3);
         for (int batch : new int[] {32, 128, 512}) {
@@ -74,6 +76,8 @@ public final class BenchmarkRunner {
         JsonObject machine = machineBefore;
         machine.addProperty("load_average_after", Machine.describe().get("load_average").getAsString());
         machine.addProperty("started", started.toString());
+        machine.addProperty("command", ("bench/run " + String.join(" ", java.util.Arrays.stream(args)
+                .filter(a -> !a.startsWith("docs=") && !a.startsWith("work=")).toList())).trim());
         machine.addProperty("minutes", Duration.between(started, Instant.now()).toSeconds() / 60.0);
         BenchmarkReport report = new BenchmarkReport(machine, results, failures, repeats);
         report.write(docs.resolve("benchmarks.md"), docs.resolve("benchmarks.json"));
@@ -86,9 +90,17 @@ public final class BenchmarkRunner {
     }
 
     /** Runs child benchmarks and collects their JSON results by name. */
-    private record Runner(Path work, Map<String, JsonObject> results, List<String> failures) {
+    private record Runner(Path work, Map<String, JsonObject> results, List<String> failures, boolean reportOnly) {
         void run(String name, Class<?> benchmark, List<String> flags, Map<String, String> environment, String... args) {
             Path out = work.resolve(name + ".json");
+            if (reportOnly) {
+                if (Files.isRegularFile(out)) {
+                    results.put(name, JsonFiles.read(out));
+                } else {
+                    failures.add(name + " (no result in " + work + ")");
+                }
+                return;
+            }
             List<String> all = new ArrayList<>(List.of(args));
             all.add("out=" + out);
             try {

@@ -101,7 +101,8 @@ final class StsTrainingRun {
         }
     }
 
-    private static Path temporaryFolder() {
+    /** A new temporary folder. */
+    static Path temporaryFolder() {
         try {
             return Files.createTempDirectory("retrievals-bench-");
         } catch (IOException e) {
@@ -109,7 +110,8 @@ final class StsTrainingRun {
         }
     }
 
-    private static void delete(Path folder) {
+    /** Deletes a folder and everything in it. */
+    static void delete(Path folder) {
         try (Stream<Path> files = Files.walk(folder)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
