@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * {@code padding_steps} (6), {@code inference_rounds} (5), {@code inference_texts} (10000),
  * {@code pytorch_texts} (2000),
  * {@code memory_repeats} (3), {@code memory_steps} (3); {@code report_only=true} runs nothing and
- * rewrites the page from the results already in {@code work}.
+ * rewrites the page from the results already in {@code work}; {@code only=train,padding} runs only
+ * the benchmarks whose names start with one of those words and reuses the other results in {@code work}.
  */
 public final class BenchmarkRunner {
     private static final Logger LOG = LoggerFactory.getLogger(BenchmarkRunner.class);
@@ -42,7 +44,7 @@ public final class BenchmarkRunner {
     /** Entry point; see the class comment for the settings. */
     public static void main(String[] args) {
         BenchArgs settings = BenchArgs.parse("BenchmarkRunner", args).allow("docs", "work", "train_rounds", "padding_rounds",
-                "padding_steps", "inference_rounds", "inference_texts", "pytorch_texts", "memory_repeats", "memory_steps", "report_only");
+                "padding_steps", "inference_rounds", "inference_texts", "pytorch_texts", "memory_repeats", "memory_steps", "report_only", "only");
         Path docs = Path.of(settings.string("docs", "docs"));
         Path work = Path.of(settings.string("work", "retrievals-bench/target/bench-results"));
         int trainRounds = settings.integer("train_rounds", 8);
@@ -50,7 +52,9 @@ public final class BenchmarkRunner {
         JsonObject machineBefore = Machine.describe();
         Map<String, JsonObject> results = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
-        Runner runner = new Runner(work, results, failures, Boolean.parseBoolean(settings.string("report_only", "false")));
+        boolean reportOnly = Boolean.parseBoolean(settings.string("report_only", "false"));
+        List<String> only = settings.string("only", "").isEmpty() ? List.of() : List.of(settings.string("only", "").split(","));
+        Runner runner = new Runner(work, results, failures, name -> reportOnly || (!only.isEmpty() && only.stream().noneMatch(name::startsWith)));
 
         runner.run("train_minilm", TrainingStepBenchmark.class, TUNED_FLAGS, TUNED_ENVIRONMENT,
                 "model=all-MiniLM-L6-v2", "rounds=" + trainRounds);
@@ -90,10 +94,10 @@ public final class BenchmarkRunner {
     }
 
     /** Runs child benchmarks and collects their JSON results by name. */
-    private record Runner(Path work, Map<String, JsonObject> results, List<String> failures, boolean reportOnly) {
+    private record Runner(Path work, Map<String, JsonObject> results, List<String> failures, Predicate<String> reuse) {
         void run(String name, Class<?> benchmark, List<String> flags, Map<String, String> environment, String... args) {
             Path out = work.resolve(name + ".json");
-            if (reportOnly) {
+            if (reuse.test(name)) {
                 if (Files.isRegularFile(out)) {
                     results.put(name, JsonFiles.read(out));
                 } else {

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import dev.retrievals.core.RetrievalsException;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,16 +16,8 @@ import java.util.Map;
  * Updates happen in place on the parameter arrays, one fused native call per parameter (the engine's
  * {@code adamUpdate}, instead of about fifteen element-wise calls); the moments live in a manager of
  * their own and every temporary in a closed sub-manager, so a step leaves no arrays behind.
- *
- * <p>Large tables (2-D, at least {@value #SPARSE_MIN_ROWS} rows: embedding matrices) in a group
- * without weight decay are updated only on their active rows, those that have a gradient now or
- * had one before; for all other rows the dense update is the identity (m = v = 0, no gradient),
- * so the result is the same while a step touches a few thousand rows instead of the whole vocabulary.
  */
 public final class AdamW implements AutoCloseable {
-    /** Tables with at least this many rows are updated only where a row has a gradient or moments. */
-    static final long SPARSE_MIN_ROWS = 1024;
-
     private final List<ParameterGroup> groups;
     private final double beta1;
     private final double beta2;
@@ -79,59 +70,16 @@ public final class AdamW implements AutoCloseable {
                 lastLearningRates.put(entry.getKey(), rate);
                 try (NDManager scope = stateManager.newSubManager()) {
                     NDArray gradient = scope(parameter.getGradient(), scope);
-                    NDArray m = firstMoments.get(entry.getKey());
-                    NDArray v = secondMoments.get(entry.getKey());
-                    float bias = (float) (rate * sqrtCorrection2 / correction1);
-                    float eps = (float) (epsilon * sqrtCorrection2);
-                    long[] rows = group.weightDecay() == 0 ? activeRows(gradient, v, scope) : null;
-                    if (rows == null) {
-                        update(parameter, gradient, m, v, rate, bias, group.weightDecay(), eps);
-                    } else if (rows.length > 0) {
-                        NDIndex active = new NDIndex("{}", scope.create(rows));
-                        NDArray p = scope(parameter.get(active), scope);
-                        NDArray mRows = scope(m.get(active), scope);
-                        NDArray vRows = scope(v.get(active), scope);
-                        update(p, gradient.get(active), mRows, vRows, rate, bias, 0, eps);
-                        parameter.set(active, p);
-                        m.set(active, mRows);
-                        v.set(active, vRows);
-                    }
+                    NDList state = new NDList(parameter, gradient, firstMoments.get(entry.getKey()), secondMoments.get(entry.getKey()));
+                    // One native call per parameter: p -= p*lr*wd; m, v updated in place; p -= lrbc * m / (sqrt(v) + eps').
+                    // With lrbc = lr*sqrt(1-b2^t)/(1-b1^t) and eps' = eps*sqrt(1-b2^t) this is exactly
+                    // p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps), PyTorch's formula. No rescaling; clip < 0 is off.
+                    parameter.getNDArrayInternal().adamUpdate(state, new NDList(parameter),
+                            (float) rate, (float) (rate * sqrtCorrection2 / correction1), (float) group.weightDecay(), 1f, -1f,
+                            (float) beta1, (float) beta2, (float) (epsilon * sqrtCorrection2), false, true);
                 }
             }
         }
-    }
-
-    /**
-     * One native call: {@code p -= p·lr·wd}; m and v updated in place; {@code p -= bias · m / (√v + eps)}.
-     * With {@code bias = lr·√(1−β₂ᵗ)/(1−β₁ᵗ)} and {@code eps = ε·√(1−β₂ᵗ)} this is exactly
-     * {@code p -= lr/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε)}, PyTorch's formula. No rescaling; clipping (&lt; 0) is off.
-     */
-    private void update(NDArray parameter, NDArray gradient, NDArray m, NDArray v, double rate, float bias, double weightDecay,
-            float eps) {
-        parameter.getNDArrayInternal().adamUpdate(new NDList(parameter, gradient, m, v), new NDList(parameter), (float) rate, bias,
-                (float) weightDecay, 1f, -1f, (float) beta1, (float) beta2, eps, false, true);
-    }
-
-    /**
-     * For a large table (an embedding matrix) without weight decay, the rows an update can change:
-     * those with a gradient now or a moment from before. Every other row has m = v = 0 and no
-     * gradient, so the dense update would leave it exactly as it is. Returns {@code null} (update
-     * densely) when the table is small or most of its rows are active.
-     */
-    private static long[] activeRows(NDArray gradient, NDArray v, NDManager scope) {
-        if (gradient.getShape().dimension() != 2 || gradient.getShape().get(0) < SPARSE_MIN_ROWS) {
-            return null;
-        }
-        int[] perRow = {1};
-        boolean[] touched = scope(gradient.norm(perRow), scope).neq(0).logicalOr(scope(v.norm(perRow), scope).neq(0)).toBooleanArray();
-        long[] rows = new long[touched.length];
-        int count = 0;
-        for (int row = 0; row < touched.length; row++) {
-            if (touched[row]) {
-                rows[count++] = row;
-            }
-        }
-        return count > touched.length / 2 ? null : Arrays.copyOf(rows, count);
     }
 
     /** Moves an array whose receiver was a long-lived array into the step's scope. */
