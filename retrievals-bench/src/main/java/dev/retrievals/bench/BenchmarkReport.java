@@ -185,7 +185,10 @@ final class BenchmarkReport {
                 + " with the square of the padded length); length grouping leaves %.1f %%. With short real sequences the per-step"
                 + " costs that do not depend on tokens (the AdamW update and clipping over all parameters, tokenization, one native"
                 + " call per op) become a large part of a dynamic-padding step, which caps the speedup below the padding ratio"
-                + " (%.1f ×).", 100 * r.get("padding_share_fixed").getAsDouble(), 100 * r.get("padding_share_dynamic").getAsDouble(),
+                + " (%.1f ×). On a machine with more runnable threads than cores, libtorch's OpenMP intra-op threads wait at a"
+                + " barrier for a descheduled peer at every parallel op; short-sequence steps are many small ops and suffer far"
+                + " more than fixed-128 steps, which is why the speedup falls when the machine is busy (see the intra-op thread"
+                + " row under *Fixes*).", 100 * r.get("padding_share_fixed").getAsDouble(), 100 * r.get("padding_share_dynamic").getAsDouble(),
                 (1 - r.get("padding_share_dynamic").getAsDouble()) / (1 - r.get("padding_share_fixed").getAsDouble())));
         line("");
     }
@@ -313,6 +316,16 @@ final class BenchmarkReport {
                     + stat(interop, "step_seconds").format("%.2f") + " s | ratio " + stat(r, "matmul_ratio").format("%.2f") + ", step "
                     + stat(r, "step_seconds").format("%.2f") + " s | two JVMs, MiniLM step |");
         }
+        List<JsonObject> defaultThreads = runs("threads_default_");
+        List<JsonObject> oneThread = runs("threads_intra1_");
+        if (!defaultThreads.isEmpty() && !oneThread.isEmpty()) {
+            line("| `-Dai.djl.pytorch.num_threads=1` (one intra-op thread instead of " + defaultThreads.get(0).getAsJsonObject("engine_threads")
+                    .get("intra_op").getAsString() + ") while the machine is oversubscribed | step " + laterSteps(defaultThreads).format("%.1f")
+                    + " s, " + realTokens(defaultThreads).format("%.0f") + " real tokens/s | step " + laterSteps(oneThread).format("%.1f") + " s, "
+                    + realTokens(oneThread).format("%.0f") + " real tokens/s | `RetrievalTrainer`, bge-small-zh-v1.5, batch 32 on STS-B,"
+                    + " fresh JVMs run in turn (load average " + machine.get("load_average_after").getAsString().split(" ")[0]
+                    + " on " + machine.get("cores").getAsString() + " cores at the end) |");
+        }
         line("| Tried and left out: AdamW on embedding tables updating only the rows with a gradient or moments (exact when"
                 + " there is no weight decay) | | | slower here: DJL's advanced-index `get`/`set` cost 10–20 ms per array on a loaded"
                 + " machine, so two row norms, four gathers and three scatters cost as much as the dense fused update |");
@@ -353,6 +366,25 @@ final class BenchmarkReport {
             combined.add(key, Stats.of(runs.stream().mapToDouble(o -> o.get(key).getAsDouble()).toArray()).toJson());
         }
         return combined;
+    }
+
+    /** The results named {@code prefix1}, {@code prefix2}, … */
+    private List<JsonObject> runs(String prefix) {
+        List<JsonObject> runs = new ArrayList<>();
+        results.forEach((name, result) -> {
+            if (name.startsWith(prefix)) {
+                runs.add(result);
+            }
+        });
+        return runs;
+    }
+
+    private static Stats laterSteps(List<JsonObject> runs) {
+        return Stats.of(runs.stream().mapToDouble(o -> stat(o, "later_step_seconds").median()).toArray());
+    }
+
+    private static Stats realTokens(List<JsonObject> runs) {
+        return Stats.of(runs.stream().mapToDouble(o -> o.get("real_tokens_per_s").getAsDouble()).toArray());
     }
 
     private static Stats stat(JsonObject result, String key) {

@@ -77,11 +77,19 @@ public final class BenchmarkRunner {
                         "batch=" + batch, "steps=" + steps);
             }
         }
+        // One intra-op thread against the engine's default, next to each other: on an oversubscribed
+        // machine, OpenMP threads wait in barriers for a descheduled peer at every parallel op.
+        List<String> oneThread = new ArrayList<>(TUNED_FLAGS);
+        oneThread.add("-Dai.djl.pytorch.num_threads=1");
+        for (int repeat = 1; repeat <= repeats; repeat++) {
+            runner.run("threads_default_" + repeat, TrainingProbe.class, TUNED_FLAGS, TUNED_ENVIRONMENT, "batch=32", "steps=4");
+            runner.run("threads_intra1_" + repeat, TrainingProbe.class, oneThread, TUNED_ENVIRONMENT, "batch=32", "steps=4");
+        }
         JsonObject machine = machineBefore;
         machine.addProperty("load_average_after", Machine.describe().get("load_average").getAsString());
         machine.addProperty("started", started.toString());
         machine.addProperty("command", ("bench/run " + String.join(" ", java.util.Arrays.stream(args)
-                .filter(a -> !a.startsWith("docs=") && !a.startsWith("work=")).toList())).trim());
+                .filter(a -> !a.startsWith("docs=") && !a.startsWith("work=") && !a.startsWith("only=")).toList())).trim());
         machine.addProperty("minutes", Duration.between(started, Instant.now()).toSeconds() / 60.0);
         BenchmarkReport report = new BenchmarkReport(machine, results, failures, repeats);
         report.write(docs.resolve("benchmarks.md"), docs.resolve("benchmarks.json"));
