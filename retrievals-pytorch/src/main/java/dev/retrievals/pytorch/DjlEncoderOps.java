@@ -105,7 +105,9 @@ final class DjlEncoderOps implements EncoderOps<NDArray> {
 
     @Override
     public NDArray attentionScores(NDArray query, NDArray key, double scale) {
-        return Scalars.mul(query.matMul(key.transpose(0, 1, 3, 2)), scale);
+        // Scale the query [b, h, s, d] rather than the scores [b, h, s, s]: the same product with
+        // s/d times fewer multiplications forward and backward (4x at 128 tokens and 32-wide heads).
+        return Scalars.mul(query, scale).matMul(key.transpose(0, 1, 3, 2));
     }
 
     @Override
