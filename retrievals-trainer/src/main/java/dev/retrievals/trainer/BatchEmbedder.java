@@ -6,6 +6,7 @@ import dev.retrievals.core.collator.TokenBatch;
 import dev.retrievals.core.data.CollatedBatch;
 import dev.retrievals.core.loss.LossInputs;
 import dev.retrievals.core.model.TrainableEncoder;
+import dev.retrievals.trainer.gradcache.RoleEncoder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,7 +15,7 @@ import java.util.Map;
  * single texts through the query tower, positives and negatives through the document tower, which
  * is the same model unless a separate one is given), labels and scores as arrays.
  */
-final class BatchEmbedder {
+final class BatchEmbedder implements RoleEncoder {
     private final TrainableEncoder queryTower;
     private final TrainableEncoder documentTower;
 
@@ -24,15 +25,15 @@ final class BatchEmbedder {
     }
 
     LossInputs embed(CollatedBatch batch, NDManager scope) {
-        Map<String, NDArray> arrays = new LinkedHashMap<>();
-        for (Map.Entry<String, TokenBatch> entry : batch.texts().entrySet()) {
-            boolean document = entry.getKey().equals(LossInputs.POSITIVE) || entry.getKey().equals(LossInputs.NEGATIVE);
-            TrainableEncoder tower = document ? documentTower : queryTower;
-            arrays.put(entry.getKey(), tower.embed(entry.getValue(), scope));
-        }
-        batch.labels().forEach((role, values) -> arrays.put(role, scope.create(values)));
-        batch.scores().forEach((role, values) -> arrays.put(role, scope.create(values)));
-        return LossInputs.of(arrays);
+        Map<String, NDArray> embeddings = new LinkedHashMap<>();
+        batch.texts().forEach((role, tokens) -> embeddings.put(role, embed(role, tokens, scope)));
+        return RoleEncoder.lossInputs(embeddings, batch, scope);
+    }
+
+    @Override
+    public NDArray embed(String role, TokenBatch tokens, NDManager scope) {
+        boolean document = role.equals(LossInputs.POSITIVE) || role.equals(LossInputs.NEGATIVE);
+        return (document ? documentTower : queryTower).embed(tokens, scope);
     }
 
     /** Real (unpadded) tokens in a batch, for throughput figures. */
