@@ -293,6 +293,9 @@ public final class RetrievalTrainer implements AutoCloseable {
         boolean coupled;
         try (NDManager scope = lossManager.newSubManager()) {
             coupled = BatchCoupling.couplesRows(loss, sample, model.dimension(), scope);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not tell whether {} couples the rows of a batch: {}", loss, e.toString());
+            return;
         }
         if (coupled) {
             LOG.warn("The loss {} compares the rows of a batch with each other (in-batch negatives), so gradient_accumulation_steps {}"

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gradient caching (Gao et al. 2021): one forward and backward pass of a large batch whose
@@ -24,8 +26,8 @@ import java.util.Map;
  * exists for one chunk of {@code mini_batch_size} rows at a time.
  *
  * <ol>
- *   <li>Embed each {@link BatchChunk chunk} without a gradient collector (no graph is kept),
- *       reseeding the engine with the chunk's seed first.</li>
+ *   <li>Embed each {@link BatchChunk chunk} and keep only the detached embeddings (the chunk's
+ *       graph is freed at once), reseeding the engine with the chunk's seed first.</li>
  *   <li>Concatenate the chunks' embeddings by role, make them leaves that require a gradient, compute
  *       the loss on the whole batch inside a collector and back-propagate it (times
  *       {@code lossScale}), which leaves the loss's gradient with respect to every embedding (and
@@ -42,13 +44,18 @@ import java.util.Map;
  * is one chunk seeded with the batch seed, so it gets the same dropout, and the same gradients, as
  * the trainer's plain path. Larger batches draw different dropout masks than the plain path would
  * (the random stream restarts per chunk) — an equally valid sample of dropout, reproducible from
- * the batch seed, so checkpoints resume exactly.
+ * the batch seed, so checkpoints resume exactly. The second pass checks that it reproduced the
+ * first pass's embeddings and logs a warning naming the chunk when it did not (an encoder whose
+ * randomness does not follow the engine's seed).
  *
  * <p>Cost: each chunk is encoded twice (the first time without graph); memory holds one chunk's
  * activations plus the whole batch's embeddings and their gradients. Figures are in
  * {@code docs/benchmarks-gradcache.md}.
  */
 public final class GradientCache {
+    private static final Logger LOG = LoggerFactory.getLogger(GradientCache.class);
+    /** Largest difference tolerated between a chunk's embeddings in the two passes before a warning. */
+    private static final double REPLAY_TOLERANCE = 1e-4;
     private static final String OWNER = "gradient cache";
 
     /** Rows per chunk; 0 (the default) turns gradient caching off. */
@@ -75,7 +82,7 @@ public final class GradientCache {
     /**
      * Runs the loss on the whole batch and adds {@code lossScale} times its gradient to the
      * parameters' gradients, holding one chunk's graph at a time. No gradient collector may be open
-     * when this is called. The model must be in training mode. When the loss is not finite nothing
+     * when this is called (it opens its own, one at a time). The model must be in training mode. When the loss is not finite nothing
      * is back-propagated into the encoder.
      *
      * @param batch the collated batch
@@ -103,21 +110,28 @@ public final class GradientCache {
                 collector.backward(result.mul(lossScale));
             }
             Map<String, NDArray> gradients = new LinkedHashMap<>();
-            embeddings.forEach((role, leaf) -> gradients.put(role, leaf.getGradient()));
+            embeddings.forEach((role, leaf) -> gradients.put(role, leaf.getGradient().stopGradient()));
             for (BatchChunk chunk : chunks) {
-                backPropagate(chunk, gradients, encoder, engine, scope);
+                backPropagate(chunk, embeddings, gradients, encoder, engine, scope);
             }
             return value;
         }
     }
 
-    /** Every chunk's embeddings, without graph, concatenated by role in {@code scope}. */
+    /**
+     * Every chunk's embeddings, detached, concatenated by role in {@code scope}. Each chunk's graph is
+     * freed with its sub-manager right after it is embedded. The chunks run inside a gradient
+     * collector all the same: libtorch's no-grad mode as DJL enters it (the deprecated
+     * {@code AutoNonVariableTypeMode}) warns of silent wrong results in edge cases, and every other
+     * step of training runs in grad mode too.
+     */
     private static Map<String, NDArray> embedWithoutGraph(List<BatchChunk> chunks, RoleEncoder encoder, Engine engine,
             NDManager scope) {
         Map<String, List<NDArray>> parts = new LinkedHashMap<>();
         for (BatchChunk chunk : chunks) {
             engine.setRandomSeed(chunk.seed());
-            try (NDManager chunkScope = scope.newSubManager()) {
+            try (GradientCollector gradMode = engine.newGradientCollector();
+                    NDManager chunkScope = scope.newSubManager()) {
                 chunk.rows().texts().forEach((role, tokens) -> {
                     NDArray detached = encoder.embed(role, tokens, chunkScope).stopGradient();
                     detached.attach(scope);
@@ -130,29 +144,45 @@ public final class GradientCache {
         return embeddings;
     }
 
-    /** Re-embeds one chunk with the graph (same seed) and back-propagates its cached embedding gradients. */
-    private static void backPropagate(BatchChunk chunk, Map<String, NDArray> gradients, RoleEncoder encoder, Engine engine,
-            NDManager scope) {
+    /**
+     * Re-embeds one chunk with the graph (same seed), back-propagates its cached embedding gradients,
+     * and warns if the embeddings differ from the first pass's.
+     */
+    private static void backPropagate(BatchChunk chunk, Map<String, NDArray> embeddings, Map<String, NDArray> allGradients,
+            RoleEncoder encoder, Engine engine, NDManager scope) {
         engine.setRandomSeed(chunk.seed());
+        double drift = 0;
         try (NDManager chunkScope = scope.newSubManager();
                 GradientCollector collector = engine.newGradientCollector()) {
+            Map<String, NDArray> firstPass = rowsOf(chunk, embeddings, chunkScope);
+            Map<String, NDArray> gradients = rowsOf(chunk, allGradients, chunkScope);
             NDArray surrogate = null;
-            for (Map.Entry<String, NDArray> entry : gradientsOf(chunk, gradients).entrySet()) {
+            for (Map.Entry<String, NDArray> entry : gradients.entrySet()) {
                 NDArray embedded = encoder.embed(entry.getKey(), chunk.rows().tokens(entry.getKey()), chunkScope);
                 NDArray term = embedded.mul(entry.getValue()).sum();
                 surrogate = surrogate == null ? term : surrogate.add(term);
+                NDArray difference = embedded.stopGradient().sub(firstPass.get(entry.getKey())).abs().max();
+                drift = Math.max(drift, difference.toType(DataType.FLOAT64, false).getDouble());
             }
             collector.backward(surrogate);
         }
+        if (drift > REPLAY_TOLERANCE) {
+            LOG.warn("Gradient cache: chunk {} (rows {}..{}) embedded differently in the second pass (largest difference {});"
+                    + " the encoder's dropout did not follow the engine's seed, so the gradients are not those of the whole batch",
+                    chunk.index(), chunk.firstRow(), chunk.firstRow() + chunk.rows().size() - 1, drift);
+        }
     }
 
-    /** The rows of each role's cached gradient that belong to the chunk (views freed with the batch scope). */
-    private static Map<String, NDArray> gradientsOf(BatchChunk chunk, Map<String, NDArray> gradients) {
+    /** The rows of each role's array that belong to the chunk, detached, in {@code chunkScope}. */
+    private static Map<String, NDArray> rowsOf(BatchChunk chunk, Map<String, NDArray> arrays, NDManager chunkScope) {
         Map<String, NDArray> slices = new LinkedHashMap<>();
         for (String role : chunk.rows().texts().keySet()) {
             int from = chunk.firstText(role);
             int to = from + chunk.rows().tokens(role).batchSize();
-            slices.put(role, gradients.get(role).get(new NDIndex("{}:{}", from, to)));
+            NDArray rows = arrays.get(role).get(new NDIndex("{}:{}", from, to));
+            rows.attach(chunkScope);
+            NDArray detached = rows.stopGradient();
+            slices.put(role, detached);
         }
         return slices;
     }
