@@ -236,7 +236,7 @@ public final class GradCacheBenchmark {
                 + " pair's positive as a negative), so a cached batch of 512 gives the gradients of a plain batch of 512; memory"
                 + " holds one chunk's activations plus the batch's embeddings, so the peak stays near the plain path's at the"
                 + " chunk size while the plain path's peak grows with the batch. The price is time: every chunk is encoded"
-                + " twice (once without graph).\n");
+                + " twice (the first time only for its embeddings).\n");
         Files.writeString(docs.resolve("benchmarks-gradcache.md"), md.toString());
         System.out.print(md);
     }
