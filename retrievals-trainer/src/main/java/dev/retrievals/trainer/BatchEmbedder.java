@@ -6,6 +6,7 @@ import dev.retrievals.core.collator.TokenBatch;
 import dev.retrievals.core.data.CollatedBatch;
 import dev.retrievals.core.loss.LossInputs;
 import dev.retrievals.core.model.TrainableEncoder;
+import dev.retrievals.trainer.gradcache.RoleEncoder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -17,7 +18,7 @@ import java.util.Map;
  * single texts through the query tower, positives and negatives through the document tower, which
  * is the same model unless a separate one is given), labels and scores as arrays.
  */
-final class BatchEmbedder {
+final class BatchEmbedder implements RoleEncoder {
     private static final List<String> ROLE_ORDER =
             List.of(LossInputs.QUERY, LossInputs.POSITIVE, LossInputs.NEGATIVE, LossInputs.TEXT);
 
@@ -35,18 +36,20 @@ final class BatchEmbedder {
      * that order does not depend on how a collator happened to fill its map.
      */
     LossInputs embed(CollatedBatch batch, NDManager scope) {
-        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        Map<String, NDArray> embeddings = new LinkedHashMap<>();
         List<Map.Entry<String, TokenBatch>> roles = new ArrayList<>(batch.texts().entrySet());
         roles.sort(Comparator.comparingInt((Map.Entry<String, TokenBatch> e) -> ROLE_ORDER.indexOf(e.getKey()) < 0
                 ? ROLE_ORDER.size() : ROLE_ORDER.indexOf(e.getKey())).thenComparing(Map.Entry::getKey));
         for (Map.Entry<String, TokenBatch> entry : roles) {
-            boolean document = entry.getKey().equals(LossInputs.POSITIVE) || entry.getKey().equals(LossInputs.NEGATIVE);
-            TrainableEncoder tower = document ? documentTower : queryTower;
-            arrays.put(entry.getKey(), tower.embed(entry.getValue(), scope));
+            embeddings.put(entry.getKey(), embed(entry.getKey(), entry.getValue(), scope));
         }
-        batch.labels().forEach((role, values) -> arrays.put(role, scope.create(values)));
-        batch.scores().forEach((role, values) -> arrays.put(role, scope.create(values)));
-        return LossInputs.of(arrays);
+        return RoleEncoder.lossInputs(embeddings, batch, scope);
+    }
+
+    @Override
+    public NDArray embed(String role, TokenBatch tokens, NDManager scope) {
+        boolean document = role.equals(LossInputs.POSITIVE) || role.equals(LossInputs.NEGATIVE);
+        return (document ? documentTower : queryTower).embed(tokens, scope);
     }
 
     /** Real (unpadded) tokens in a batch, for throughput figures. */

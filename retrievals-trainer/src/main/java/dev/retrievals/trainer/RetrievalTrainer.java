@@ -29,6 +29,8 @@ import dev.retrievals.core.model.TrainableEncoder;
 import dev.retrievals.core.schedule.LearningRateSchedule;
 import dev.retrievals.core.spi.PluginKinds;
 import dev.retrievals.core.spi.PluginRegistry;
+import dev.retrievals.trainer.gradcache.BatchCoupling;
+import dev.retrievals.trainer.gradcache.GradientCache;
 import dev.retrievals.trainer.optim.AdamW;
 import dev.retrievals.trainer.optim.GradientClipping;
 import dev.retrievals.trainer.optim.ParameterGroups;
@@ -67,6 +69,12 @@ import dev.retrievals.core.ndarray.Scalars;
  * is clipped; a non-finite loss or gradient stops or skips the step; AdamW updates with the
  * schedule's rate. Dropout is reseeded from (seed, step) at every batch and the data order from
  * (seed, epoch), so resuming from a checkpoint continues exactly as an uninterrupted run.
+ *
+ * <p>With {@code gradient_cache_mini_batch_size} set, each batch goes through a {@link GradientCache}:
+ * the loss sees the whole batch (all its in-batch negatives) while the encoder holds the graph of
+ * one chunk of rows at a time. Gradient accumulation, clipping, per-group learning rates,
+ * checkpoints and resume work the same on top of it. A loss that couples the rows of a batch
+ * combined with gradient accumulation (and no gradient cache) gets a warning at the start.
  */
 public final class RetrievalTrainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RetrievalTrainer.class);
@@ -84,6 +92,7 @@ public final class RetrievalTrainer implements AutoCloseable {
     private final BatchSampler sampler;
     private final LearningRateSchedule schedule;
     private final BatchEmbedder embedder;
+    private final GradientCache gradientCache;
     private final NDManager lossManager;
     private final TrainerState state = new TrainerState();
     private final TrainerControl control = new TrainerControl();
@@ -108,6 +117,7 @@ public final class RetrievalTrainer implements AutoCloseable {
         this.schedule = builder.schedule != null ? builder.schedule
                 : PluginRegistry.global().create(PluginKinds.LR_SCHEDULE, args.lrSchedulerType());
         this.embedder = new BatchEmbedder(model, documentModel);
+        this.gradientCache = args.gradientCacheMiniBatchSize() > 0 ? new GradientCache(args.gradientCacheMiniBatchSize()) : null;
         this.lossManager = model.newScope();
         this.optimizer = builder.optimizer;
         this.ownsOptimizer = builder.optimizer == null;
@@ -143,7 +153,7 @@ public final class RetrievalTrainer implements AutoCloseable {
      * @return the final state
      */
     public TrainerState train() {
-        checkBatchesFitTheLoss();
+        adviseOnBatchSize(checkBatchesFitTheLoss());
         int batchesPerEpoch = sampler.batches(rows, epochSeed(0)).size();
         long stepsPerEpoch = Math.max(1, (batchesPerEpoch + args.gradientAccumulationSteps() - 1) / args.gradientAccumulationSteps());
         state.totalSteps = args.maxSteps() > 0 ? args.maxSteps() : stepsPerEpoch * args.numTrainEpochs();
@@ -171,8 +181,9 @@ public final class RetrievalTrainer implements AutoCloseable {
                 int accumulated = 0;
                 while (accumulated < args.gradientAccumulationSteps() && state.batchInEpoch < batches.size()) {
                     CollatedBatch batch = collate(batches.get(state.batchInEpoch));
-                    engine.setRandomSeed(stepSeed(state.globalStep, accumulated));
-                    stepLoss += forwardBackward(batch, engine);
+                    int seed = stepSeed(state.globalStep, accumulated);
+                    engine.setRandomSeed(seed);
+                    stepLoss += forwardBackward(batch, engine, seed);
                     tokens += BatchEmbedder.realTokens(batch);
                     accumulated++;
                     state.batchInEpoch++;
@@ -243,8 +254,8 @@ public final class RetrievalTrainer implements AutoCloseable {
         return state;
     }
 
-    /** Collates the first batch and checks that it carries what the train type and the loss need. */
-    private void checkBatchesFitTheLoss() {
+    /** Collates the first batch, checks that it carries what the train type and the loss need, and returns it. */
+    private CollatedBatch checkBatchesFitTheLoss() {
         List<int[]> batches = sampler.batches(rows, epochSeed(0));
         CollatedBatch first = collate(batches.get(0));
         Set<String> roles = new TreeSet<>();
@@ -260,6 +271,40 @@ public final class RetrievalTrainer implements AutoCloseable {
                     + needed + " but the collator " + collator.getClass().getSimpleName() + " gives " + roles + " (missing "
                     + missing + "; the collator reads columns " + collator.columns() + ")");
         }
+        return first;
+    }
+
+    /**
+     * Warns when gradient accumulation splits what a loss compares within a batch (each micro-batch
+     * sees only its own in-batch negatives), pointing to gradient caching; notes a gradient cache
+     * whose chunks are not smaller than the batch.
+     */
+    private void adviseOnBatchSize(CollatedBatch sample) {
+        int accumulation = args.gradientAccumulationSteps();
+        if (gradientCache != null) {
+            if (gradientCache.miniBatchSize() >= args.batchSize()) {
+                LOG.info("gradient_cache_mini_batch_size {} is not below per_device_train_batch_size {}: each batch is one chunk",
+                        gradientCache.miniBatchSize(), args.batchSize());
+            }
+            return;
+        }
+        if (accumulation == 1) {
+            return;
+        }
+        boolean coupled;
+        try (NDManager scope = lossManager.newSubManager()) {
+            coupled = BatchCoupling.couplesRows(loss, sample, model.dimension(), scope);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not tell whether {} couples the rows of a batch: {}", loss, e.toString());
+            return;
+        }
+        if (coupled) {
+            LOG.warn("The loss {} compares the rows of a batch with each other (in-batch negatives), so gradient_accumulation_steps {}"
+                    + " is not a batch of {}: each micro-batch of {} sees only its own rows. For the larger batch, set"
+                    + " per_device_train_batch_size {} with gradient_cache_mini_batch_size {} and gradient_accumulation_steps 1",
+                    loss, accumulation, args.batchSize() * accumulation, args.batchSize(), args.batchSize() * accumulation,
+                    args.batchSize());
+        }
     }
 
     private CollatedBatch collate(int[] indices) {
@@ -270,8 +315,11 @@ public final class RetrievalTrainer implements AutoCloseable {
         return collator.collate(batchRows);
     }
 
-    /** One batch forward and backward; returns its loss. Gradients add up in the parameters. */
-    private double forwardBackward(CollatedBatch batch, Engine engine) {
+    /** One batch forward and backward (seeded {@code seed}); returns its loss. Gradients add up in the parameters. */
+    private double forwardBackward(CollatedBatch batch, Engine engine, int seed) {
+        if (gradientCache != null) {
+            return gradientCache.forwardBackward(batch, seed, loss, embedder, 1.0 / args.gradientAccumulationSteps(), lossManager);
+        }
         try (NDManager scope = lossManager.newSubManager();
                 GradientCollector collector = engine.newGradientCollector()) {
             LossInputs inputs = embedder.embed(batch, scope);

@@ -4,6 +4,7 @@ import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.spi.OptionSet;
 import dev.retrievals.core.spi.OptionSpec;
 import dev.retrievals.core.spi.Options;
+import dev.retrievals.trainer.gradcache.GradientCache;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -63,11 +64,12 @@ public final class TrainingArguments {
             "learning rate of loss-owned parameters (ArcFace arc_weight) as a multiple of the base").greaterThan(0);
     static final OptionSpec<String> BATCH_SAMPLER = OptionSpec.ofChoice("batch_sampler", "random",
             "how rows form batches", "random", "length_grouped", "no_duplicates", "group_by_label");
+    static final OptionSpec<Integer> GRADIENT_CACHE_MINI_BATCH_SIZE = GradientCache.MINI_BATCH_SIZE;
     static final OptionSpec<Boolean> DISABLE_TQDM = OptionSpec.ofBoolean("disable_tqdm", false, "turn the progress bar off");
 
     static final OptionSet OPTIONS = OptionSet.of(NUM_TRAIN_EPOCHS, MAX_STEPS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY,
             ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, MAX_GRAD_NORM, LR_SCHEDULER_TYPE, WARMUP_RATIO, WARMUP_STEPS,
-            GRADIENT_ACCUMULATION_STEPS, SEED, LOGGING_STEPS, EVAL_STRATEGY, EVAL_STEPS, SAVE_STRATEGY, SAVE_STEPS,
+            GRADIENT_ACCUMULATION_STEPS, GRADIENT_CACHE_MINI_BATCH_SIZE, SEED, LOGGING_STEPS, EVAL_STRATEGY, EVAL_STEPS, SAVE_STRATEGY, SAVE_STEPS,
             SAVE_TOTAL_LIMIT, LOAD_BEST_MODEL_AT_END, METRIC_FOR_BEST_MODEL, RESUME_FROM_CHECKPOINT, NON_FINITE_LOSS,
             LAYERWISE_LR_DECAY, LOSS_LR_MULTIPLIER, BATCH_SAMPLER, DISABLE_TQDM);
 
@@ -168,6 +170,14 @@ public final class TrainingArguments {
     /** {@code gradient_accumulation_steps}. */
     public int gradientAccumulationSteps() {
         return options.get(GRADIENT_ACCUMULATION_STEPS);
+    }
+
+    /**
+     * {@code gradient_cache_mini_batch_size}: rows per chunk when gradient caching is on, 0 when off
+     * (see {@link GradientCache}).
+     */
+    public int gradientCacheMiniBatchSize() {
+        return options.get(GRADIENT_CACHE_MINI_BATCH_SIZE);
     }
 
     /** {@code seed}. */
@@ -333,6 +343,11 @@ public final class TrainingArguments {
         /** Sets {@code gradient_accumulation_steps} (see {@link TrainingArguments}). */
         public Builder gradientAccumulationSteps(int value) {
             return set(GRADIENT_ACCUMULATION_STEPS, value);
+        }
+
+        /** Sets {@code gradient_cache_mini_batch_size} (see {@link TrainingArguments#gradientCacheMiniBatchSize()}). */
+        public Builder gradientCacheMiniBatchSize(int value) {
+            return set(GRADIENT_CACHE_MINI_BATCH_SIZE, value);
         }
 
         /** Sets {@code seed} (see {@link TrainingArguments}). */

@@ -1,0 +1,30 @@
+package dev.retrievals.trainer.gradcache;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.retrievals.core.collator.TokenBatch;
+import dev.retrievals.core.data.CollatedBatch;
+import dev.retrievals.core.loss.LossInputs;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Embeds the texts of one role of a batch (queries through the query tower, documents through the
+ * document tower), and completes a loss's inputs with the batch's labels and scores.
+ */
+public interface RoleEncoder {
+
+    /**
+     * Embeddings of the texts of {@code role}, {@code [rows, dim]}, in {@code scope}; differentiable
+     * when the model is in training mode and a gradient collector is open.
+     */
+    NDArray embed(String role, TokenBatch tokens, NDManager scope);
+
+    /** The loss's inputs: the given embeddings by role plus the batch's labels and scores as arrays in {@code scope}. */
+    static LossInputs lossInputs(Map<String, NDArray> embeddings, CollatedBatch batch, NDManager scope) {
+        Map<String, NDArray> arrays = new LinkedHashMap<>(embeddings);
+        batch.labels().forEach((role, values) -> arrays.put(role, scope.create(values)));
+        batch.scores().forEach((role, values) -> arrays.put(role, scope.create(values)));
+        return LossInputs.of(arrays);
+    }
+}
