@@ -168,6 +168,12 @@ class BadInputCorpusTest {
                     Files.writeString(copy.resolve("config.json"), config.replace("\"intermediate_size\": 1536", "\"intermediate_size\": 1024"));
                     return new String[] {"export", "--model", copy.toString(), "--output", f.resolve("onnx").toString()};
                 }, "intermediate.dense.weight' has shape (1536, 384)"),
+                new Case("tokenizer from another model", f -> {
+                    Path copy = copyModel(f);
+                    String config = Files.readString(copy.resolve("config.json"));
+                    Files.writeString(copy.resolve("config.json"), config.replace("\"vocab_size\": 30522", "\"vocab_size\": 21128"));
+                    return new String[] {"export", "--model", copy.toString(), "--output", f.resolve("onnx").toString()};
+                }, "produces token ids up to 30521 but the model's word embedding table has 21128 rows"),
                 new Case("corrupt ONNX file", f -> {
                     Path onnx = write(f, "broken/model.onnx", "this is not a protobuf");
                     Files.copy(model.resolve("tokenizer.json"), f.resolve("broken/tokenizer.json"));

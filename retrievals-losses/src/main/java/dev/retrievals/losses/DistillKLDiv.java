@@ -95,11 +95,10 @@ public final class DistillKLDiv implements Loss {
 
     @Override
     public NDArray forward(LossInputs inputs) {
-        NDArray query = LossMath.embeddings(inputs, LossInputs.QUERY, OWNER);
-        NDArray positive = LossMath.embeddings(inputs, LossInputs.POSITIVE, OWNER);
-        NDArray negative = LossMath.embeddings(inputs, LossInputs.NEGATIVE, OWNER);
-        LossMath.sameShape(query, LossInputs.QUERY, positive, LossInputs.POSITIVE, OWNER);
-        LossMath.sameDim(query, LossInputs.QUERY, negative, LossInputs.NEGATIVE, OWNER);
+        NDArray[] triple = LossMath.queryPositiveNegative(inputs, OWNER);
+        NDArray query = triple[0];
+        NDArray positive = triple[1];
+        NDArray negative = triple[2];
         int perQuery = inputs.negativesPerQuery();
         long batch = query.getShape().get(0);
         NDArray teacher = inputs.require(LossInputs.TEACHER_SCORE);

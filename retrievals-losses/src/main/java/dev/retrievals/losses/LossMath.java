@@ -29,6 +29,19 @@ final class LossMath {
         return array;
     }
 
+    /**
+     * The query, positive and negative embeddings of a distillation batch, checked: queries and
+     * positives of one shape, negatives of the same width. Returns {@code [query, positive, negative]}.
+     */
+    static NDArray[] queryPositiveNegative(LossInputs inputs, String owner) {
+        NDArray query = embeddings(inputs, LossInputs.QUERY, owner);
+        NDArray positive = embeddings(inputs, LossInputs.POSITIVE, owner);
+        NDArray negative = embeddings(inputs, LossInputs.NEGATIVE, owner);
+        sameShape(query, LossInputs.QUERY, positive, LossInputs.POSITIVE, owner);
+        sameDim(query, LossInputs.QUERY, negative, LossInputs.NEGATIVE, owner);
+        return new NDArray[] {query, positive, negative};
+    }
+
     /** Fails unless {@code other} has the shape of {@code reference}. */
     static void sameShape(NDArray reference, String referenceRole, NDArray other, String otherRole, String loss) {
         if (!reference.getShape().equals(other.getShape())) {

@@ -1,5 +1,6 @@
 package dev.retrievals.onnx;
 
+import dev.retrievals.core.collator.TokenizerVocabulary;
 import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.onnx.OnnxDataType;
 import dev.retrievals.core.onnx.OnnxDimension;

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.collator.TextTokenizer;
+import dev.retrievals.core.collator.TokenizerVocabulary;
 import dev.retrievals.core.collator.TokenBatch;
 import dev.retrievals.core.model.TrainableEncoder;
 import dev.retrievals.core.pooling.Pooling;
@@ -118,6 +119,7 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
         if (tokenizerJson == null) {
             throw new RetrievalsException(source + ": no tokenizer.json beside the model");
         }
+        TokenizerVocabulary.checkFits(tokenizerJson, source + " tokenizer.json", config.vocabSize(), config.source());
         NDManager manager = PyTorchEngine.newManager(options.device());
         TextTokenizer tokenizer = null;
         try {

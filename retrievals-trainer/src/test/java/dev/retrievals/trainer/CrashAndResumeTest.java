@@ -2,15 +2,8 @@ package dev.retrievals.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import dev.retrievals.core.safetensors.SafetensorsFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,13 +20,7 @@ class CrashAndResumeTest {
     Path dir;
 
     private Process start(Path model, Path output) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-Dai.djl.offline=true", "-Dretrievals.data.dir=" + TrainingData.dataDir().toAbsolutePath(),
-                
-                "-cp", System.getProperty("java.class.path"), ResumableTraining.class.getName(),
-                model.toString(), output.toString(), String.valueOf(STEPS)));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("log-" + System.nanoTime() + ".txt").toFile())
-                .start();
+        return ResumableTraining.launch(model, output, STEPS, -1, dir);
     }
 
     private static boolean partialCheckpointExists(Path output, long step) throws java.io.IOException {
@@ -94,20 +81,9 @@ class CrashAndResumeTest {
         assertThat(Checkpoints.latest(crashed)).as("the resumed runs reached the last step")
                 .hasValue(Checkpoints.folder(crashed, STEPS));
 
-        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
-            Map<String, NDArray> expected = SafetensorsFile.read(reference.resolve("model/model.safetensors")).toNDArrays(manager);
-            Map<String, NDArray> actual = SafetensorsFile.read(crashed.resolve("model/model.safetensors")).toNDArrays(manager);
-            double max = 0;
-            for (Map.Entry<String, NDArray> entry : expected.entrySet()) {
-                float[] a = entry.getValue().toFloatArray();
-                float[] b = actual.get(entry.getKey()).toFloatArray();
-                for (int i = 0; i < a.length; i++) {
-                    max = Math.max(max, Math.abs(a[i] - b[i]));
-                }
-            }
-            System.out.printf("crash and resume: max weight difference %.3g%n", max);
-            assertThat(max).isLessThanOrEqualTo(1e-6);
-        }
+        double max = ResumableTraining.maxWeightDifference(reference, crashed);
+        System.out.printf("crash and resume: max weight difference %.3g%n", max);
+        assertThat(max).isLessThanOrEqualTo(1e-6);
         assertThat(Files.list(crashed).map(p -> p.getFileName().toString()).filter(n -> n.startsWith("checkpoint-")).count())
                 .isLessThanOrEqualTo(3);
     }

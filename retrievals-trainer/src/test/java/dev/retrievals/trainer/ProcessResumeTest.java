@@ -2,14 +2,7 @@ package dev.retrievals.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import dev.retrievals.core.safetensors.SafetensorsFile;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,12 +20,7 @@ class ProcessResumeTest {
     Path dir;
 
     private int run(Path model, Path output, int stopAt) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-Dai.djl.offline=true", "-Dretrievals.data.dir=" + TrainingData.dataDir().toAbsolutePath(),
-                "-cp", System.getProperty("java.class.path"), ResumableTraining.class.getName(),
-                model.toString(), output.toString(), String.valueOf(STEPS), String.valueOf(stopAt)));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("log-" + System.nanoTime() + ".txt").toFile()).start();
+        Process process = ResumableTraining.launch(model, output, STEPS, stopAt, dir);
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
         return process.exitValue();
     }
@@ -45,18 +33,7 @@ class ProcessResumeTest {
         assertThat(Checkpoints.latest(dir.resolve("resumed"))).hasValue(Checkpoints.folder(dir.resolve("resumed"), 23));
         assertThat(run(model, dir.resolve("resumed"), -1)).isZero();
         assertThat(Checkpoints.latest(dir.resolve("resumed"))).hasValue(Checkpoints.folder(dir.resolve("resumed"), STEPS));
-        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
-            Map<String, NDArray> expected = SafetensorsFile.read(dir.resolve("reference/model/model.safetensors")).toNDArrays(manager);
-            Map<String, NDArray> actual = SafetensorsFile.read(dir.resolve("resumed/model/model.safetensors")).toNDArrays(manager);
-            double max = 0;
-            for (Map.Entry<String, NDArray> entry : expected.entrySet()) {
-                float[] a = entry.getValue().toFloatArray();
-                float[] b = actual.get(entry.getKey()).toFloatArray();
-                for (int i = 0; i < a.length; i++) {
-                    max = Math.max(max, Math.abs(a[i] - b[i]));
-                }
-            }
-            assertThat(max).as("resumed in a new JVM vs uninterrupted").isLessThanOrEqualTo(1e-6);
-        }
+        assertThat(ResumableTraining.maxWeightDifference(dir.resolve("reference"), dir.resolve("resumed")))
+                .as("resumed in a new JVM vs uninterrupted").isLessThanOrEqualTo(1e-6);
     }
 }

@@ -13,6 +13,35 @@ import java.nio.file.Path;
 public final class ResumableTraining {
     private ResumableTraining() {}
 
+    /** Starts this class in a new JVM with the test class path; output goes to a log file in {@code logs}. */
+    static Process launch(Path model, Path output, int steps, int stopAt, Path logs) throws java.io.IOException {
+        java.util.List<String> command = java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-Dai.djl.offline=true", "-Dretrievals.data.dir=" + TrainingData.dataDir().toAbsolutePath(),
+                "-cp", System.getProperty("java.class.path"), ResumableTraining.class.getName(),
+                model.toString(), output.toString(), String.valueOf(steps), String.valueOf(stopAt));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(logs.resolve("log-" + System.nanoTime() + ".txt").toFile()).start();
+    }
+
+    /** The largest absolute difference between the final weights ({@code model/model.safetensors}) of two runs. */
+    static double maxWeightDifference(Path outputA, Path outputB) {
+        try (ai.djl.ndarray.NDManager manager = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager()) {
+            java.util.Map<String, ai.djl.ndarray.NDArray> a = dev.retrievals.core.safetensors.SafetensorsFile
+                    .read(outputA.resolve("model/model.safetensors")).toNDArrays(manager);
+            java.util.Map<String, ai.djl.ndarray.NDArray> b = dev.retrievals.core.safetensors.SafetensorsFile
+                    .read(outputB.resolve("model/model.safetensors")).toNDArrays(manager);
+            double max = 0;
+            for (java.util.Map.Entry<String, ai.djl.ndarray.NDArray> entry : a.entrySet()) {
+                float[] x = entry.getValue().toFloatArray();
+                float[] y = b.get(entry.getKey()).toFloatArray();
+                for (int i = 0; i < x.length; i++) {
+                    max = Math.max(max, Math.abs(x[i] - y[i]));
+                }
+            }
+            return max;
+        }
+    }
+
     /** Entry point. */
     public static void main(String[] args) {
         Path model = Path.of(args[0]);

@@ -1,4 +1,4 @@
-package dev.retrievals.onnx;
+package dev.retrievals.core.collator;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -7,14 +7,14 @@ import dev.retrievals.core.RetrievalsException;
 import java.nio.charset.StandardCharsets;
 
 /** The largest token id a Hugging Face {@code tokenizer.json} can produce (its vocabulary and added tokens). */
-final class TokenizerVocabulary {
+public final class TokenizerVocabulary {
     private TokenizerVocabulary() {}
 
     /**
      * The largest id of {@code model.vocab} (an object of token to id, or Unigram's array of
      * pieces) and {@code added_tokens}; {@code source} names the file in errors.
      */
-    static long maxTokenId(byte[] tokenizerJson, String source) {
+    public static long maxTokenId(byte[] tokenizerJson, String source) {
         JsonObject root;
         try {
             root = JsonParser.parseString(new String(tokenizerJson, StandardCharsets.UTF_8)).getAsJsonObject();
@@ -45,7 +45,7 @@ final class TokenizerVocabulary {
     }
 
     /** Fails unless every id of the tokenizer indexes a row of an embedding table of {@code rows} rows. */
-    static void checkFits(byte[] tokenizerJson, String tokenizerSource, long rows, String modelSource) {
+    public static void checkFits(byte[] tokenizerJson, String tokenizerSource, long rows, String modelSource) {
         long maxId = maxTokenId(tokenizerJson, tokenizerSource);
         if (maxId >= rows) {
             throw new RetrievalsException("Tokenizer " + tokenizerSource + " does not fit " + modelSource + ": it produces token ids"
