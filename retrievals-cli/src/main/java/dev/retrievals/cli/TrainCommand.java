@@ -6,6 +6,7 @@ import dev.retrievals.core.data.Dataset;
 import dev.retrievals.core.data.LabelMap;
 import dev.retrievals.core.eval.EvaluationResult;
 import dev.retrievals.core.eval.Evaluator;
+import dev.retrievals.core.io.WritableFolder;
 import dev.retrievals.core.loss.Loss;
 import dev.retrievals.core.spi.OptionSpec;
 import dev.retrievals.core.spi.PluginKinds;
@@ -62,6 +63,7 @@ final class TrainCommand implements Main.Command {
         if (columns.isEmpty()) {
             throw new UsageException("data file " + config.trainFile + " has no rows");
         }
+        WritableFolder.require(trainingArguments.outputDir(), "output_dir");
 
         try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(config.model, config.pooling, ModelOptions.defaults())) {
             LabelMap labels = columns.contains("label") ? LabelMap.fromDataset(data, "label") : null;

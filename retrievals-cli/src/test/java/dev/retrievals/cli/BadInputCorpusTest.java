@@ -91,8 +91,13 @@ class BadInputCorpusTest {
     static List<Case> corpus() {
         return List.of(
                 new Case("malformed JSONL line", f -> train(f, write(f, "d.jsonl", PAIRS + "{\"sentence1\": \"a\",\n")), "line 2"),
-                new Case("wrong field type", f -> train(f, write(f, "d.jsonl", PAIRS.replace("\"score\": 1", "\"score\": \"high\""))), "score"),
+                new Case("wrong field type", f -> train(f, write(f, "d.jsonl", PAIRS.replace("\"score\": 1", "\"score\": \"high\""))),
+                        "d.jsonl line 1: column 'score' should be a number"),
                 new Case("missing column", f -> train(f, write(f, "d.jsonl", "{\"sentence1\": \"a\", \"score\": 1}\n")), "sentence2"),
+                new Case("byte-order mark before a wrong field type", f -> train(f,
+                        write(f, "d.jsonl", "\uFEFF" + PAIRS.replace("\"score\": 1", "\"score\": [1]"))), "d.jsonl line 1"),
+                new Case("10 MB single line that never closes", f -> train(f,
+                        write(f, "d.jsonl", PAIRS + "{\"sentence1\": \"" + "word ".repeat(2_000_000) + "\n" + PAIRS)), "d.jsonl line 2"),
                 new Case("empty data file", f -> train(f, write(f, "d.jsonl", "")), "d.jsonl has no rows"),
                 new Case("invalid UTF-8", f -> {
                     Path file = f.resolve("d.jsonl");
@@ -118,6 +123,8 @@ class BadInputCorpusTest {
                     Path blocker = write(f, "blocker.txt", "x");
                     return train(f, write(f, "d.jsonl", PAIRS), "--output-dir", blocker.resolve("out").toString());
                 }, "blocker.txt"),
+                new Case("output folder not writable", f -> train(f, write(f, "d.jsonl", PAIRS), "--output-dir", "/sys/retrievals-out"),
+                        "output_dir /sys/retrievals-out is not a folder that can be written to"),
                 new Case("resume from a folder that is no checkpoint", f -> new String[] {"train", "--config",
                         write(f, "c.json", "{\"model\": \"" + model + "\", \"data\": {\"train\": \"" + write(f, "d.jsonl", PAIRS)
                                 + "\"}, \"loss\": {\"name\": \"cosent\"}, \"export_onnx\": false, \"output_dir\": \"out\","
@@ -191,9 +198,12 @@ class BadInputCorpusTest {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
             String message = err.toString(StandardCharsets.UTF_8);
+            System.out.println("bad input: " + badInput.name() + " -> " + message.strip());
             assertThat(code).as(badInput.name() + ": " + message).isEqualTo(2);
             assertThat(message).startsWith("retrievals: ").contains(badInput.expected());
             assertThat(message.strip().lines().count()).as("one line").isEqualTo(1);
+            assertThat(message.length()).as("a short line: " + message.substring(0, Math.min(300, message.length())))
+                    .isLessThan(1000);
             assertThat(folder.resolve("out/model")).as("no model saved").doesNotExist();
             assertThat(folder.resolve("onnx/model.onnx")).as("no export").doesNotExist();
             try (Stream<Path> files = Files.walk(folder)) {

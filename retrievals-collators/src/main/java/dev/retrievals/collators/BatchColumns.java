@@ -42,6 +42,15 @@ final class BatchColumns {
         return numbers;
     }
 
+    /** An unmodifiable column-to-type map in the given order, from alternating column names and {@link ColumnType}s. */
+    static Map<String, ColumnType> types(Object... columnsAndTypes) {
+        Map<String, ColumnType> types = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < columnsAndTypes.length; i += 2) {
+            types.put((String) columnsAndTypes[i], (ColumnType) columnsAndTypes[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(types);
+    }
+
     /** Fails on an empty batch, which no collator can pad. */
     static void requireRows(List<Map<String, Object>> rows, String owner) {
         if (rows.isEmpty()) {

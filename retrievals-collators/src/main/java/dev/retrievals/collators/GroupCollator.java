@@ -8,6 +8,7 @@ import static dev.retrievals.collators.CollatorOptions.QUERY_KEY;
 import static dev.retrievals.collators.CollatorOptions.QUERY_MAX_LENGTH;
 import static dev.retrievals.collators.CollatorOptions.TOKENIZER;
 
+import dev.retrievals.core.data.ColumnType;
 import dev.retrievals.core.collator.Collator;
 import dev.retrievals.core.collator.TextTokenizer;
 import dev.retrievals.core.collator.TokenBatch;
@@ -75,8 +76,8 @@ public final class GroupCollator implements Collator {
     }
 
     @Override
-    public List<String> columns() {
-        return List.of(queryKey, positivesKey, negativesKey);
+    public Map<String, ColumnType> columnTypes() {
+        return BatchColumns.types(queryKey, ColumnType.TEXT, positivesKey, ColumnType.TEXT_LIST, negativesKey, ColumnType.TEXT_LIST);
     }
 
     @Override

@@ -9,6 +9,7 @@ import static dev.retrievals.collators.CollatorOptions.QUERY_KEY;
 import static dev.retrievals.collators.CollatorOptions.QUERY_MAX_LENGTH;
 import static dev.retrievals.collators.CollatorOptions.TOKENIZER;
 
+import dev.retrievals.core.data.ColumnType;
 import dev.retrievals.core.collator.Collator;
 import dev.retrievals.core.collator.TextTokenizer;
 import dev.retrievals.core.collator.TokenBatch;
@@ -70,8 +71,8 @@ public final class PairCollator implements Collator {
     }
 
     @Override
-    public List<String> columns() {
-        return List.of(queryKey, positiveKey);
+    public Map<String, ColumnType> columnTypes() {
+        return BatchColumns.types(queryKey, ColumnType.TEXT, positiveKey, ColumnType.TEXT);
     }
 
     @Override

@@ -67,8 +67,8 @@ public final class PointwiseCollator implements Collator {
     }
 
     @Override
-    public List<String> columns() {
-        return List.of(textKey, labelKey);
+    public Map<String, ColumnType> columnTypes() {
+        return BatchColumns.types(textKey, ColumnType.TEXT, labelKey, ColumnType.LABEL);
     }
 
     @Override

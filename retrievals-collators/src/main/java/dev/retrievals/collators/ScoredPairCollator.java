@@ -5,6 +5,7 @@ import static dev.retrievals.collators.CollatorOptions.MAX_LENGTH;
 import static dev.retrievals.collators.CollatorOptions.PAD_TO_MULTIPLE_OF;
 import static dev.retrievals.collators.CollatorOptions.TOKENIZER;
 
+import dev.retrievals.core.data.ColumnType;
 import dev.retrievals.core.collator.Collator;
 import dev.retrievals.core.collator.TextTokenizer;
 import dev.retrievals.core.collator.TokenBatch;
@@ -57,8 +58,8 @@ public final class ScoredPairCollator implements Collator {
     }
 
     @Override
-    public List<String> columns() {
-        return columns;
+    public Map<String, ColumnType> columnTypes() {
+        return BatchColumns.types(columns.get(0), ColumnType.TEXT, columns.get(1), ColumnType.TEXT, columns.get(2), ColumnType.NUMBER);
     }
 
     @Override

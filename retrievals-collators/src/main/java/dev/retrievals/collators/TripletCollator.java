@@ -10,6 +10,7 @@ import static dev.retrievals.collators.CollatorOptions.QUERY_KEY;
 import static dev.retrievals.collators.CollatorOptions.QUERY_MAX_LENGTH;
 import static dev.retrievals.collators.CollatorOptions.TOKENIZER;
 
+import dev.retrievals.core.data.ColumnType;
 import dev.retrievals.core.collator.Collator;
 import dev.retrievals.core.collator.TextTokenizer;
 import dev.retrievals.core.collator.TokenBatch;
@@ -32,7 +33,6 @@ public final class TripletCollator implements Collator {
 
     private final PairCollator pairs;
     private final String negativeKey;
-    private final List<String> columns;
 
     /** A triplet collator reading columns {@code query}, {@code positive} and {@code negative}. */
     public TripletCollator(TextTokenizer tokenizer, int queryMaxLength, int documentMaxLength) {
@@ -43,7 +43,6 @@ public final class TripletCollator implements Collator {
     TripletCollator(Options options) {
         this.pairs = new PairCollator(options, PairCollator.owner(NAME));
         this.negativeKey = options.get(NEGATIVE_KEY);
-        this.columns = List.of(options.get(QUERY_KEY), options.get(POSITIVE_KEY), negativeKey);
     }
 
     /** A builder for every option. */
@@ -52,8 +51,10 @@ public final class TripletCollator implements Collator {
     }
 
     @Override
-    public List<String> columns() {
-        return columns;
+    public Map<String, ColumnType> columnTypes() {
+        Map<String, ColumnType> types = new java.util.LinkedHashMap<>(pairs.columnTypes());
+        types.put(negativeKey, ColumnType.TEXT);
+        return java.util.Collections.unmodifiableMap(types);
     }
 
     @Override

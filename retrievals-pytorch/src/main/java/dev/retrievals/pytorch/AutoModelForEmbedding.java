@@ -119,13 +119,13 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
         if (tokenizerJson == null) {
             throw new RetrievalsException(source + ": no tokenizer.json beside the model");
         }
-        TokenizerVocabulary.checkFits(tokenizerJson, source + " tokenizer.json", config.vocabSize(), config.source());
+        TokenizerVocabulary.checkFits(tokenizerJson, "tokenizer.json beside " + source, config.vocabSize(), config.source());
         NDManager manager = PyTorchEngine.newManager(options.device());
         TextTokenizer tokenizer = null;
         try {
             ModelParameters parameters = ModelParameters.fromCheckpoint(
                     manager, architecture.parameterShapes(config), tensors, source, precision.dataType());
-            tokenizer = TextTokenizer.fromStream(new ByteArrayInputStream(tokenizerJson), source + " tokenizer.json",
+            tokenizer = TextTokenizer.fromStream(new ByteArrayInputStream(tokenizerJson), "tokenizer.json beside " + source,
                     maxLength, config.padTokenId());
             return new AutoModelForEmbedding(manager, config, architecture, parameters, poolingName, normalize, tokenizer,
                     tokenizerFiles, firstNonNull(options.queryInstruction(), saved.queryInstruction(), ""),

@@ -10,9 +10,11 @@ import ai.djl.training.GradientCollector;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.retrievals.core.RetrievalsException;
+import dev.retrievals.core.io.WritableFolder;
 import dev.retrievals.core.collator.Collator;
 import dev.retrievals.core.data.BatchSampler;
 import dev.retrievals.core.data.CollatedBatch;
+import dev.retrievals.core.data.ColumnType;
 import dev.retrievals.core.data.Dataset;
 import dev.retrievals.core.data.GroupByLabelBatchSampler;
 import dev.retrievals.core.data.LengthGroupedBatchSampler;
@@ -107,7 +109,8 @@ public final class RetrievalTrainer implements AutoCloseable {
         this.args = Objects.requireNonNull(builder.args, "args");
         this.collator = Objects.requireNonNull(builder.collator, "collator");
         this.loss = Objects.requireNonNull(builder.loss, "loss");
-        this.rows = Objects.requireNonNull(builder.trainDataset, "trainDataset").toList();
+        // every row checked against the collator's column types here, so an error names its file and line
+        this.rows = Objects.requireNonNull(builder.trainDataset, "trainDataset").validate(collator.columnTypes()).toList();
         if (rows.isEmpty()) {
             throw new RetrievalsException("The training dataset " + builder.trainDataset.name() + " has no rows");
         }
@@ -137,7 +140,9 @@ public final class RetrievalTrainer implements AutoCloseable {
 
     private BatchSampler defaultSampler() {
         int batchSize = args.batchSize();
-        String[] textColumns = collator.columns().stream().filter(c -> !c.equals("label") && !c.equals("score")).toArray(String[]::new);
+        String[] textColumns = collator.columnTypes().entrySet().stream()
+                .filter(column -> column.getValue() == ColumnType.TEXT || column.getValue() == ColumnType.TEXT_LIST)
+                .map(Map.Entry::getKey).toArray(String[]::new);
         return switch (args.batchSampler()) {
             case "length_grouped" -> LengthGroupedBatchSampler.byCharacters(batchSize, textColumns);
             case "no_duplicates" -> new NoDuplicatesBatchSampler(batchSize, false, textColumns);
@@ -153,6 +158,7 @@ public final class RetrievalTrainer implements AutoCloseable {
      * @return the final state
      */
     public TrainerState train() {
+        WritableFolder.require(args.outputDir(), "output_dir");
         adviseOnBatchSize(checkBatchesFitTheLoss());
         int batchesPerEpoch = sampler.batches(rows, epochSeed(0)).size();
         long stepsPerEpoch = Math.max(1, (batchesPerEpoch + args.gradientAccumulationSteps() - 1) / args.gradientAccumulationSteps());

@@ -15,12 +15,30 @@ public final class ResumableTraining {
 
     /** Starts this class in a new JVM with the test class path; output goes to a log file in {@code logs}. */
     static Process launch(Path model, Path output, int steps, int stopAt, Path logs) throws java.io.IOException {
-        java.util.List<String> command = java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return start(javaCommand(model, output, steps, stopAt), logs.resolve("log-" + System.nanoTime() + ".txt"));
+    }
+
+    /**
+     * Like {@link #launch}, but no file the process writes may grow past {@code fileSizeLimitKb}
+     * (the shell's {@code ulimit -f}): a write beyond it fails with "File too large", as on a full disk.
+     */
+    static Process launchWithFileSizeLimit(Path model, Path output, int steps, int stopAt, Path log, long fileSizeLimitKb)
+            throws java.io.IOException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("bash", "-c",
+                "ulimit -f " + fileSizeLimitKb + " && exec \"$@\"", "bash"));
+        command.addAll(javaCommand(model, output, steps, stopAt));
+        return start(command, log);
+    }
+
+    private static java.util.List<String> javaCommand(Path model, Path output, int steps, int stopAt) {
+        return java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-Dai.djl.offline=true", "-Dretrievals.data.dir=" + TrainingData.dataDir().toAbsolutePath(),
                 "-cp", System.getProperty("java.class.path"), ResumableTraining.class.getName(),
                 model.toString(), output.toString(), String.valueOf(steps), String.valueOf(stopAt));
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(logs.resolve("log-" + System.nanoTime() + ".txt").toFile()).start();
+    }
+
+    private static Process start(java.util.List<String> command, Path log) throws java.io.IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /** The largest absolute difference between the final weights ({@code model/model.safetensors}) of two runs. */

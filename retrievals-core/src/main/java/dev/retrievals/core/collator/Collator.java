@@ -1,6 +1,7 @@
 package dev.retrievals.core.collator;
 
 import dev.retrievals.core.data.CollatedBatch;
+import dev.retrievals.core.data.ColumnType;
 import java.util.List;
 import java.util.Map;
 
@@ -13,8 +14,17 @@ import java.util.Map;
  */
 public interface Collator {
 
+    /**
+     * The columns this collator reads from each row and the type each must have, in reading order.
+     * Trainers check every row of a dataset against it before training, so a bad row is reported
+     * with its file and line rather than its place in a batch.
+     */
+    Map<String, ColumnType> columnTypes();
+
     /** The columns this collator reads from each row. */
-    List<String> columns();
+    default List<String> columns() {
+        return List.copyOf(columnTypes().keySet());
+    }
 
     /** Tokenizes, truncates and pads the rows into one batch. */
     CollatedBatch collate(List<Map<String, Object>> rows);
