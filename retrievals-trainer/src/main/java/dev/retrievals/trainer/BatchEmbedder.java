@@ -7,10 +7,7 @@ import dev.retrievals.core.data.CollatedBatch;
 import dev.retrievals.core.loss.LossInputs;
 import dev.retrievals.core.model.TrainableEncoder;
 import dev.retrievals.trainer.gradcache.RoleEncoder;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,9 +16,6 @@ import java.util.Map;
  * is the same model unless a separate one is given), labels and scores as arrays.
  */
 final class BatchEmbedder implements RoleEncoder {
-    private static final List<String> ROLE_ORDER =
-            List.of(LossInputs.QUERY, LossInputs.POSITIVE, LossInputs.NEGATIVE, LossInputs.TEXT);
-
     private final TrainableEncoder queryTower;
     private final TrainableEncoder documentTower;
 
@@ -30,19 +24,10 @@ final class BatchEmbedder implements RoleEncoder {
         this.documentTower = documentTower;
     }
 
-    /**
-     * Embeds the roles in a fixed order (query, positive, negative, text, then others by name):
-     * dropout draws random numbers in the order of the forward passes, so a run reproduces only if
-     * that order does not depend on how a collator happened to fill its map.
-     */
+    /** Embeds each text role in the batch's order (fixed by {@link CollatedBatch}, so runs reproduce). */
     LossInputs embed(CollatedBatch batch, NDManager scope) {
         Map<String, NDArray> embeddings = new LinkedHashMap<>();
-        List<Map.Entry<String, TokenBatch>> roles = new ArrayList<>(batch.texts().entrySet());
-        roles.sort(Comparator.comparingInt((Map.Entry<String, TokenBatch> e) -> ROLE_ORDER.indexOf(e.getKey()) < 0
-                ? ROLE_ORDER.size() : ROLE_ORDER.indexOf(e.getKey())).thenComparing(Map.Entry::getKey));
-        for (Map.Entry<String, TokenBatch> entry : roles) {
-            embeddings.put(entry.getKey(), embed(entry.getKey(), entry.getValue(), scope));
-        }
+        batch.texts().forEach((role, tokens) -> embeddings.put(role, embed(role, tokens, scope)));
         return RoleEncoder.lossInputs(embeddings, batch, scope);
     }
 

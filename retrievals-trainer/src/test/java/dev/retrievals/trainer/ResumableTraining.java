@@ -31,9 +31,7 @@ public final class ResumableTraining {
     }
 
     private static java.util.List<String> javaCommand(Path model, Path output, int steps, int stopAt) {
-        return java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-Dai.djl.offline=true", "-Dretrievals.data.dir=" + TrainingData.dataDir().toAbsolutePath(),
-                "-cp", System.getProperty("java.class.path"), ResumableTraining.class.getName(),
+        return TestJvm.command(ResumableTraining.class, java.util.List.of("-Xmx1g"),
                 model.toString(), output.toString(), String.valueOf(steps), String.valueOf(stopAt));
     }
 

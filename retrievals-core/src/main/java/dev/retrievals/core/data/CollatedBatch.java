@@ -2,8 +2,11 @@ package dev.retrievals.core.data;
 
 import dev.retrievals.core.collator.TokenBatch;
 import dev.retrievals.core.loss.LossInputs;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,9 +23,18 @@ import java.util.Map;
  */
 public record CollatedBatch(int size, Map<String, TokenBatch> texts, Map<String, long[]> labels, Map<String, float[]> scores) {
 
-    /** Copies the maps (unmodifiable, in insertion order) and checks that labels and scores have a value per row. */
+    /** The order of the text roles: these first, then any other role by name. */
+    private static final List<String> ROLE_ORDER = List.of(LossInputs.QUERY, LossInputs.POSITIVE, LossInputs.NEGATIVE, LossInputs.TEXT);
+
+    /**
+     * Copies the maps (unmodifiable) and checks that labels and scores have a value per row. Text
+     * roles are kept in a fixed order (query, positive, negative, text, then others by name), labels
+     * and scores in insertion order: the texts are encoded in this order, dropout draws its random
+     * numbers in the order of the forward passes, and a run reproduces only if that order does not
+     * depend on how a collator happened to fill its map (an immutable map's order changes from JVM to JVM).
+     */
     public CollatedBatch {
-        texts = Collections.unmodifiableMap(new LinkedHashMap<>(texts));
+        texts = inRoleOrder(texts);
         labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
         scores = Collections.unmodifiableMap(new LinkedHashMap<>(scores));
         for (Map.Entry<String, long[]> entry : labels.entrySet()) {
@@ -31,6 +43,17 @@ public record CollatedBatch(int size, Map<String, TokenBatch> texts, Map<String,
         for (Map.Entry<String, float[]> entry : scores.entrySet()) {
             checkLength(entry.getKey(), entry.getValue().length, size);
         }
+    }
+
+    private static Map<String, TokenBatch> inRoleOrder(Map<String, TokenBatch> texts) {
+        List<String> roles = new ArrayList<>(texts.keySet());
+        roles.sort(Comparator.comparingInt((String role) -> ROLE_ORDER.contains(role) ? ROLE_ORDER.indexOf(role) : ROLE_ORDER.size())
+                .thenComparing(Comparator.naturalOrder()));
+        Map<String, TokenBatch> ordered = new LinkedHashMap<>();
+        for (String role : roles) {
+            ordered.put(role, texts.get(role));
+        }
+        return Collections.unmodifiableMap(ordered);
     }
 
     private static void checkLength(String role, int length, int size) {
