@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * {@code work} (folder for raw results), {@code train_rounds} (8), {@code padding_rounds} (5),
  * {@code padding_steps} (6), {@code inference_rounds} (5), {@code inference_texts} (10000),
  * {@code pytorch_texts} (2000),
- * {@code memory_repeats} (3), {@code memory_steps} (3); {@code report_only=true} runs nothing and
+ * {@code memory_repeats} (3), {@code memory_steps} (3), {@code growth_steps} (400); {@code report_only=true} runs nothing and
  * rewrites the page from the results already in {@code work}; {@code only=train,padding} runs only
  * the benchmarks whose names start with one of those words and reuses the other results in {@code work}.
  */
@@ -39,12 +39,19 @@ public final class BenchmarkRunner {
     static final Map<String, String> TUNED_ENVIRONMENT = Map.of(
             "MALLOC_MMAP_THRESHOLD_", "4294967296", "MALLOC_TRIM_THRESHOLD_", "4294967296", "MALLOC_TOP_PAD_", "536870912");
 
+    /**
+     * glibc malloc setting that trades speed for resident memory: every block of 1 MiB or more is
+     * mapped on its own and returned to the kernel when freed (the default threshold rises with
+     * the largest block freed, after which libtorch's activations stay in malloc's heap).
+     */
+    static final Map<String, String> LEAN_ENVIRONMENT = Map.of("MALLOC_MMAP_THRESHOLD_", "1048576");
+
     private BenchmarkRunner() {}
 
     /** Entry point; see the class comment for the settings. */
     public static void main(String[] args) {
         BenchArgs settings = BenchArgs.parse("BenchmarkRunner", args).allow("docs", "work", "train_rounds", "padding_rounds",
-                "padding_steps", "inference_rounds", "inference_texts", "pytorch_texts", "memory_repeats", "memory_steps", "report_only", "only");
+                "padding_steps", "inference_rounds", "inference_texts", "pytorch_texts", "memory_repeats", "memory_steps", "growth_steps", "report_only", "only");
         Path docs = Path.of(settings.string("docs", "docs"));
         Path work = Path.of(settings.string("work", "retrievals-bench/target/bench-results"));
         int trainRounds = settings.integer("train_rounds", 8);
@@ -85,6 +92,13 @@ public final class BenchmarkRunner {
             runner.run("threads_default_" + repeat, TrainingProbe.class, TUNED_FLAGS, TUNED_ENVIRONMENT, "batch=32", "steps=4");
             runner.run("threads_intra1_" + repeat, TrainingProbe.class, oneThread, TUNED_ENVIRONMENT, "batch=32", "steps=4");
         }
+        // Long runs with glibc's default allocator (as ./retrievals runs), again with a collection before each
+        // sample, and with large blocks always mapped and returned (the lean setting).
+        int growthSteps = settings.integer("growth_steps", 400);
+        String sampleEvery = "sample_every=" + Math.max(1, growthSteps / 10);
+        runner.run("memory_growth", MemoryGrowthProbe.class, TUNED_FLAGS, Map.of(), "steps=" + growthSteps, sampleEvery);
+        runner.run("memory_growth_gc", MemoryGrowthProbe.class, TUNED_FLAGS, Map.of(), "steps=" + growthSteps, sampleEvery, "gc=true");
+        runner.run("memory_growth_lean", MemoryGrowthProbe.class, TUNED_FLAGS, LEAN_ENVIRONMENT, "steps=" + growthSteps, sampleEvery);
         JsonObject machine = machineBefore;
         machine.addProperty("load_average_after", Machine.describe().get("load_average").getAsString());
         machine.addProperty("started", started.toString());

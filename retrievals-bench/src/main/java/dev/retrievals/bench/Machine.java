@@ -38,6 +38,12 @@ public final class Machine {
         return Long.parseLong(kilobytes) / 1024.0;
     }
 
+    /** This process's resident memory now ({@code VmRSS} of {@code /proc/self/status}), in MiB. */
+    public static double residentMegabytes() {
+        String kilobytes = firstValue(Path.of("/proc/self/status"), "VmRSS").replace("kB", "").trim();
+        return Long.parseLong(kilobytes) / 1024.0;
+    }
+
     private static String firstValue(Path file, String key) {
         try {
             List<String> lines = Files.readAllLines(file);

@@ -52,6 +52,12 @@ final class StsTrainingRun {
 
     /** Trains {@code model} for {@code steps} steps of {@code batchSize} pairs. */
     static Result run(AutoModelForEmbedding model, Dataset data, int batchSize, Padding padding, int steps, int seed) {
+        return run(model, data, batchSize, padding, steps, seed, new TrainerListener() {});
+    }
+
+    /** Trains {@code model} for {@code steps} steps of {@code batchSize} pairs, telling {@code listener} too. */
+    static Result run(AutoModelForEmbedding model, Dataset data, int batchSize, Padding padding, int steps, int seed,
+            TrainerListener listener) {
         Path output = temporaryFolder();
         try {
             ScoredPairCollator collator = ScoredPairCollator.builder(model.tokenizer()).maxLength(MAX_LENGTH)
@@ -61,7 +67,7 @@ final class StsTrainingRun {
                     .batchSampler(padding == Padding.FIXED_128 ? "random" : "length_grouped").build();
             StepRecorder recorder = new StepRecorder();
             try (RetrievalTrainer trainer = RetrievalTrainer.builder().model(model).args(args).trainDataset(data)
-                    .collator(collator).loss(CoSENT.create()).listener(recorder).build()) {
+                    .collator(collator).loss(CoSENT.create()).listener(recorder).listener(listener).build()) {
                 trainer.train();
             }
             model.eval();

@@ -14,6 +14,7 @@ import dev.retrievals.core.spi.PluginProvider;
 import dev.retrievals.core.spi.PluginRegistry;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.pytorch.ModelOptions;
+import dev.retrievals.trainer.GracefulShutdown;
 import dev.retrievals.trainer.RetrievalTrainer;
 import dev.retrievals.trainer.TrainingArguments;
 import java.io.PrintStream;
@@ -31,6 +32,10 @@ import java.util.Set;
  * evaluated before and after on held-out products, saved and exported to ONNX.
  */
 final class TrainCommand implements Main.Command {
+    /** How long Ctrl-C or SIGTERM waits for the current step, the checkpoint and the model to be written. */
+    private static final java.time.Duration SHUTDOWN_WAIT = java.time.Duration.ofMinutes(5);
+    /** The exit code after an interruption (128 + SIGINT, as shells report Ctrl-C). */
+    private static final int INTERRUPTED = 130;
     private static final Set<String> VALUED = Set.of("config", "model", "pooling", "data", "loss", "collator", "eval-sts",
             "output-dir", "epochs", "max-steps", "batch-size", "learning-rate", "warmup-ratio", "seed");
 
@@ -41,7 +46,7 @@ final class TrainCommand implements Main.Command {
 
     @Override
     public int run(String[] args, PrintStream out) throws Exception {
-        Arguments flags = Arguments.parse("train", args, VALUED, Set.of("no-export"), Set.of("loss-option"));
+        Arguments flags = Arguments.parse("train", args, VALUED, Set.of("no-export", "resume"), Set.of("loss-option"));
         TrainConfig config = flags.has("config") ? TrainConfig.read(Path.of(flags.get("config"))) : args.length == 0 ? demo(out) : new TrainConfig();
         override(config, flags);
         if (config.trainFile == null) {
@@ -65,7 +70,8 @@ final class TrainCommand implements Main.Command {
         }
         WritableFolder.require(trainingArguments.outputDir(), "output_dir");
 
-        try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(config.model, config.pooling, ModelOptions.defaults())) {
+        try (GracefulShutdown shutdown = GracefulShutdown.install(SHUTDOWN_WAIT);
+                AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(config.model, config.pooling, ModelOptions.defaults())) {
             LabelMap labels = columns.contains("label") ? LabelMap.fromDataset(data, "label") : null;
             Loss loss = createLoss(lossProvider, config, labels, model.dimension(), columns);
             String collatorName = config.collator != null ? config.collator : CollatorChoice.choose(config.loss, loss, columns);
@@ -76,7 +82,7 @@ final class TrainCommand implements Main.Command {
                     collatorName, trainingArguments.outputDir());
             EvaluationResult before = evaluator == null ? null : evaluator.evaluate(model);
             RetrievalTrainer.Builder builder = RetrievalTrainer.builder().model(model).args(trainingArguments)
-                    .trainDataset(data).collator(collator).loss(loss);
+                    .trainDataset(data).collator(collator).loss(loss).listener(shutdown);
             try (RetrievalTrainer trainer = builder.build()) {
                 trainer.train();
             } finally {
@@ -86,6 +92,11 @@ final class TrainCommand implements Main.Command {
             }
             Path saved = trainingArguments.outputDir().resolve("model");
             out.println("saved the model to " + saved);
+            if (shutdown.requested()) {
+                out.println("interrupted: run the same command with --resume to go on from the checkpoint in "
+                        + trainingArguments.outputDir());
+                return INTERRUPTED;
+            }
             if (evaluator != null) {
                 EvaluationResult after = evaluator.evaluate(model);
                 printComparison(out, before, after);
@@ -147,6 +158,9 @@ final class TrainCommand implements Main.Command {
         putIfGiven(config, flags, "learning-rate", "learning_rate");
         putIfGiven(config, flags, "warmup-ratio", "warmup_ratio");
         putIfGiven(config, flags, "seed", "seed");
+        if (flags.has("resume")) {
+            config.trainingArguments.put("resume_from_checkpoint", "latest");
+        }
         if (flags.has("no-export")) {
             config.exportOnnx = false;
         }

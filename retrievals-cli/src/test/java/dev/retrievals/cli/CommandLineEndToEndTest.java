@@ -27,13 +27,18 @@ class CommandLineEndToEndTest {
 
     record Result(int exitCode, String out, String err) {}
 
-    private Result run(String... args) throws IOException, InterruptedException {
+    /** Starts the command in a new JVM in {@code dir}; its output goes to out.txt and err.txt there. */
+    private Process start(String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx3g", "-Dai.djl.offline=true",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile())
+        return new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+    }
+
+    private Result run(String... args) throws IOException, InterruptedException {
+        Process process = start(args);
         if (!process.waitFor(10, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new AssertionError("retrievals " + String.join(" ", args) + " did not finish in 10 minutes");
@@ -54,6 +59,38 @@ class CommandLineEndToEndTest {
                 + " \"eval\": {\"sts\": \"" + DATA.resolve("sts-b-en/dev.jsonl").toAbsolutePath() + "\"},"
                 + " \"training_arguments\": {\"max_steps\": 2, \"per_device_train_batch_size\": 8, \"learning_rate\": " + learningRate
                 + ", \"save_strategy\": \"no\", \"disable_tqdm\": true}, \"export_onnx\": false}";
+    }
+
+    @Test
+    void sigtermStopsTrainingCleanlyAndResumeGoesOn() throws Exception {
+        Path config = config(smallConfig("cosent", "2e-5").replace("\"max_steps\": 2", "\"max_steps\": 500, \"logging_steps\": 1")
+                .replaceAll("\"eval\": \\{[^}]*\\},", ""));
+        Process training = start("train", "--config", config.toString());
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (training.isAlive() && System.nanoTime() < deadline
+                && (!Files.exists(dir.resolve("run/metrics.jsonl")) || Files.readAllLines(dir.resolve("run/metrics.jsonl")).size() < 2)) {
+            Thread.sleep(50);
+        }
+        assertThat(training.isAlive()).as(Files.readString(dir.resolve("err.txt"))).isTrue();
+        training.destroy(); // SIGTERM, as kill sends; Ctrl-C sends SIGINT, handled the same way
+        assertThat(training.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        String out = Files.readString(dir.resolve("out.txt"));
+        String err = Files.readString(dir.resolve("err.txt"));
+        assertThat(training.exitValue()).as(err).isEqualTo(128 + 15);
+        assertThat(out).contains("interrupted: run the same command with --resume");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(path -> path.getFileName().toString())).as("JVM crash reports").noneMatch(n -> n.startsWith("hs_err"));
+        }
+        String checkpoint;
+        try (var files = Files.list(dir.resolve("run"))) {
+            checkpoint = files.map(path -> path.getFileName().toString()).filter(n -> n.startsWith("checkpoint-")).findFirst().orElseThrow();
+        }
+        long step = Long.parseLong(checkpoint.substring("checkpoint-".length()));
+        assertThat(dir.resolve("run").resolve(checkpoint).resolve("trainer_state.json")).isRegularFile();
+
+        Result resumed = run("train", "--config", config.toString(), "--resume", "--max-steps", String.valueOf(step + 2));
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(resumed.err()).contains("Resumed from").contains(checkpoint);
     }
 
     @Test

@@ -238,6 +238,7 @@ public final class RetrievalTrainer implements AutoCloseable {
                     saveCheckpoint();
                 }
                 if (control.shouldStop()) {
+                    LOG.warn("Stopped after step {}: {}", state.globalStep, control.stopReason());
                     break epochs;
                 }
             }

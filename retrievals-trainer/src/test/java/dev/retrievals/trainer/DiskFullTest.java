@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,17 +22,12 @@ class DiskFullTest {
     @TempDir
     Path dir;
 
-    private static int finish(Process process) throws InterruptedException {
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("the run ended").isTrue();
-        return process.exitValue();
-    }
-
     @Test
     void aCheckpointThatDoesNotFitLeavesTheLastOneIntactAndTheRunResumes() throws Exception {
         Path model = TinyModelFolder.write(dir.resolve("tiny"), 4);
         Path output = dir.resolve("run");
-        assertThat(finish(ResumableTraining.launch(model, dir.resolve("reference"), STEPS, -1, dir))).isZero();
-        assertThat(finish(ResumableTraining.launch(model, output, STEPS, WRITTEN_BEFORE_THE_DISK_FILLS, dir))).isZero();
+        assertThat(ResumableTraining.exitCode(ResumableTraining.launch(model, dir.resolve("reference"), STEPS, -1, dir))).isZero();
+        assertThat(ResumableTraining.exitCode(ResumableTraining.launch(model, output, STEPS, WRITTEN_BEFORE_THE_DISK_FILLS, dir))).isZero();
         Path lastGood = Checkpoints.folder(output, WRITTEN_BEFORE_THE_DISK_FILLS);
         assertThat(Checkpoints.latest(output)).hasValue(lastGood);
         byte[] lastGoodWeights = Files.readAllBytes(lastGood.resolve(Checkpoints.MODEL_FOLDER).resolve("model.safetensors"));
@@ -41,7 +35,7 @@ class DiskFullTest {
 
         long limitKb = Files.size(model.resolve("model.safetensors")) / 2048;
         Path log = dir.resolve("disk-full.txt");
-        int code = finish(ResumableTraining.launchWithFileSizeLimit(model, output, STEPS, -1, log, limitKb));
+        int code = ResumableTraining.exitCode(ResumableTraining.launchWithFileSizeLimit(model, output, STEPS, -1, log, limitKb));
         String printed = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(code).as(printed).isNotZero();
         printed.lines().filter(line -> line.contains("File too large")).findFirst()
@@ -57,7 +51,7 @@ class DiskFullTest {
                     .noneMatch(name -> name.startsWith("checkpoint-" + (WRITTEN_BEFORE_THE_DISK_FILLS + 1)));
         }
 
-        assertThat(finish(ResumableTraining.launch(model, output, STEPS, -1, dir))).isZero();
+        assertThat(ResumableTraining.exitCode(ResumableTraining.launch(model, output, STEPS, -1, dir))).isZero();
         assertThat(ResumableTraining.maxWeightDifference(dir.resolve("reference"), output))
                 .as("resumed after the disk filled vs uninterrupted").isLessThanOrEqualTo(1e-6);
     }

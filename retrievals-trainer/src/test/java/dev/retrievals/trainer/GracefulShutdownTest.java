@@ -1,0 +1,62 @@
+package dev.retrievals.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGTERM (what Ctrl-C and {@code kill} send) in the middle of training: the process stops after
+ * the current step instead of crashing in libtorch, leaves a complete checkpoint of that step and
+ * the model, and a resumed run ends with the weights of an uninterrupted one.
+ */
+class GracefulShutdownTest {
+    private static final int STEPS = 30;
+    private static final int SIGTERM_EXIT = 128 + 15;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sigtermStopsAfterTheStepSavesAndResumesExactly() throws Exception {
+        Path model = TinyModelFolder.write(dir.resolve("tiny"), 6);
+        assertThat(ResumableTraining.exitCode(ResumableTraining.launch(model, dir.resolve("reference"), STEPS, -1, dir))).isZero();
+
+        Path output = dir.resolve("run");
+        Process run = ResumableTraining.launch(model, output, STEPS, -1, dir);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        Optional<Path> latest = Optional.empty();
+        while (System.nanoTime() < deadline && run.isAlive()
+                && latest.map(path -> Checkpoints.step(path) < 5).orElse(true)) {
+            Thread.sleep(20);
+            latest = Checkpoints.latest(output);
+        }
+        assertThat(run.isAlive()).as("still training at step %s", latest).isTrue();
+        run.destroy(); // SIGTERM
+        assertThat(ResumableTraining.exitCode(run)).isEqualTo(SIGTERM_EXIT);
+
+        assertThat(ResumableTraining.crashReports(dir)).as("JVM crash reports").isEmpty();
+        String log;
+        try (Stream<Path> logs = Files.list(dir)) {
+            Path newest = logs.filter(path -> path.getFileName().toString().startsWith("log-"))
+                    .max(java.util.Comparator.comparing(path -> path.getFileName().toString())).orElseThrow();
+            log = Files.readString(newest, StandardCharsets.UTF_8);
+        }
+        assertThat(log).contains("Shutdown requested").contains("Stopped after step");
+        Path stoppedAt = Checkpoints.latest(output).orElseThrow();
+        long step = Checkpoints.step(stoppedAt);
+        assertThat(step).isBetween(5L, (long) STEPS - 1);
+        assertThat(log).contains("asked to stop (Ctrl-C or SIGTERM) at step " + step);
+        assertThat(output.resolve("model/model.safetensors")).isRegularFile();
+
+        assertThat(ResumableTraining.exitCode(ResumableTraining.launch(model, output, STEPS, -1, dir))).isZero();
+        assertThat(ResumableTraining.maxWeightDifference(dir.resolve("reference"), output))
+                .as("resumed after SIGTERM vs uninterrupted").isLessThanOrEqualTo(1e-6);
+    }
+}
