@@ -30,10 +30,12 @@ public final class GracefulShutdown implements TrainerListener, AutoCloseable {
     private final CountDownLatch done = new CountDownLatch(1);
     private final Thread hook;
     private volatile boolean requested;
+    private volatile boolean shuttingDown;
 
     private GracefulShutdown(Duration maxWait) {
         this.hook = new Thread(() -> {
-            requested = true;
+            shuttingDown = true;
+            markRequested();
             LOG.warn("Shutdown requested: stopping after the current step and saving a checkpoint (waiting up to {} s)",
                     maxWait.toSeconds());
             try {
@@ -61,6 +63,17 @@ public final class GracefulShutdown implements TrainerListener, AutoCloseable {
         return requested;
     }
 
+    /** What the shutdown hook does first; package-private so tests can act as a signal. */
+    void markRequested() {
+        requested = true;
+    }
+
+    /** A shutdown asked for before training began (while the model loaded) stops before the first step. */
+    @Override
+    public void onTrainBegin(TrainerState state, TrainerControl control) {
+        onStepEnd(state, control);
+    }
+
     @Override
     public void onStepEnd(TrainerState state, TrainerControl control) {
         if (requested) {
@@ -72,7 +85,7 @@ public final class GracefulShutdown implements TrainerListener, AutoCloseable {
     @Override
     public void close() {
         done.countDown();
-        if (!requested) {
+        if (!shuttingDown) {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

@@ -24,6 +24,25 @@ class GracefulShutdownTest {
     Path dir;
 
     @Test
+    void aShutdownAskedForBeforeTrainingStopsBeforeTheFirstStep() throws Exception {
+        Path model = TinyModelFolder.write(dir.resolve("tiny-early"), 6);
+        try (GracefulShutdown shutdown = GracefulShutdown.install(java.time.Duration.ofSeconds(30));
+                dev.retrievals.pytorch.AutoModelForEmbedding encoder =
+                        dev.retrievals.pytorch.AutoModelForEmbedding.fromPretrained(model.toString(), "mean")) {
+            shutdown.markRequested();
+            TrainingArguments arguments = TrainingArguments.builder(dir.resolve("early")).batchSize(8).maxSteps(5)
+                    .saveStrategy("no").disableProgressBar(true).build();
+            try (RetrievalTrainer trainer = RetrievalTrainer.builder().model(encoder).args(arguments)
+                    .trainDataset(TrainingData.englishPairs(16))
+                    .collator(new dev.retrievals.collators.PairCollator(encoder.tokenizer(), 16, 16))
+                    .loss(dev.retrievals.losses.InfoNCE.builder().build()).listener(shutdown).build()) {
+                assertThat(trainer.train().globalStep()).isZero();
+            }
+            assertThat(shutdown.requested()).isTrue();
+        }
+    }
+
+    @Test
     void sigtermStopsAfterTheStepSavesAndResumesExactly() throws Exception {
         Path model = TinyModelFolder.write(dir.resolve("tiny"), 6);
         assertThat(ResumableTraining.exitCode(ResumableTraining.launch(model, dir.resolve("reference"), STEPS, -1, dir))).isZero();
