@@ -2,6 +2,7 @@ package dev.retrievals.bench;
 
 import ai.djl.pytorch.jni.JniUtils;
 import com.google.gson.JsonObject;
+import dev.retrievals.core.diagnostics.ProcessMemory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,14 +35,7 @@ public final class Machine {
 
     /** This process's peak resident memory ({@code VmHWM} of {@code /proc/self/status}), in MiB. */
     public static double peakResidentMegabytes() {
-        String kilobytes = firstValue(Path.of("/proc/self/status"), "VmHWM").replace("kB", "").trim();
-        return Long.parseLong(kilobytes) / 1024.0;
-    }
-
-    /** This process's resident memory now ({@code VmRSS} of {@code /proc/self/status}), in MiB. */
-    public static double residentMegabytes() {
-        String kilobytes = firstValue(Path.of("/proc/self/status"), "VmRSS").replace("kB", "").trim();
-        return Long.parseLong(kilobytes) / 1024.0;
+        return ProcessMemory.peakResidentKilobytes() / 1024.0;
     }
 
     private static String firstValue(Path file, String key) {

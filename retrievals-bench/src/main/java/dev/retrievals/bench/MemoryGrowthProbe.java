@@ -1,9 +1,9 @@
 package dev.retrievals.bench;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.retrievals.core.diagnostics.ProcessMemory;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.trainer.TrainerControl;
 import dev.retrievals.trainer.TrainerListener;
@@ -21,12 +21,6 @@ import dev.retrievals.trainer.TrainerState;
 public final class MemoryGrowthProbe {
     private MemoryGrowthProbe() {}
 
-    private static long liveArrays() {
-        try (NDManager probe = Engine.getEngine("PyTorch").newBaseManager()) {
-            return probe.getParentManager().getManagedArrays().size();
-        }
-    }
-
     /** Entry point; see the class comment for the settings. */
     public static void main(String[] args) {
         BenchArgs settings = BenchArgs.parse("MemoryGrowthProbe", args).allow("model", "batch", "steps", "sample_every", "gc", "out");
@@ -34,7 +28,7 @@ public final class MemoryGrowthProbe {
         int batchSize = settings.integer("batch", 32);
         int steps = settings.integer("steps", 400);
         int every = settings.integer("sample_every", 25);
-        boolean collectGarbage = settings.string("gc", "false").equals("true");
+        boolean collectGarbage = Boolean.parseBoolean(settings.string("gc", "false"));
         JsonArray samples = new JsonArray();
         StsTrainingRun.Result run;
         try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(id)) {
@@ -49,10 +43,10 @@ public final class MemoryGrowthProbe {
                                 Runtime runtime = Runtime.getRuntime();
                                 JsonObject sample = new JsonObject();
                                 sample.addProperty("step", state.globalStep());
-                                sample.addProperty("rss_mb", Math.round(Machine.residentMegabytes()));
+                                sample.addProperty("rss_mb", Math.round(ProcessMemory.residentKilobytes() / 1024.0));
                                 sample.addProperty("heap_used_mb", (runtime.totalMemory() - runtime.freeMemory()) >> 20);
                                 sample.addProperty("heap_committed_mb", runtime.totalMemory() >> 20);
-                                sample.addProperty("live_ndarrays", liveArrays());
+                                sample.addProperty("live_ndarrays", ProcessMemory.liveNDArrays(Engine.getEngine("PyTorch")));
                                 samples.add(sample);
                                 System.out.println("memory " + sample);
                             }

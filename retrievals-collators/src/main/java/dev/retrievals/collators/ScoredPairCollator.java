@@ -5,11 +5,11 @@ import static dev.retrievals.collators.CollatorOptions.MAX_LENGTH;
 import static dev.retrievals.collators.CollatorOptions.PAD_TO_MULTIPLE_OF;
 import static dev.retrievals.collators.CollatorOptions.TOKENIZER;
 
-import dev.retrievals.core.data.ColumnType;
 import dev.retrievals.core.collator.Collator;
 import dev.retrievals.core.collator.TextTokenizer;
 import dev.retrievals.core.collator.TokenBatch;
 import dev.retrievals.core.data.CollatedBatch;
+import dev.retrievals.core.data.ColumnType;
 import dev.retrievals.core.loss.LossInputs;
 import dev.retrievals.core.spi.OptionSet;
 import dev.retrievals.core.spi.OptionSpec;

@@ -10,7 +10,6 @@ import ai.djl.training.GradientCollector;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.retrievals.core.RetrievalsException;
-import dev.retrievals.core.io.WritableFolder;
 import dev.retrievals.core.collator.Collator;
 import dev.retrievals.core.data.BatchSampler;
 import dev.retrievals.core.data.CollatedBatch;
@@ -22,12 +21,14 @@ import dev.retrievals.core.data.NoDuplicatesBatchSampler;
 import dev.retrievals.core.data.ShuffledBatchSampler;
 import dev.retrievals.core.eval.EvaluationResult;
 import dev.retrievals.core.eval.Evaluator;
+import dev.retrievals.core.io.WritableFolder;
 import dev.retrievals.core.loss.Loss;
 import dev.retrievals.core.loss.LossInputs;
 import dev.retrievals.core.loss.LossMode;
 import dev.retrievals.core.loss.LossState;
 import dev.retrievals.core.loss.StatefulLoss;
 import dev.retrievals.core.model.TrainableEncoder;
+import dev.retrievals.core.ndarray.Scalars;
 import dev.retrievals.core.schedule.LearningRateSchedule;
 import dev.retrievals.core.spi.PluginKinds;
 import dev.retrievals.core.spi.PluginRegistry;
@@ -48,7 +49,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.retrievals.core.ndarray.Scalars;
 
 /**
  * Fine-tunes a text-embedding model with a contrastive, point-wise or list-wise loss: the Java

@@ -1,13 +1,12 @@
 package dev.retrievals.trainer;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import dev.retrievals.collators.PairCollator;
+import dev.retrievals.core.diagnostics.ProcessMemory;
 import dev.retrievals.losses.InfoNCE;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.trainer.eval.StsEvaluator;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,25 +22,6 @@ public final class SoakRun {
     static final String SAMPLE = "soak-sample";
 
     private SoakRun() {}
-
-    private static long liveArrays() {
-        try (NDManager probe = Engine.getEngine("PyTorch").newBaseManager()) {
-            return probe.getParentManager().getManagedArrays().size();
-        }
-    }
-
-    private static long residentKilobytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        throw new IllegalStateException("/proc/self/status has no VmRSS line");
-    }
 
     /** Runs a Native Memory Tracking command (the JVM needs -XX:NativeMemoryTracking=summary) and prints its answer. */
     private static void nativeMemory(String command) {
@@ -77,7 +57,8 @@ public final class SoakRun {
                                 if (Boolean.getBoolean("soak.nmt")) {
                                     nativeMemory(state.globalStep() == steps / 2 ? "baseline" : "summary.diff");
                                 }
-                                System.out.printf("%s %d %d %d %d%n", SAMPLE, state.globalStep(), liveArrays(), residentKilobytes(),
+                                System.out.printf("%s %d %d %d %d%n", SAMPLE, state.globalStep(),
+                                        ProcessMemory.liveNDArrays(Engine.getEngine("PyTorch")), ProcessMemory.residentKilobytes(),
                                         Runtime.getRuntime().totalMemory() >> 10);
                             }
                         }

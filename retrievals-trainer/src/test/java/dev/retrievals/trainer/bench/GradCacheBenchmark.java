@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.retrievals.collators.PairCollator;
 import dev.retrievals.core.data.Dataset;
+import dev.retrievals.core.diagnostics.ProcessMemory;
 import dev.retrievals.losses.InfoNCE;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.trainer.RetrievalTrainer;
@@ -119,23 +120,13 @@ public final class GradCacheBenchmark {
         result.addProperty("steps", steps);
         if (!stopReason.isEmpty()) {
             result.addProperty("failed", stopReason);
-            result.addProperty("peak_rss_mb_until_stop", peakResidentMegabytes());
+            result.addProperty("peak_rss_mb_until_stop", ProcessMemory.peakResidentKilobytes() / 1024);
             return result;
         }
         result.addProperty("first_step_seconds", stepSeconds.get(0));
         result.addProperty("last_step_seconds", stepSeconds.get(stepSeconds.size() - 1));
-        result.addProperty("peak_rss_mb", peakResidentMegabytes());
+        result.addProperty("peak_rss_mb", ProcessMemory.peakResidentKilobytes() / 1024);
         return result;
-    }
-
-    /** VmHWM, the peak resident set size of this process, in MB. */
-    static long peakResidentMegabytes() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-            }
-        }
-        throw new IllegalStateException("/proc/self/status has no VmHWM line");
     }
 
     /** Runs one configuration in a new JVM with this process's test classpath; returns its result line. */
