@@ -2,6 +2,7 @@ package dev.retrievals.bench;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.retrievals.core.data.SharedData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ public final class BenchData {
 
     /** A file in the data folder; fails naming the folder and the property when it is missing. */
     public static Path file(String relative) {
-        Path folder = Path.of(System.getProperty("retrievals.data.dir", "../shared/data"));
+        Path folder = SharedData.folder();
         Path file = folder.resolve(relative);
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException("Benchmark data " + file.toAbsolutePath() + " is missing; set -Dretrievals.data.dir to"

@@ -1,7 +1,9 @@
 package dev.retrievals.bench;
 
-import java.io.IOException;
-import java.nio.file.Path;
+import dev.retrievals.core.process.ChildProcess;
+import dev.retrievals.core.process.ChildProcessTimeoutException;
+import dev.retrievals.core.process.JavaCommand;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,35 +17,31 @@ import org.slf4j.LoggerFactory;
 final class ChildJvm {
     private static final Logger LOG = LoggerFactory.getLogger(ChildJvm.class);
 
+    /** How long one benchmark may run before its JVM is destroyed (the longest, 1M-vector builds, take minutes). */
+    private static final Duration DEADLINE = Duration.ofHours(2);
+
+    /** The exit code reported for a benchmark destroyed at its deadline (as {@code timeout(1)} reports). */
+    static final int TIMED_OUT = 124;
+
     private ChildJvm() {}
 
     /**
      * Runs {@code mainClass} with {@code args}, the given JVM flags and extra environment, printing
-     * its output; returns the exit code.
+     * its output; returns the exit code ({@value #TIMED_OUT} if it passed its deadline and was destroyed).
      */
     static int run(Class<?> mainClass, List<String> jvmFlags, Map<String, String> environment, List<String> args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmFlags);
-        command.add("-Dai.djl.offline=true");
-        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-        command.add("-Dretrievals.data.dir=" + System.getProperty("retrievals.data.dir", "../shared/data"));
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass.getName());
-        command.addAll(args);
+        List<String> flags = new ArrayList<>(jvmFlags);
+        flags.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        List<String> command = JavaCommand.of(mainClass, flags, args);
         LOG.info("Running {} {} {}", mainClass.getSimpleName(), environment.isEmpty() ? "" : environment, args);
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().put("DJL_OFFLINE", "true");
         builder.environment().putAll(environment);
-        try {
-            Process process = builder.start();
-            return process.waitFor();
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot start " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while running " + mainClass.getSimpleName(), e);
+        try (ChildProcess child = ChildProcess.start(builder, DEADLINE)) {
+            return child.waitFor();
+        } catch (ChildProcessTimeoutException e) {
+            LOG.error("{}", e.getMessage());
+            return TIMED_OUT;
         }
     }
 }

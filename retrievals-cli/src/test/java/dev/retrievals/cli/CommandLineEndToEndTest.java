@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.retrievals.core.data.SharedData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * one-line message naming the problem.
  */
 class CommandLineEndToEndTest {
-    private static final Path DATA = Path.of(System.getProperty("retrievals.data.dir", "../shared/data"));
+    private static final Path DATA = SharedData.folder();
 
     @TempDir
     Path dir;

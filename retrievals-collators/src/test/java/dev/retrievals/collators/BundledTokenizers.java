@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.retrievals.core.collator.TextTokenizer;
 import dev.retrievals.core.collator.TokenBatch;
 import dev.retrievals.core.data.Dataset;
+import dev.retrievals.core.data.SharedData;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import java.util.Map;
 final class BundledTokenizers {
     static final String BGE = "/bge-small-zh-v1.5-tokenizer.json";
     static final String MINILM = "/all-minilm-l6-v2-tokenizer.json";
-    static final Path DATA = Path.of(System.getProperty("retrievals.data.dir", "../../shared/data"));
+    static final Path DATA = SharedData.folder();
 
     private BundledTokenizers() {}
 

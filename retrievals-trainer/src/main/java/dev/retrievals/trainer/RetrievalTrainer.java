@@ -499,6 +499,9 @@ public final class RetrievalTrainer implements AutoCloseable {
                     json.put("loss_state", lossState.values());
                 }
             }
+            for (TrainerListener listener : listeners) {
+                listener.onCheckpointWrite(state, folder);
+            }
             Checkpoints.writeJson(folder.resolve(Checkpoints.STATE_FILE), json);
         });
         Checkpoints.prune(args.outputDir(), args.saveTotalLimit(), state.bestCheckpoint);

@@ -22,6 +22,14 @@ public interface TrainerListener {
     /** After an evaluation, with its metrics by name. */
     default void onEvaluate(TrainerState state, TrainerControl control, Map<String, Double> metrics) {}
 
+    /**
+     * While a checkpoint is being written, after the trainer's own files and before its state file:
+     * files a listener writes into {@code folder} (the checkpoint's hidden temporary folder) become
+     * part of the checkpoint, atomically with the rest. An exception fails the checkpoint and leaves
+     * the previous one intact.
+     */
+    default void onCheckpointWrite(TrainerState state, Path folder) throws java.io.IOException {}
+
     /** After a checkpoint was written. */
     default void onSave(TrainerState state, TrainerControl control, Path checkpoint) {}
 

@@ -1,6 +1,7 @@
 package dev.retrievals.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.retrievals.core.RetrievalsException;
 import java.nio.file.Files;
@@ -30,14 +31,10 @@ class CheckpointsTest {
     @Test
     void aFailingWriteLeavesNoCheckpointAndKeepsTheOldOne() {
         checkpoint(10);
-        try {
-            Checkpoints.write(dir, 10, folder -> {
-                Files.writeString(folder.resolve("half.txt"), "half");
-                throw new java.io.IOException("disk full");
-            });
-        } catch (RetrievalsException expected) {
-            assertThat(expected).hasMessageContaining("disk full").hasMessageContaining("checkpoint-10");
-        }
+        assertThatThrownBy(() -> Checkpoints.write(dir, 10, folder -> {
+            Files.writeString(folder.resolve("half.txt"), "half");
+            throw new java.io.IOException("disk full");
+        })).isInstanceOf(RetrievalsException.class).hasMessageContaining("disk full").hasMessageContaining("checkpoint-10");
         assertThat(dir.resolve("checkpoint-10").resolve(Checkpoints.STATE_FILE)).isRegularFile();
         assertThat(dir.resolve("checkpoint-10").resolve("half.txt")).doesNotExist();
         assertThat(dir).isDirectoryNotContaining(path -> path.getFileName().toString().contains(".partial-"));

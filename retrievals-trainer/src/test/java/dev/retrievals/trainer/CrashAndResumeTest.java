@@ -2,26 +2,29 @@ package dev.retrievals.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.retrievals.core.process.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Training killed with SIGKILL at random moments (also while a checkpoint is being written) and
- * resumed from the last complete checkpoint ends with the weights of an uninterrupted run.
+ * Training killed with SIGKILL at random moments, and once for certain in the middle of a checkpoint
+ * write (the run pauses inside the write of one checkpoint, after its model is written, and is killed
+ * there), then resumed from the last complete checkpoint, ends with the weights of an uninterrupted run.
  */
+@Tag("slow")
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class CrashAndResumeTest {
     private static final int STEPS = 60;
+    private static final int PAUSED_STEP = 4;
 
     @TempDir
     Path dir;
-
-    private Process start(Path model, Path output) throws Exception {
-        return ResumableTraining.launch(model, output, STEPS, -1, dir);
-    }
 
     private static boolean partialCheckpointExists(Path output, long step) throws java.io.IOException {
         if (!Files.isDirectory(output)) {
@@ -32,43 +35,66 @@ class CrashAndResumeTest {
         }
     }
 
+    private static long latestStep(Path output) {
+        return Checkpoints.latest(output).map(Checkpoints::step).orElse(0L);
+    }
+
+    /** Kills the run while it is paused inside the write of checkpoint {@value #PAUSED_STEP}; returns the torn folder it left. */
+    private Path killInsideACheckpointWrite(Path model, Path crashed) throws Exception {
+        Path marker = dir.resolve(ResumableTraining.PAUSED_MARKER);
+        try (ChildProcess paused = ResumableTraining.launchPausingInCheckpoint(model, crashed, STEPS, PAUSED_STEP, dir)) {
+            while (!Files.exists(marker) && paused.isAlive()) {
+                Thread.sleep(5);
+            }
+            assertThat(marker).as("the run paused inside the checkpoint write of step %d", PAUSED_STEP).exists();
+            Path torn = Path.of(Files.readString(marker));
+            assertThat(torn.getFileName().toString()).startsWith(".checkpoint-" + PAUSED_STEP + ".partial-");
+            assertThat(torn.resolve("model/model.safetensors")).as("the write was under way").isRegularFile();
+            paused.process().destroyForcibly(); // SIGKILL inside the write
+            paused.process().waitFor();
+            return torn;
+        }
+    }
+
     @Test
     void killedRunsResumeToTheUninterruptedWeights() throws Exception {
         Path model = TinyModelFolder.write(dir.resolve("tiny"), 3);
         Path reference = dir.resolve("reference");
-        Process uninterrupted = start(model, reference);
-        assertThat(uninterrupted.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(uninterrupted.exitValue()).isZero();
+        assertThat(ResumableTraining.exitCode(ResumableTraining.launch(model, reference, STEPS, -1, dir))).isZero();
 
         Path crashed = dir.resolve("crashed");
+        Path torn = killInsideACheckpointWrite(model, crashed);
+        assertThat(latestStep(crashed)).as("the torn checkpoint does not count").isEqualTo(PAUSED_STEP - 1);
+        assertThat(Checkpoints.folder(crashed, PAUSED_STEP)).doesNotExist();
+        int kills = 1;
+        int midCheckpointKills = 1;
+
         Random random = new Random(11);
-        int kills = 0;
-        int midCheckpointKills = 0;
         for (int attempt = 0; attempt < 60; attempt++) {
-            long done = Checkpoints.latest(crashed).map(Checkpoints::step).orElse(0L);
-            long target = done + 1 + random.nextInt(6);
+            long target = latestStep(crashed) + 1 + random.nextInt(6);
             boolean midCheckpoint = random.nextBoolean();
-            Process process = start(model, crashed);
             // kill once the run reaches a random step: either while that step's checkpoint is being written
             // (its hidden .partial folder exists) or just after it completed
             boolean killed = false;
-            while (process.isAlive()) {
-                boolean reached = midCheckpoint ? partialCheckpointExists(crashed, target)
-                        : Checkpoints.latest(crashed).map(Checkpoints::step).orElse(0L) >= target;
-                if (reached) {
-                    process.destroyForcibly(); // SIGKILL
-                    process.waitFor();
-                    killed = true;
+            boolean partialSeen = false;
+            try (ChildProcess process = ResumableTraining.launch(model, crashed, STEPS, -1, dir)) {
+                while (process.isAlive()) {
+                    partialSeen = partialCheckpointExists(crashed, target);
+                    if (midCheckpoint ? partialSeen : latestStep(crashed) >= target) {
+                        process.process().destroyForcibly(); // SIGKILL
+                        process.process().waitFor();
+                        killed = true;
+                        break;
+                    }
+                    Thread.sleep(2);
+                }
+                if (!killed) {
+                    assertThat(process.waitFor()).isZero();
                     break;
                 }
-                Thread.sleep(2);
-            }
-            if (!killed) {
-                assertThat(process.exitValue()).isZero();
-                break;
             }
             kills++;
-            midCheckpointKills += midCheckpoint ? 1 : 0;
+            midCheckpointKills += midCheckpoint && partialSeen ? 1 : 0;
             assertThat(Checkpoints.list(crashed)).allSatisfy(cp -> assertThat(cp.resolve(Checkpoints.STATE_FILE)).isRegularFile());
         }
         System.out.printf("crash and resume: %d kills (%d while a checkpoint was being written)%n", kills, midCheckpointKills);
@@ -76,10 +102,14 @@ class CrashAndResumeTest {
             Files.readString(log).lines().filter(l -> l.contains("Resumed") || l.contains("Exception") || l.contains("ERROR"))
                     .forEach(l -> System.out.println(log.getFileName() + ": " + l));
         }
-        assertThat(kills).as("the run was interrupted at least once").isPositive();
+        assertThat(kills).as("kills after the forced one").isGreaterThan(1);
+        assertThat(midCheckpointKills).as("kills inside a checkpoint write").isGreaterThanOrEqualTo(1);
         assertThat(crashed.resolve("model/model.safetensors")).isRegularFile();
         assertThat(Checkpoints.latest(crashed)).as("the resumed runs reached the last step")
                 .hasValue(Checkpoints.folder(crashed, STEPS));
+        assertThat(torn).as("the torn write of step %d was never taken for a checkpoint", PAUSED_STEP)
+                .satisfiesAnyOf(path -> assertThat(path).doesNotExist(),
+                        path -> assertThat(path.resolve(Checkpoints.STATE_FILE)).doesNotExist());
 
         double max = ResumableTraining.maxWeightDifference(reference, crashed);
         System.out.printf("crash and resume: max weight difference %.3g%n", max);

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ class DiskFullTest {
     Path dir;
 
     @Test
+    @Tag("slow")
     void aCheckpointThatDoesNotFitLeavesTheLastOneIntactAndTheRunResumes() throws Exception {
         Path model = TinyModelFolder.write(dir.resolve("tiny"), 4);
         Path output = dir.resolve("run");

@@ -2,12 +2,14 @@ package dev.retrievals.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.retrievals.core.process.ChildProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,12 +45,13 @@ class GracefulShutdownTest {
     }
 
     @Test
+    @Tag("slow")
     void sigtermStopsAfterTheStepSavesAndResumesExactly() throws Exception {
         Path model = TinyModelFolder.write(dir.resolve("tiny"), 6);
         assertThat(ResumableTraining.exitCode(ResumableTraining.launch(model, dir.resolve("reference"), STEPS, -1, dir))).isZero();
 
         Path output = dir.resolve("run");
-        Process run = ResumableTraining.launch(model, output, STEPS, -1, dir);
+        ChildProcess run = ResumableTraining.launch(model, output, STEPS, -1, dir);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         Optional<Path> latest = Optional.empty();
         while (System.nanoTime() < deadline && run.isAlive()
@@ -57,7 +60,7 @@ class GracefulShutdownTest {
             latest = Checkpoints.latest(output);
         }
         assertThat(run.isAlive()).as("still training at step %s", latest).isTrue();
-        run.destroy(); // SIGTERM
+        run.process().destroy(); // SIGTERM
         assertThat(ResumableTraining.exitCode(run)).isEqualTo(SIGTERM_EXIT);
 
         assertThat(ResumableTraining.crashReports(dir)).as("JVM crash reports").isEmpty();

@@ -3,7 +3,7 @@ package dev.retrievals.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,12 +20,11 @@ class ProcessResumeTest {
     Path dir;
 
     private int run(Path model, Path output, int stopAt) throws Exception {
-        Process process = ResumableTraining.launch(model, output, STEPS, stopAt, dir);
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        return process.exitValue();
+        return ResumableTraining.exitCode(ResumableTraining.launch(model, output, STEPS, stopAt, dir));
     }
 
     @Test
+    @Tag("slow")
     void aRunResumedInANewJvmEndsWithTheUninterruptedWeights() throws Exception {
         Path model = TinyModelFolder.write(dir.resolve("tiny"), 3);
         assertThat(run(model, dir.resolve("reference"), -1)).isZero();

@@ -1,6 +1,8 @@
 package dev.retrievals.trainer;
 
 import dev.retrievals.collators.PairCollator;
+import dev.retrievals.core.process.ChildProcess;
+import dev.retrievals.core.process.JavaCommand;
 import dev.retrievals.losses.InfoNCE;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import java.nio.file.Path;
@@ -9,45 +11,59 @@ import java.nio.file.Path;
  * A training run in its own JVM, for resume tests across processes: a tiny model, InfoNCE on English
  * STS-B pairs, a checkpoint after every step, resuming from the latest complete checkpoint, stopping
  * cleanly on SIGTERM ({@link GracefulShutdown}).
- * Arguments: model folder, output folder, total steps, and optionally a step after which to stop (-1: none).
+ * Arguments: model folder, output folder, total steps, optionally a step after which to stop (-1: none),
+ * and optionally a step in whose checkpoint write to pause and the marker file to write when paused.
  */
 public final class ResumableTraining {
     private ResumableTraining() {}
 
+    /** How long a launched run may take before its watchdog destroys it. */
+    static final java.time.Duration DEADLINE = java.time.Duration.ofMinutes(5);
+    /** The name of the marker file a run writes when it pauses inside a checkpoint write. */
+    static final String PAUSED_MARKER = "paused-in-checkpoint";
+
     /** Starts this class in a new JVM with the test class path; output goes to a log file in {@code logs}. */
-    static Process launch(Path model, Path output, int steps, int stopAt, Path logs) throws java.io.IOException {
-        return start(javaCommand(model, output, steps, stopAt, logs), logs.resolve("log-" + System.nanoTime() + ".txt"));
+    static ChildProcess launch(Path model, Path output, int steps, int stopAt, Path logs) {
+        return start(javaCommand(logs, model.toString(), output.toString(), String.valueOf(steps), String.valueOf(stopAt)),
+                logs.resolve("log-" + System.nanoTime() + ".txt"));
+    }
+
+    /**
+     * Like {@link #launch}, but the run pauses inside the write of the checkpoint of {@code pauseStep}
+     * (its hidden partial folder exists and holds the model) after writing the file
+     * {@value #PAUSED_MARKER} in {@code logs}, and waits there to be killed.
+     */
+    static ChildProcess launchPausingInCheckpoint(Path model, Path output, int steps, int pauseStep, Path logs) {
+        return start(javaCommand(logs, model.toString(), output.toString(), String.valueOf(steps), "-1", String.valueOf(pauseStep),
+                logs.resolve(PAUSED_MARKER).toString()), logs.resolve("log-" + System.nanoTime() + ".txt"));
     }
 
     /**
      * Like {@link #launch}, but no file the process writes may grow past {@code fileSizeLimitKb}
      * (the shell's {@code ulimit -f}): a write beyond it fails with "File too large", as on a full disk.
      */
-    static Process launchWithFileSizeLimit(Path model, Path output, int steps, int stopAt, Path log, long fileSizeLimitKb)
-            throws java.io.IOException {
+    static ChildProcess launchWithFileSizeLimit(Path model, Path output, int steps, int stopAt, Path log, long fileSizeLimitKb) {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("bash", "-c",
                 "ulimit -f " + fileSizeLimitKb + " && exec \"$@\"", "bash"));
-        command.addAll(javaCommand(model, output, steps, stopAt, log.getParent()));
+        command.addAll(javaCommand(log.getParent(), model.toString(), output.toString(), String.valueOf(steps), String.valueOf(stopAt)));
         return start(command, log);
     }
 
     /** The command; a JVM crash report would go to {@code hs_err_<pid>.log} in {@code logs}. */
-    private static java.util.List<String> javaCommand(Path model, Path output, int steps, int stopAt, Path logs) {
-        return TestJvm.command(ResumableTraining.class, java.util.List.of("-Xmx1g", "-XX:ErrorFile=" + logs.resolve("hs_err_%p.log")),
-                model.toString(), output.toString(), String.valueOf(steps), String.valueOf(stopAt));
+    private static java.util.List<String> javaCommand(Path logs, String... args) {
+        return JavaCommand.of(ResumableTraining.class, java.util.List.of("-Xmx1g", "-XX:ErrorFile=" + logs.resolve("hs_err_%p.log")),
+                java.util.List.of(args));
     }
 
-    private static Process start(java.util.List<String> command, Path log) throws java.io.IOException {
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    private static ChildProcess start(java.util.List<String> command, Path log) {
+        return ChildProcess.start(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()), DEADLINE);
     }
 
-    /** Waits (at most 5 minutes, else fails) for a launched run to end; its exit code. */
-    static int exitCode(Process process) throws InterruptedException {
-        if (!process.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("the training process did not end within 5 minutes");
+    /** Waits for a launched run to end (its watchdog destroys it at the deadline, which fails the wait); its exit code. */
+    static int exitCode(ChildProcess process) {
+        try (process) {
+            return process.waitFor();
         }
-        return process.exitValue();
     }
 
     /** The JVM crash reports written to {@code logs}. */
@@ -82,6 +98,8 @@ public final class ResumableTraining {
         Path output = Path.of(args[1]);
         int steps = Integer.parseInt(args[2]);
         int stopAt = args.length > 3 ? Integer.parseInt(args[3]) : -1;
+        long pauseStep = args.length > 5 ? Long.parseLong(args[4]) : -1;
+        Path pausedMarker = args.length > 5 ? Path.of(args[5]) : null;
         try (GracefulShutdown shutdown = GracefulShutdown.install(java.time.Duration.ofMinutes(1));
                 AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(model.toString(), "mean")) {
             TrainingArguments arguments = TrainingArguments.builder(output).batchSize(8).maxSteps(steps).learningRate(1e-3)
@@ -94,6 +112,21 @@ public final class ResumableTraining {
                         public void onStepEnd(TrainerState state, TrainerControl control) {
                             if (state.globalStep() == stopAt) {
                                 control.requestStop("asked to stop at step " + stopAt);
+                            }
+                        }
+
+
+                        @Override
+                        public void onCheckpointWrite(TrainerState state, Path folder) throws java.io.IOException {
+                            if (state.globalStep() == pauseStep) {
+                                Path written = java.nio.file.Files.writeString(pausedMarker.resolveSibling(pausedMarker.getFileName() + ".tmp"),
+                                        folder.toString());
+                                java.nio.file.Files.move(written, pausedMarker, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                                try {
+                                    Thread.sleep(DEADLINE.toMillis()); // until killed (the watchdog ends it at the latest)
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
                             }
                         }
                     }).build()) {

@@ -2,14 +2,19 @@ package dev.retrievals.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.retrievals.core.process.ChildProcess;
+import dev.retrievals.core.process.JavaCommand;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,42 +34,49 @@ import org.junit.jupiter.api.io.TempDir;
 class SoakTest {
     private static final int DEFAULT_STEPS = 2000;
     private static final int MAX_STEADY_GROWTH_KB_PER_STEP = 25;
+    /** The child's deadline: the default run takes about half a minute, 8,000 steps a few minutes on a busy machine. */
+    private static final Duration DEADLINE = Duration.ofMinutes(Integer.getInteger("soak.minutes", 20));
     private static final List<String> FIXED_HEAP = List.of("-Xms160m", "-Xmx160m", "-XX:+AlwaysPreTouch");
 
     @TempDir
     Path dir;
 
     @Test
+    @Timeout(value = 2, unit = TimeUnit.HOURS) // the child's deadline (-Dsoak.minutes) is the guard; this lifts the 10-minute default
+    @Tag("slow")
     void liveArraysStayFlatAndNativeMemoryDoesNotCreep() throws Exception {
         int steps = Integer.getInteger("soak.steps", DEFAULT_STEPS);
         Path model = TinyModelFolder.write(dir.resolve("tiny"), 9);
         List<String> flags = new ArrayList<>(FIXED_HEAP);
         flags.addAll(List.of(System.getProperty("soak.jvm.args", "").split(" ")).stream().filter(f -> !f.isBlank()).toList());
-        Process process = new ProcessBuilder(TestJvm.command(SoakRun.class, flags, model.toString(), dir.toString(),
-                String.valueOf(steps))).redirectErrorStream(true).start();
         List<long[]> samples = new ArrayList<>();
         StringBuilder tail = new StringBuilder();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = reader.readLine()) != null; ) {
-                if (line.startsWith(SoakRun.SAMPLE + " ")) {
-                    long[] sample = java.util.Arrays.stream(line.substring(SoakRun.SAMPLE.length() + 1).split(" "))
-                            .mapToLong(Long::parseLong).toArray();
-                    samples.add(sample);
-                    System.out.printf("soak step %d: live NDArrays %d, resident %d MB, Java heap committed %d MB%n",
-                            sample[0], sample[1], sample[2] >> 10, sample[3] >> 10);
-                } else {
-                    if (Boolean.getBoolean("soak.print")) {
-                        System.out.println(line);
-                    }
-                    tail.append(line).append('\n');
-                    if (tail.length() > 20_000) {
-                        tail.delete(0, tail.length() - 10_000);
+        int exitCode;
+        // the watchdog destroys the child at the deadline, which ends the output, so reading it to the end cannot hang
+        try (ChildProcess child = ChildProcess.start(new ProcessBuilder(JavaCommand.of(SoakRun.class, flags,
+                List.of(model.toString(), dir.toString(), String.valueOf(steps)))).redirectErrorStream(true), DEADLINE)) {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(child.process().getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    if (line.startsWith(SoakRun.SAMPLE + " ")) {
+                        long[] sample = java.util.Arrays.stream(line.substring(SoakRun.SAMPLE.length() + 1).split(" "))
+                                .mapToLong(Long::parseLong).toArray();
+                        samples.add(sample);
+                        System.out.printf("soak step %d: live NDArrays %d, resident %d MB, Java heap committed %d MB%n",
+                                sample[0], sample[1], sample[2] >> 10, sample[3] >> 10);
+                    } else {
+                        if (Boolean.getBoolean("soak.print")) {
+                            System.out.println(line);
+                        }
+                        tail.append(line).append('\n');
+                        if (tail.length() > 20_000) {
+                            tail.delete(0, tail.length() - 10_000);
+                        }
                     }
                 }
             }
+            exitCode = child.waitFor();
         }
-        assertThat(process.waitFor(20, TimeUnit.MINUTES)).as("the soak ended").isTrue();
-        assertThat(process.exitValue()).as(tail.toString()).isZero();
+        assertThat(exitCode).as(tail.toString()).isZero();
         assertThat(samples).as(tail.toString()).hasSize(10);
 
         long[] first = samples.get(0);

@@ -1,6 +1,7 @@
 package dev.retrievals.trainer;
 
 import dev.retrievals.core.data.Dataset;
+import dev.retrievals.core.data.SharedData;
 import java.nio.file.Path;
 
 /** Small slices of the shared datasets for trainer tests. */
@@ -8,7 +9,7 @@ final class TrainingData {
     private TrainingData() {}
 
     static Path dataDir() {
-        return Path.of(System.getProperty("retrievals.data.dir", "../shared/data"));
+        return SharedData.folder();
     }
 
     /** English STS-B training pairs as (query, positive). */

@@ -7,6 +7,7 @@ import dev.retrievals.core.data.BatchSampler;
 import dev.retrievals.core.data.CollatedBatch;
 import dev.retrievals.core.data.Dataset;
 import dev.retrievals.core.data.LengthGroupedBatchSampler;
+import dev.retrievals.core.data.SharedData;
 import dev.retrievals.core.data.ShuffledBatchSampler;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ public final class PaddingShareBenchmark {
 
     /** Runs the benchmark; the data folder comes from {@code -Dretrievals.data.dir}. */
     public static void main(String[] args) throws Exception {
-        Path data = Path.of(System.getProperty("retrievals.data.dir", "../shared/data"));
+        Path data = SharedData.folder();
         List<Map<String, Object>> rows = Dataset.fromJsonl(data.resolve("sts-b-zh/train.jsonl")).toList();
         try (InputStream json = PaddingShareBenchmark.class.getResourceAsStream("/bge-small-zh-v1.5-tokenizer.json");
                 TextTokenizer tokenizer = TextTokenizer.fromStream(json, "bge-small-zh-v1.5", 128, 0)) {

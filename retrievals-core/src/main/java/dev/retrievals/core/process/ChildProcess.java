@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A child process with a deadline: a watchdog destroys it, and every process it started, when the
  * deadline passes, so nothing that waits on it (its exit, or its output until the end) can hang.
  * Reading the child's output until end of stream is therefore safe: the stream ends at the latest
- * when the watchdog fires. {@link #close()} destroys whatever is still running.
+ * when the watchdog fires. {@link #close()} destroys whatever is still running, and so does the
+ * exit of this JVM (a test that fails early leaves no process behind).
  *
  * <pre>{@code
  * try (ChildProcess child = ChildProcess.start(new ProcessBuilder("java", ...), Duration.ofMinutes(5))) {
@@ -21,6 +22,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  */
 public final class ChildProcess implements AutoCloseable {
+    /** Children still running; destroyed when this JVM exits, so none outlives a test run that ended early. */
+    private static final java.util.Set<ChildProcess> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(child -> destroyTree(child.process.toHandle())),
+                "child-process-reaper"));
+    }
+
     private final Process process;
     private final List<String> command;
     private final Duration timeout;
@@ -35,6 +44,8 @@ public final class ChildProcess implements AutoCloseable {
         this.deadlineNanos = System.nanoTime() + timeout.toNanos();
         this.watchdog = new Thread(this::watch, "child-process-watchdog-" + process.pid());
         watchdog.setDaemon(true);
+        RUNNING.add(this);
+        process.onExit().thenRun(() -> RUNNING.remove(this));
         watchdog.start();
     }
 

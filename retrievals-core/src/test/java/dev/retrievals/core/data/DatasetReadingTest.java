@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DatasetReadingTest {
-    static final Path DATA = Path.of(System.getProperty("retrievals.data.dir", "../../shared/data"));
+    static final Path DATA = SharedData.folder();
 
     @TempDir
     Path dir;

@@ -3,6 +3,8 @@ package dev.retrievals.core.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.retrievals.core.process.ChildProcess;
+import dev.retrievals.core.process.JavaCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -314,11 +316,9 @@ class HubClientTest {
     @Test
     void anotherProcessDownloadingTheSameBlobMakesThisOneWait() throws Exception {
         server.cdnDelayMillis = 800;
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process other = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                OtherProcess.class.getName(), server.endpoint(), cacheDir.toString())
-                .redirectErrorStream(true).redirectOutput(temp.resolve("other-process.log").toFile()).start();
-        try {
+        try (ChildProcess other = ChildProcess.start(new ProcessBuilder(JavaCommand.of(OtherProcess.class, List.of(),
+                List.of(server.endpoint(), cacheDir.toString())))
+                .redirectErrorStream(true).redirectOutput(temp.resolve("other-process.log").toFile()), Duration.ofMinutes(2))) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (server.count("cdn", "GET") == 0 && System.nanoTime() < deadline && other.isAlive()) {
                 Thread.sleep(20);
@@ -327,12 +327,9 @@ class HubClientTest {
 
             Path snapshot = client().snapshot(REPO, "main", List.of("model.safetensors"));
 
-            assertThat(other.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            assertThat(other.exitValue()).as(Files.readString(temp.resolve("other-process.log"))).isZero();
+            assertThat(other.waitFor()).as(Files.readString(temp.resolve("other-process.log"))).isZero();
             assertThat(snapshot.resolve("model.safetensors")).hasBinaryContent(WEIGHTS);
             assertThat(server.count("cdn", "GET")).as("this process waited for the blob instead of fetching it").isEqualTo(1);
-        } finally {
-            other.destroyForcibly();
         }
     }
 

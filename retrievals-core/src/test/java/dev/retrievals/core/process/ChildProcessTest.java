@@ -22,6 +22,29 @@ class ChildProcessTest {
         }
     }
 
+    /** A JVM that starts a long sleep under a {@link ChildProcess}, prints its pid and exits without closing it. */
+    public static final class LeavesAChildBehind {
+        public static void main(String[] args) {
+            ChildProcess sleeper = ChildProcess.start(new ProcessBuilder("sleep", "600"), Duration.ofMinutes(10));
+            System.out.println(sleeper.process().pid());
+            System.out.flush();
+            System.exit(0);
+        }
+    }
+
+    @Test
+    void aChildLeftRunningIsDestroyedWhenItsJvmExits() throws IOException {
+        long sleeper;
+        try (ChildProcess parent = ChildProcess.start(new ProcessBuilder(JavaCommand.of(LeavesAChildBehind.class, List.of("-Xmx32m"),
+                List.of())), Duration.ofSeconds(60))) {
+            sleeper = Long.parseLong(new String(parent.process().getInputStream().readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8).trim());
+            assertThat(parent.waitFor()).isZero();
+        }
+        assertThat(ProcessHandle.of(sleeper).map(handle -> handle.isAlive() ? stateOf(handle) : "gone").orElse("gone"))
+                .as("the sleep the exited JVM had started").isIn("gone", "Z");
+    }
+
     @Test
     void aJvmThatNeverExitsIsDestroyedAtItsDeadline() {
         long start = System.nanoTime();

@@ -5,6 +5,7 @@ import com.google.gson.JsonParser;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.OnnxEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
+import dev.retrievals.core.data.SharedData;
 import dev.retrievals.onnx.ExportOptions;
 import dev.retrievals.onnx.OnnxEncoder;
 import dev.retrievals.onnx.OnnxExporter;
@@ -46,7 +47,7 @@ public final class OnnxEncoderBenchmark {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int batchSize = args.length > 3 ? Integer.parseInt(args[3]) : 32;
         boolean chinese = modelId.startsWith("bge");
-        Path data = Path.of(System.getProperty("retrievals.data.dir", "../shared/data"));
+        Path data = SharedData.folder();
         List<String> texts = sentences(data.resolve(chinese ? "sts-b-zh/train.jsonl" : "sts-b-en/train.jsonl"), count);
         Path folder = Files.createTempDirectory("onnx-benchmark-");
         try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(modelId)) {

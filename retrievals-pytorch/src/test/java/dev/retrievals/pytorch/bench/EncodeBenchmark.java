@@ -1,6 +1,7 @@
 package dev.retrievals.pytorch.bench;
 
 import com.google.gson.JsonParser;
+import dev.retrievals.core.data.SharedData;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.pytorch.EncodeOptions;
 import java.io.IOException;
@@ -31,7 +32,7 @@ public final class EncodeBenchmark {
         System.setProperty("ai.djl.offline", "true");
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int batchSize = args.length > 1 ? Integer.parseInt(args[1]) : 32;
-        Path data = Path.of(System.getProperty("retrievals.data.dir", "../shared/data"));
+        Path data = SharedData.folder();
         run("bge-small-zh-v1.5", sentences(data.resolve("sts-b-zh/train.jsonl"), 2000), rounds, batchSize);
         run("all-MiniLM-L6-v2", sentences(data.resolve("sts-b-en/train.jsonl"), 2000), rounds, batchSize);
     }

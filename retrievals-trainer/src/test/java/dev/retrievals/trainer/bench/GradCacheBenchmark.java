@@ -6,7 +6,10 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.retrievals.collators.PairCollator;
 import dev.retrievals.core.data.Dataset;
+import dev.retrievals.core.data.SharedData;
 import dev.retrievals.core.diagnostics.ProcessMemory;
+import dev.retrievals.core.process.ChildProcess;
+import dev.retrievals.core.process.ChildProcessTimeoutException;
 import dev.retrievals.losses.InfoNCE;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.trainer.RetrievalTrainer;
@@ -81,7 +84,7 @@ public final class GradCacheBenchmark {
 
     /** Trains {@code steps} optimizer steps in this JVM and measures them. */
     private static JsonObject runOne(int batch, int miniBatch, int steps) throws IOException {
-        Path data = Path.of(System.getProperty("retrievals.data.dir", "../shared/data"));
+        Path data = SharedData.folder();
         Dataset pairs = Dataset.fromJsonl(data.resolve("sts-b-zh/train.jsonl")).take((long) batch * steps)
                 .renameColumn("sentence1", "query").renameColumn("sentence2", "positive").selectColumns("query", "positive");
         Path output = Files.createTempDirectory("gradcache-bench");
@@ -129,33 +132,40 @@ public final class GradCacheBenchmark {
         return result;
     }
 
+    /** How long one configuration may run before its JVM is destroyed. */
+    private static final java.time.Duration CHILD_DEADLINE = java.time.Duration.ofHours(1);
+
     /** Runs one configuration in a new JVM with this process's test classpath; returns its result line. */
     private static JsonObject inFreshJvm(int batch, int miniBatch, int steps) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx4g", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_interop_threads=1",
-                "-Dretrievals.data.dir=" + System.getProperty("retrievals.data.dir", "../shared/data"),
+                "-Dretrievals.data.dir=" + SharedData.folder(),
                 "-cp", classpath(), GradCacheBenchmark.class.getName(), "run", String.valueOf(batch), String.valueOf(miniBatch),
                 String.valueOf(steps)));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         JsonObject result = null;
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.startsWith(RESULT)) {
-                    result = JsonParser.parseString(line.substring(RESULT.length())).getAsJsonObject();
-                } else {
-                    System.out.println("  [batch " + batch + "/" + miniBatch + "] " + line);
+        String exit;
+        try (ChildProcess child = ChildProcess.start(new ProcessBuilder(command).redirectErrorStream(true), CHILD_DEADLINE)) {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(child.process().getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (line.startsWith(RESULT)) {
+                        result = JsonParser.parseString(line.substring(RESULT.length())).getAsJsonObject();
+                    } else {
+                        System.out.println("  [batch " + batch + "/" + miniBatch + "] " + line);
+                    }
                 }
             }
+            exit = "exited with " + child.waitFor();
+        } catch (ChildProcessTimeoutException e) {
+            exit = e.getMessage();
         }
-        int exit = process.waitFor();
         if (result == null) {
             result = new JsonObject();
             result.addProperty("model", MODEL);
             result.addProperty("batch", batch);
             result.addProperty("mini_batch", miniBatch);
             result.addProperty("path", miniBatch > 0 ? "gradient cache" : "plain");
-            result.addProperty("failed", "child JVM exited with " + exit + " without a result");
+            result.addProperty("failed", "child JVM " + exit + " without a result");
         }
         return result;
     }

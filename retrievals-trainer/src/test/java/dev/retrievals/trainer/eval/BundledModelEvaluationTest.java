@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.Gson;
 import dev.retrievals.core.data.Dataset;
+import dev.retrievals.core.data.SharedData;
 import dev.retrievals.core.eval.EvaluationResult;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.pytorch.ModelOptions;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * so the baselines and the check cost no extra model runs.
  */
 class BundledModelEvaluationTest {
-    private static final Path DATA = Path.of(System.getProperty("retrievals.data.dir", "../../shared/data"));
+    private static final Path DATA = SharedData.folder();
     private static AutoModelForEmbedding model;
     private static CachingEncoder encoder;
 

@@ -7,6 +7,7 @@ import dev.retrievals.collators.ScoredPairCollator;
 import dev.retrievals.collators.TripletCollator;
 import dev.retrievals.core.data.CollatedBatch;
 import dev.retrievals.core.data.Dataset;
+import dev.retrievals.core.data.SharedData;
 import dev.retrievals.core.model.TrainableEncoder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -20,7 +21,7 @@ final class Fixtures {
     private Fixtures() {}
 
     static Path dataDir() {
-        return Path.of(System.getProperty("retrievals.data.dir", "../shared/data"));
+        return SharedData.folder();
     }
 
     /** English STS-B rows as (query, positive) pairs. */
