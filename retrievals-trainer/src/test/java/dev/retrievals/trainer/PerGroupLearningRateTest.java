@@ -19,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * multiplier × schedule), and frozen parameters receive none.
  */
 class PerGroupLearningRateTest {
+    private static final int STEPS = 5;
+    private static final int WARMUP = 2;
+
     @TempDir
     Path dir;
 
@@ -29,23 +32,25 @@ class PerGroupLearningRateTest {
         try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained("all-MiniLM-L6-v2")) {
             model.weights().freeze("^embeddings\\.word_embeddings\\.");
             double base = 2e-5;
-            TrainingArguments args = TrainingArguments.builder(dir).batchSize(8).maxSteps(3).learningRate(base)
-                    .lrSchedulerType("linear").warmupSteps(2).layerwiseLrDecay(0.9).lossLearningRateMultiplier(100)
+            TrainingArguments args = TrainingArguments.builder(dir).batchSize(8).maxSteps(STEPS).learningRate(base)
+                    .lrSchedulerType("linear").warmupSteps(WARMUP).layerwiseLrDecay(0.9).lossLearningRateMultiplier(100)
                     .learningRateFor("LayerNorm", 1e-4).saveStrategy("no").disableProgressBar(true).build();
             ArcFaceAdaptiveMarginLoss loss = ArcFaceAdaptiveMarginLoss.builder(labels.size(), model.dimension()).build();
             try (RetrievalTrainer trainer = RetrievalTrainer.builder().model(model).args(args).trainDataset(data)
                     .collator(new PointwiseCollator(model.tokenizer(), labels, 32)).loss(loss).build()) {
                 trainer.train();
                 Map<String, Double> rates = trainer.optimizer().lastLearningRates();
-                // the last step is step 2 of 3 with 2 warmup steps: linear decay gives (3 - 2) / (3 - 2) = 1
-                double factor = 1.0;
+                // Hugging Face's linear schedule: the last step (0-based index STEPS - 1) after WARMUP warmup steps
+                // gets (STEPS - index) / (STEPS - WARMUP) = 1/3 of each group's rate
+                double factor = (double) (STEPS - (STEPS - 1)) / (STEPS - WARMUP);
+                assertThat(factor).isCloseTo(1.0 / 3, within(1e-15));
                 assertThat(rates.get("encoder.layer.5.attention.self.query.weight")).isCloseTo(base * factor, within(1e-15));
                 assertThat(rates.get("encoder.layer.0.intermediate.dense.weight")).isCloseTo(base * Math.pow(0.9, 5) * factor, within(1e-15));
                 assertThat(rates.get("encoder.layer.2.output.LayerNorm.weight")).isCloseTo(1e-4 * Math.pow(0.9, 3) * factor, within(1e-15));
                 assertThat(rates.get("embeddings.position_embeddings.weight")).isCloseTo(base * Math.pow(0.9, 6) * factor, within(1e-15));
                 assertThat(rates.get("loss.arc_weight")).isCloseTo(base * 100 * factor, within(1e-15));
                 assertThat(rates).doesNotContainKey("embeddings.word_embeddings.weight");
-                assertThat(loss.step()).isEqualTo(3);
+                assertThat(loss.step()).isEqualTo(STEPS);
             }
             loss.close();
         }

@@ -27,11 +27,16 @@ final class TinyModelFolder {
     private TinyModelFolder() {}
 
     static Path write(Path folder, int seed) throws IOException {
+        return write(folder, seed, 0.1);
+    }
+
+    /** A tiny model with the given dropout probability (0: training steps are deterministic functions of the batch). */
+    static Path write(Path folder, int seed, double dropout) throws IOException {
         Files.createDirectories(folder);
         Files.writeString(folder.resolve("config.json"), "{\"model_type\": \"bert\", \"vocab_size\": " + VOCAB
                 + ", \"hidden_size\": " + HIDDEN + ", \"num_hidden_layers\": " + LAYERS + ", \"num_attention_heads\": 2,"
                 + " \"intermediate_size\": " + INNER + ", \"max_position_embeddings\": " + POSITIONS + ", \"type_vocab_size\": 2,"
-                + " \"hidden_dropout_prob\": 0.1, \"attention_probs_dropout_prob\": 0.1}");
+                + " \"hidden_dropout_prob\": " + dropout + ", \"attention_probs_dropout_prob\": " + dropout + "}");
         try (InputStream tokenizer = TinyModelFolder.class.getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
             Files.copy(tokenizer, folder.resolve("tokenizer.json"));
         }

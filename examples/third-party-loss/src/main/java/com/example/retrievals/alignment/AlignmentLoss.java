@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.loss.Loss;
 import dev.retrievals.core.loss.LossInputs;
-import java.util.Set;
 import dev.retrievals.core.ndarray.Scalars;
+import java.util.Set;
 
 /**
  * The alignment loss of Wang and Isola (2020): the mean over pairs of
