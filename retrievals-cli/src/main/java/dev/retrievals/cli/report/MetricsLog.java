@@ -26,6 +26,7 @@ import java.util.TreeMap;
  * off by a killed run is left out; a bad line elsewhere is an error naming the file and line.
  */
 public final class MetricsLog {
+    private static final Set<String> NON_FINITE = Set.of("NaN", "Infinity", "-Infinity");
     private final Path file;
     private final Map<String, NavigableMap<Long, Double>> series;
 
@@ -75,8 +76,12 @@ public final class MetricsLog {
         return new MetricsLog(file, series);
     }
 
+    /** A number, or NaN / Infinity as the trainer writes them for a non-finite loss (Gson reads those as bare words). */
     private static boolean isNumber(JsonElement element) {
-        return element.isJsonPrimitive() && element.getAsJsonPrimitive().isNumber();
+        if (!element.isJsonPrimitive()) {
+            return false;
+        }
+        return element.getAsJsonPrimitive().isNumber() || NON_FINITE.contains(element.getAsString());
     }
 
     /** The file read. */
