@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,12 +33,8 @@ import picocli.CommandLine.Option;
 @Command(name = "encode", description = "Embed texts from a file (one per line, or a JSONL field) into JSONL vectors, with"
         + " PyTorch or ONNX Runtime.")
 final class EncodeCommand extends CliCommand {
-    @Option(names = "--model", required = true, paramLabel = "ID|PATH", description = ModelOption.DESCRIPTION
-            + " With --backend onnx: an exported folder, an .onnx file or a run folder (its onnx/ export).")
-    String model;
-
-    @Option(names = "--pooling", paramLabel = "NAME", description = ModelOption.POOLING)
-    String pooling;
+    @Mixin
+    ModelSelection selection;
 
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "Texts: one per line (.txt), or JSONL with a text field.")
     Path input;
@@ -47,7 +44,8 @@ final class EncodeCommand extends CliCommand {
     Path output;
 
     @Option(names = "--backend", paramLabel = "pytorch|onnx", defaultValue = "pytorch", description = "Engine that runs the model"
-            + " (default: ${DEFAULT-VALUE}).")
+            + " (default: ${DEFAULT-VALUE}). With onnx, --model is an exported folder, an .onnx file or a run folder (its onnx/"
+            + " export).")
     String backend;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
@@ -69,14 +67,14 @@ final class EncodeCommand extends CliCommand {
         float[][] vectors;
         switch (backend) {
             case "pytorch" -> {
-                try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(model, pooling,
+                try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(selection.model, selection.pooling,
                         ModelOptions.defaults().withNormalize(normalize ? null : false))) {
                     vectors = encoder.encode(texts, EncodeOptions.defaults().withBatchSize(batchSize)
                             .withNormalize(normalize ? null : false).withProgressBar(texts.size() > 1000));
                 }
             }
             case "onnx" -> {
-                try (TextEncoder encoder = Exports.onnxEncoder(Path.of(model), normalize, batchSize)) {
+                try (TextEncoder encoder = Exports.onnxEncoder(Path.of(selection.model), normalize, batchSize)) {
                     vectors = encoder.encode(texts);
                 }
             }

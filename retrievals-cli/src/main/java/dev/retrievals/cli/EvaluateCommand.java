@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,11 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate", description = "Score a model on STS pairs, a BEIR retrieval folder or a classification file;"
         + " prints the metrics and writes them as JSON.")
 final class EvaluateCommand extends CliCommand {
-    @Option(names = "--model", required = true, paramLabel = "ID|PATH", description = ModelOption.DESCRIPTION)
-    String model;
-
-    @Option(names = "--pooling", paramLabel = "NAME", description = ModelOption.POOLING)
-    String pooling;
+    @Mixin
+    ModelSelection selection;
 
     @Option(names = "--sts", paramLabel = "FILE", description = "Scored pairs (sentence1, sentence2, score): Spearman and Pearson.")
     String sts;
@@ -54,7 +52,7 @@ final class EvaluateCommand extends CliCommand {
     protected int run() throws Exception {
         Evaluator evaluator = evaluator();
         PrintWriter out = out();
-        try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(model, pooling)) {
+        try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(selection.model, selection.pooling)) {
             EvaluationResult result = evaluator.evaluate(encoder);
             Map<String, Double> metrics = new TreeMap<>(result.metrics());
             metrics.forEach((name, value) -> out.printf(Locale.ROOT, "%-16s %.4f%n", name, value));

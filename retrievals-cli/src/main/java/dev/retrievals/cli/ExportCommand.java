@@ -3,6 +3,7 @@ package dev.retrievals.cli;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -12,11 +13,8 @@ import picocli.CommandLine.Option;
 @Command(name = "export", description = "Export a model to ONNX (pooling and normalisation inside the graph), checked in ONNX"
         + " Runtime against the PyTorch model.")
 final class ExportCommand extends CliCommand {
-    @Option(names = "--model", required = true, paramLabel = "ID|PATH", description = ModelOption.DESCRIPTION)
-    String model;
-
-    @Option(names = "--pooling", paramLabel = "NAME", description = ModelOption.POOLING)
-    String pooling;
+    @Mixin
+    ModelSelection selection;
 
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Folder to write (created, or replaced if it holds a model).")
     Path output;
@@ -26,7 +24,7 @@ final class ExportCommand extends CliCommand {
 
     @Override
     protected int run() {
-        try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(model, pooling)) {
+        try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(selection.model, selection.pooling)) {
             out().println(Exports.export(encoder, output, fp16));
         }
         return 0;

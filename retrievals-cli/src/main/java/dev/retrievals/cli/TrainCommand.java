@@ -51,10 +51,10 @@ final class TrainCommand extends CliCommand {
             + " resolved against its folder.")
     Path configFile;
 
-    @Option(names = "--model", paramLabel = "ID|PATH", description = ModelOption.DESCRIPTION + " Default: bge-small-zh-v1.5.")
+    @Option(names = "--model", paramLabel = "ID|PATH", description = ModelSelection.DESCRIPTION + " Default: bge-small-zh-v1.5.")
     String model;
 
-    @Option(names = "--pooling", paramLabel = "NAME", description = ModelOption.POOLING)
+    @Option(names = "--pooling", paramLabel = "NAME", description = ModelSelection.POOLING)
     String pooling;
 
     @Option(names = "--data", paramLabel = "FILE", description = "Training data (JSONL, JSON, CSV or TSV).")
@@ -144,6 +144,7 @@ final class TrainCommand extends CliCommand {
                         collatorName, runFolder);
             }
             RunRecord.writeConfiguration(runFolder, config.describe(encoder.poolingName(), collatorName, trainingArguments));
+            TrainingReport.prepare();
             EvaluationResult before = evaluator == null ? null : evaluator.evaluate(encoder);
             RetrievalTrainer.Builder builder = RetrievalTrainer.builder().model(encoder).args(trainingArguments)
                     .trainDataset(dataset).collator(batchCollator).loss(lossFunction).listener(shutdown);

@@ -71,6 +71,24 @@ public final class TrainingReport {
     }
 
     /**
+     * Draws a throwaway plot so that Java's graphics, fonts and PNG writer are loaded now: a run
+     * stopped by SIGTERM writes its report while the JVM shuts down, when they could no longer
+     * start (they register shutdown hooks of their own).
+     */
+    public static void prepare() {
+        XYSeries series = new XYSeries("warm-up");
+        series.add(0, 0);
+        series.add(1, 1);
+        JFreeChart chart = ChartFactory.createXYLineChart("warm-up", "step", "value", new XYSeriesCollection(series),
+                PlotOrientation.VERTICAL, false, false, false);
+        try {
+            ImageIO.write(chart.createBufferedImage(64, 48), "png", new java.io.ByteArrayOutputStream());
+        } catch (IOException e) {
+            throw new RetrievalsException("Cannot draw plots for the training report: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Writes the report of a run folder.
      *
      * @throws RetrievalsException when the folder has no {@code metrics.jsonl} or a file cannot be read or written
