@@ -45,6 +45,8 @@ public final class TrainingReport {
     private static final Color TRAINING_COLOR = new Color(0x1f, 0x77, 0xb4);
     private static final Color EVALUATION_COLOR = new Color(0xd6, 0x27, 0x28);
     private static final int MOST_POINTS_WITH_MARKERS = 200;
+    /** Each axis spans the data plus this share of its extent on both sides (not below 0 for data that is not negative). */
+    public static final double AXIS_MARGIN = 0.05;
     /** The training quantities of {@code metrics.jsonl}: key, title, axis label. */
     private static final List<String[]> TRAINING = List.of(
             new String[] {"loss", "Training loss", "loss"},
@@ -142,6 +144,10 @@ public final class TrainingReport {
         steps.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         NumberAxis values = (NumberAxis) plot.getRangeAxis();
         values.setAutoRangeIncludesZero(false);
+        for (NumberAxis axis : List.of(steps, values)) {
+            axis.setLowerMargin(AXIS_MARGIN);
+            axis.setUpperMargin(AXIS_MARGIN);
+        }
         ChartRenderingInfo info = new ChartRenderingInfo();
         BufferedImage image = chart.createBufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB, info);
         Path file = images.resolve(key.replaceAll("[^A-Za-z0-9_.@-]", "_") + ".png");

@@ -2,6 +2,7 @@ package dev.retrievals.cli.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -122,6 +123,19 @@ class TrainingReportTest {
             assertThat(image.getWidth()).isEqualTo(TrainingReport.WIDTH);
             assertThat(image.getHeight()).isEqualTo(TrainingReport.HEIGHT);
             Rectangle2D area = chart.dataArea();
+            // the axes span the logged steps and values plus 5 % on each side (not below 0 for data that is not negative),
+            // so a pixel means the value logged
+            double minStep = points.keySet().stream().mapToLong(Long::longValue).min().orElseThrow();
+            double maxStep = points.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
+            double minValue = points.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+            double maxValue = points.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+            assertThat(chart.steps().getLowerBound()).isCloseTo(Math.max(0, minStep - 0.05 * (maxStep - minStep)), within(1e-9));
+            assertThat(chart.steps().getUpperBound()).isCloseTo(maxStep + 0.05 * (maxStep - minStep), within(1e-9));
+            double tolerance = 1e-9 * Math.max(1, Math.abs(maxValue));
+            double lowest = minValue - 0.05 * (maxValue - minValue);
+            assertThat(chart.values().getLowerBound()).as(chart.key()).isCloseTo(minValue >= 0 ? Math.max(0, lowest) : lowest,
+                    within(tolerance));
+            assertThat(chart.values().getUpperBound()).as(chart.key()).isCloseTo(maxValue + 0.05 * (maxValue - minValue), within(tolerance));
             assertThat(area.getWidth()).as("plot width").isGreaterThan(TrainingReport.WIDTH / 2.0);
             int coloured = 0;
             for (int x = 0; x < image.getWidth(); x++) {
