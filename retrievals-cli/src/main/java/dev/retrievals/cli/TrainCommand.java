@@ -202,7 +202,7 @@ final class TrainCommand extends CliCommand {
         config.trainingArguments.put("learning_rate", "5e-5");
         config.trainingArguments.put("warmup_ratio", "0.05");
         config.trainingArguments.put("save_strategy", "no");
-        config.trainingArguments.put("logging_steps", "5");
+        config.trainingArguments.put("logging_steps", "1"); // a point per step in the report
         if (verbose) {
             out.println("demo: fine-tuning bge-small-zh-v1.5 with CoSENT on " + config.trainFile + ", evaluating on " + config.evalSts);
         }
