@@ -12,6 +12,11 @@ public final class ProgressBarListener implements TrainerListener {
     private final long lineEvery;
     private ProgressBar bar;
 
+    /** A bar that prints a plain line every 50 steps (the default {@code logging_steps}) when the output is not a terminal. */
+    public ProgressBarListener() {
+        this(50);
+    }
+
     /** A bar that prints a plain line every {@code loggingSteps} steps when the output is not a terminal. */
     public ProgressBarListener(int loggingSteps) {
         this.lineEvery = ProgressBar.onTerminal() ? 0 : Math.max(1, loggingSteps);
