@@ -11,7 +11,7 @@ import dev.retrievals.pytorch.EncodeOptions;
 import dev.retrievals.pytorch.ModelOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code retrievals encode --model ID|PATH --input FILE [--output FILE.jsonl] [--backend pytorch|onnx]
@@ -28,42 +30,57 @@ import java.util.Set;
  * field; writes {@code {"text": …, "embedding": […]}} per line, in input order (standard output
  * without --output).
  */
-final class EncodeCommand implements Main.Command {
+@Command(name = "encode", description = "Embed texts from a file (one per line, or a JSONL field) into JSONL vectors, with"
+        + " PyTorch or ONNX Runtime.")
+final class EncodeCommand extends CliCommand {
+    @Mixin
+    ModelSelection selection;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "Texts: one per line (.txt), or JSONL with a text field.")
+    Path input;
+
+    @Option(names = "--output", paramLabel = "FILE.jsonl", description = "Where to write {\"text\": ..., \"embedding\": [...]} lines"
+            + " (default: standard output).")
+    Path output;
+
+    @Option(names = "--backend", paramLabel = "pytorch|onnx", defaultValue = "pytorch", description = "Engine that runs the model"
+            + " (default: ${DEFAULT-VALUE}). With onnx, --model is an exported folder, an .onnx file or a run folder (its onnx/"
+            + " export).")
+    String backend;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--no-normalize", description = "Keep the vectors' lengths (no L2 normalisation).")
+    boolean noNormalize;
+
+    @Option(names = "--field", paramLabel = "NAME", description = "The JSONL field that holds the text (default: text).")
+    String field;
 
     @Override
-    public String summary() {
-        return "embed texts from a file into JSONL vectors (PyTorch or ONNX Runtime)";
-    }
-
-    @Override
-    public int run(String[] args, PrintStream out) throws Exception {
-        Arguments flags = Arguments.parse("encode", args, Set.of("model", "pooling", "input", "output", "backend", "batch-size", "field"),
-                Set.of("no-normalize"), Set.of());
-        String model = flags.require("model");
-        List<String> texts = readTexts(Path.of(flags.require("input")), flags.get("field"));
-        String backend = flags.get("backend") == null ? "pytorch" : flags.get("backend");
-        Integer batchSize = flags.integer("batch-size");
-        if (batchSize != null && batchSize < 1) {
+    protected int run() throws Exception {
+        List<String> texts = readTexts(input, field);
+        if (batchSize < 1) {
             throw new UsageException("option --batch-size of 'encode' is " + batchSize + "; expected an integer >= 1");
         }
-        boolean normalize = !flags.has("no-normalize");
+        boolean normalize = !noNormalize;
         float[][] vectors;
         switch (backend) {
             case "pytorch" -> {
-                try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(model, flags.get("pooling"),
+                try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(selection.model, selection.pooling,
                         ModelOptions.defaults().withNormalize(normalize ? null : false))) {
-                    vectors = encoder.encode(texts, EncodeOptions.defaults().withBatchSize(batchSize == null ? 32 : batchSize)
+                    vectors = encoder.encode(texts, EncodeOptions.defaults().withBatchSize(batchSize)
                             .withNormalize(normalize ? null : false).withProgressBar(texts.size() > 1000));
                 }
             }
             case "onnx" -> {
-                try (TextEncoder encoder = Exports.onnxEncoder(Path.of(model), normalize, batchSize == null ? 32 : batchSize)) {
+                try (TextEncoder encoder = Exports.onnxEncoder(Path.of(selection.model), normalize, batchSize)) {
                     vectors = encoder.encode(texts);
                 }
             }
             default -> throw new UsageException("option --backend of 'encode' is '" + backend + "'; expected pytorch or onnx");
         }
-        write(texts, vectors, flags.get("output"), out);
+        write(texts, vectors, output, out());
         return 0;
     }
 
@@ -109,7 +126,7 @@ final class EncodeCommand implements Main.Command {
         return value.getAsString();
     }
 
-    private static void write(List<String> texts, float[][] vectors, String output, PrintStream out) throws IOException {
+    private static void write(List<String> texts, float[][] vectors, Path output, PrintWriter out) throws IOException {
         Gson gson = new Gson();
         if (output == null) {
             for (int i = 0; i < texts.size(); i++) {
@@ -117,7 +134,7 @@ final class EncodeCommand implements Main.Command {
             }
             return;
         }
-        Path file = Path.of(output).toAbsolutePath();
+        Path file = output.toAbsolutePath();
         Files.createDirectories(file.getParent());
         Path temporary = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".partial");
         try {

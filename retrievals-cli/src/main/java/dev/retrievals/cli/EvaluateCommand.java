@@ -6,66 +6,84 @@ import dev.retrievals.core.eval.Evaluator;
 import dev.retrievals.core.spi.PluginKinds;
 import dev.retrievals.core.spi.PluginRegistry;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code retrievals evaluate --model ID|PATH (--sts FILE | --retrieval DIR | --classification FILE)
  * [--output FILE.json]}: prints the metrics and writes them as JSON.
  */
-final class EvaluateCommand implements Main.Command {
+@Command(name = "evaluate", description = "Score a model on STS pairs, a BEIR retrieval folder or a classification file;"
+        + " prints the metrics and writes them as JSON.")
+final class EvaluateCommand extends CliCommand {
+    @Mixin
+    ModelSelection selection;
+
+    @Option(names = "--sts", paramLabel = "FILE", description = "Scored pairs (sentence1, sentence2, score): Spearman and Pearson.")
+    String sts;
+
+    @Option(names = "--retrieval", paramLabel = "DIR", description = "A BEIR folder (corpus.jsonl, queries.jsonl, qrels/SPLIT.tsv):"
+            + " nDCG, MRR, Recall, MAP, Accuracy @k.")
+    String retrieval;
+
+    @Option(names = "--split", paramLabel = "S", description = "The qrels split of --retrieval: qrels/S.tsv (default: test).")
+    String split;
+
+    @Option(names = "--classification", paramLabel = "FILE", description = "Labelled texts (text, label) to fit on; test.jsonl beside"
+            + " it is scored (k-nearest neighbours).")
+    String classification;
+
+    @Option(names = "--classification-test", paramLabel = "FILE", description = "The test split of --classification, if not"
+            + " test.jsonl beside it.")
+    String classificationTest;
+
+    @Option(names = "--output", paramLabel = "FILE.json", description = "Also write the metrics to this JSON file.")
+    Path output;
 
     @Override
-    public String summary() {
-        return "score a model on STS pairs, a BEIR retrieval folder or a classification file";
-    }
-
-    @Override
-    public int run(String[] args, PrintStream out) throws Exception {
-        Arguments flags = Arguments.parse("evaluate", args,
-                Set.of("model", "pooling", "sts", "retrieval", "classification", "classification-test", "split", "output"),
-                Set.of(), Set.of());
-        String model = flags.require("model");
-        Evaluator evaluator = evaluator(flags);
-        try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(model, flags.get("pooling"))) {
+    protected int run() throws Exception {
+        Evaluator evaluator = evaluator();
+        PrintWriter out = out();
+        try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(selection.model, selection.pooling)) {
             EvaluationResult result = evaluator.evaluate(encoder);
             Map<String, Double> metrics = new TreeMap<>(result.metrics());
             metrics.forEach((name, value) -> out.printf(Locale.ROOT, "%-16s %.4f%n", name, value));
             out.printf("primary metric: %s%n", result.primaryMetric());
-            if (flags.get("output") != null) {
-                Path file = Path.of(flags.get("output"));
-                if (file.toAbsolutePath().getParent() != null) {
-                    Files.createDirectories(file.toAbsolutePath().getParent());
+            if (output != null) {
+                if (output.toAbsolutePath().getParent() != null) {
+                    Files.createDirectories(output.toAbsolutePath().getParent());
                 }
-                Files.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(metrics) + "\n", StandardCharsets.UTF_8);
+                Files.writeString(output, new GsonBuilder().setPrettyPrinting().create().toJson(metrics) + "\n", StandardCharsets.UTF_8);
             }
         }
         return 0;
     }
 
-    private static Evaluator evaluator(Arguments flags) {
-        int chosen = (flags.has("sts") ? 1 : 0) + (flags.has("retrieval") ? 1 : 0) + (flags.has("classification") ? 1 : 0);
+    private Evaluator evaluator() {
+        int chosen = (sts != null ? 1 : 0) + (retrieval != null ? 1 : 0) + (classification != null ? 1 : 0);
         if (chosen != 1) {
             throw new UsageException("'evaluate' needs exactly one of --sts FILE, --retrieval DIR, --classification FILE");
         }
-        if (flags.has("sts")) {
-            return PluginRegistry.global().create(PluginKinds.EVALUATOR, "sts", Map.of("path", existing(flags.get("sts"))));
+        if (sts != null) {
+            return PluginRegistry.global().create(PluginKinds.EVALUATOR, "sts", Map.of("path", existing(sts)));
         }
-        if (flags.has("retrieval")) {
-            Map<String, Object> options = new java.util.LinkedHashMap<>(Map.of("path", existing(flags.get("retrieval"))));
-            if (flags.get("split") != null) {
-                options.put("split", flags.get("split"));
+        if (retrieval != null) {
+            Map<String, Object> options = new java.util.LinkedHashMap<>(Map.of("path", existing(retrieval)));
+            if (split != null) {
+                options.put("split", split);
             }
             return PluginRegistry.global().create(PluginKinds.EVALUATOR, "retrieval", options);
         }
-        String train = existing(flags.get("classification"));
-        String test = flags.get("classification-test") != null ? existing(flags.get("classification-test")) : siblingTest(train);
+        String train = existing(classification);
+        String test = classificationTest != null ? existing(classificationTest) : siblingTest(train);
         return PluginRegistry.global().create(PluginKinds.EVALUATOR, "classification", Map.of("train_path", train, "test_path", test));
     }
 

@@ -1,28 +1,31 @@
 package dev.retrievals.cli;
 
 import dev.retrievals.pytorch.AutoModelForEmbedding;
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code retrievals export --model ID|PATH --output DIR [--fp16]}: writes {@code model.onnx} with
  * pooling and normalisation in the graph, plus the tokenizer files, and checks it in ONNX Runtime.
  */
-final class ExportCommand implements Main.Command {
+@Command(name = "export", description = "Export a model to ONNX (pooling and normalisation inside the graph), checked in ONNX"
+        + " Runtime against the PyTorch model.")
+final class ExportCommand extends CliCommand {
+    @Mixin
+    ModelSelection selection;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Folder to write (created, or replaced if it holds a model).")
+    Path output;
+
+    @Option(names = "--fp16", description = "Store the weights in half precision (about half the size).")
+    boolean fp16;
 
     @Override
-    public String summary() {
-        return "export a model to ONNX (pooling and normalisation inside the graph), checked in ONNX Runtime";
-    }
-
-    @Override
-    public int run(String[] args, PrintStream out) {
-        Arguments flags = Arguments.parse("export", args, Set.of("model", "pooling", "output"), Set.of("fp16"), Set.of());
-        String model = flags.require("model");
-        Path output = Path.of(flags.require("output"));
-        try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(model, flags.get("pooling"))) {
-            out.println(Exports.export(encoder, output, flags.has("fp16")));
+    protected int run() {
+        try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(selection.model, selection.pooling)) {
+            out().println(Exports.export(encoder, output, fp16));
         }
         return 0;
     }

@@ -7,29 +7,30 @@ import dev.retrievals.core.spi.PluginKinds;
 import dev.retrievals.core.spi.PluginLoadFailure;
 import dev.retrievals.core.spi.PluginProvider;
 import dev.retrievals.core.spi.PluginRegistry;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code retrievals info [--json]}: every plugin by kind, from the registry, with its options. */
-final class InfoCommand implements Main.Command {
+@Command(name = "info", description = "List every plugin (losses, poolings, collators, schedules, evaluators, architectures)"
+        + " with its options, defaults and allowed ranges.")
+final class InfoCommand extends CliCommand {
+    @Option(names = "--json", description = "Print the list as JSON (with the providers that failed to load).")
+    boolean json;
 
     @Override
-    public String summary() {
-        return "list every plugin (losses, poolings, collators, schedules, evaluators, architectures) with its options";
-    }
-
-    @Override
-    public int run(String[] args, PrintStream out) {
-        Arguments arguments = Arguments.parse("info", args, Set.of(), Set.of("json"), Set.of());
+    protected int run() {
+        PrintWriter out = out();
         PluginRegistry registry = PluginRegistry.global();
         Set<PluginKind<?>> kinds = new LinkedHashSet<>(PluginKinds.all());
         kinds.addAll(registry.kinds());
-        Map<String, Object> json = new LinkedHashMap<>();
+        Map<String, Object> listing = new LinkedHashMap<>();
         for (PluginKind<?> kind : kinds) {
             List<Map<String, Object>> plugins = new ArrayList<>();
             for (PluginProvider<?> provider : registry.providers(kind)) {
@@ -51,15 +52,15 @@ final class InfoCommand implements Main.Command {
                 plugin.put("options", options);
                 plugins.add(plugin);
             }
-            json.put(kind.id(), plugins);
+            listing.put(kind.id(), plugins);
         }
         List<String> failures = registry.failures().stream().map(PluginLoadFailure::describe).toList();
-        if (arguments.has("json")) {
-            json.put("failures", failures);
-            out.println(new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(json));
+        if (json) {
+            listing.put("failures", failures);
+            out.println(new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(listing));
             return 0;
         }
-        json.forEach((kind, plugins) -> {
+        listing.forEach((kind, plugins) -> {
             out.println(kind + ":");
             for (Object each : (List<?>) plugins) {
                 Map<?, ?> plugin = (Map<?, ?>) each;

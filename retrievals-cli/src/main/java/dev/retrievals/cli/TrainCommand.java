@@ -1,5 +1,7 @@
 package dev.retrievals.cli;
 
+import dev.retrievals.cli.report.RunRecord;
+import dev.retrievals.cli.report.TrainingReport;
 import dev.retrievals.collators.CollatorOptions;
 import dev.retrievals.core.collator.Collator;
 import dev.retrievals.core.data.Dataset;
@@ -8,6 +10,7 @@ import dev.retrievals.core.eval.EvaluationResult;
 import dev.retrievals.core.eval.Evaluator;
 import dev.retrievals.core.io.WritableFolder;
 import dev.retrievals.core.loss.Loss;
+import dev.retrievals.core.model.RunFolder;
 import dev.retrievals.core.spi.OptionSpec;
 import dev.retrievals.core.spi.PluginKinds;
 import dev.retrievals.core.spi.PluginProvider;
@@ -17,38 +20,95 @@ import dev.retrievals.pytorch.ModelOptions;
 import dev.retrievals.trainer.GracefulShutdown;
 import dev.retrievals.trainer.RetrievalTrainer;
 import dev.retrievals.trainer.TrainingArguments;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code retrievals train}: fine-tunes a model from a configuration file and flags. With no
  * arguments it runs the main job: bge-small-zh-v1.5 with CoSENT on the project's demo data,
- * evaluated before and after on held-out products, saved and exported to ONNX.
+ * evaluated before and after on held-out products, saved and exported to ONNX. The run folder
+ * gets {@code run.json} (the configuration), {@code evaluation.json} (before/after) and
+ * {@code report.html} with plots, also when the run is interrupted.
  */
-final class TrainCommand implements Main.Command {
+@Command(name = "train", sortOptions = false, description = {"Fine-tune a model from a JSON configuration (see examples/configs/)"
+        + " and flags, which override it. With no options: the demo job (bge-small-zh-v1.5, CoSENT, demo data in runs/demo).",
+    "Writes OUTPUT_DIR/model, metrics.jsonl, report.html and (unless --no-export) the ONNX export OUTPUT_DIR/onnx."})
+final class TrainCommand extends CliCommand {
     /** How long Ctrl-C or SIGTERM waits for the current step, the checkpoint and the model to be written. */
     private static final java.time.Duration SHUTDOWN_WAIT = java.time.Duration.ofMinutes(5);
     /** The exit code after an interruption (128 + SIGINT, as shells report Ctrl-C). */
     private static final int INTERRUPTED = 130;
-    private static final Set<String> VALUED = Set.of("config", "model", "pooling", "data", "loss", "collator", "eval-sts",
-            "output-dir", "epochs", "max-steps", "batch-size", "learning-rate", "warmup-ratio", "seed");
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A training configuration (JSON); relative paths in it are"
+            + " resolved against its folder.")
+    Path configFile;
+
+    @Option(names = "--model", paramLabel = "ID|PATH", description = ModelSelection.DESCRIPTION + " Default: bge-small-zh-v1.5.")
+    String model;
+
+    @Option(names = "--pooling", paramLabel = "NAME", description = ModelSelection.POOLING)
+    String pooling;
+
+    @Option(names = "--data", paramLabel = "FILE", description = "Training data (JSONL, JSON, CSV or TSV).")
+    Path data;
+
+    @Option(names = "--loss", paramLabel = "NAME", description = "The loss (infonce, cosent, triplet, arcface, ...; see 'retrievals info').")
+    String loss;
+
+    @Option(names = "--loss-option", paramLabel = "KEY=VALUE", description = "An option of the loss (repeatable), e.g."
+            + " --loss-option temperature=0.05.")
+    List<String> lossOptions = new ArrayList<>();
+
+    @Option(names = "--collator", paramLabel = "NAME", description = "The collator; by default it follows from the loss and the"
+            + " data's columns.")
+    String collator;
+
+    @Option(names = "--eval-sts", paramLabel = "FILE", description = "Scored pairs to evaluate on before and after training.")
+    Path evalSts;
+
+    @Option(names = "--output-dir", paramLabel = "DIR", description = "The run folder (default: runs/train).")
+    Path outputDir;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "num_train_epochs.")
+    String epochs;
+
+    @Option(names = "--max-steps", paramLabel = "N", description = "max_steps: stop after N optimizer steps.")
+    String maxSteps;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "per_device_train_batch_size.")
+    String batchSize;
+
+    @Option(names = "--learning-rate", paramLabel = "X", description = "learning_rate.")
+    String learningRate;
+
+    @Option(names = "--warmup-ratio", paramLabel = "X", description = "warmup_ratio.")
+    String warmupRatio;
+
+    @Option(names = "--seed", paramLabel = "N", description = "seed of shuffling, dropout and initialisation.")
+    String seed;
+
+    @Option(names = "--resume", description = "Go on from the newest complete checkpoint in the output folder.")
+    boolean resume;
+
+    @Option(names = "--no-export", description = "Do not export the trained model to ONNX.")
+    boolean noExport;
 
     @Override
-    public String summary() {
-        return "fine-tune a model (no arguments: the demo job on bge-small-zh-v1.5)";
-    }
-
-    @Override
-    public int run(String[] args, PrintStream out) throws Exception {
-        Arguments flags = Arguments.parse("train", args, VALUED, Set.of("no-export", "resume"), Set.of("loss-option"));
-        TrainConfig config = flags.has("config") ? TrainConfig.read(Path.of(flags.get("config"))) : args.length == 0 ? demo(out) : new TrainConfig();
-        override(config, flags);
+    protected int run() throws Exception {
+        PrintWriter out = out();
+        boolean verbose = CliLogging.verboseRequested(spec.commandLine().getParseResult());
+        boolean demo = configFile == null && spec.commandLine().getParseResult().matchedOptions().stream()
+                .allMatch(option -> option.longestName().equals("--verbose"));
+        TrainConfig config = configFile != null ? TrainConfig.read(configFile) : demo ? demo(out, verbose) : new TrainConfig();
+        override(config);
         if (config.trainFile == null) {
             throw new UsageException("'train' needs training data: --data FILE or \"data\": {\"train\": FILE} in --config");
         }
@@ -63,53 +123,72 @@ final class TrainCommand implements Main.Command {
         }
         TrainingArguments trainingArguments = TrainingArguments.fromMap(config.outputDir, config.trainingArguments);
         PluginProvider<Loss> lossProvider = PluginRegistry.global().provider(PluginKinds.LOSS, config.loss);
-        Dataset data = dataset(config);
-        List<String> columns = data.columnNames();
+        Dataset dataset = dataset(config);
+        List<String> columns = dataset.columnNames();
         if (columns.isEmpty()) {
             throw new UsageException("data file " + config.trainFile + " has no rows");
         }
-        WritableFolder.require(trainingArguments.outputDir(), "output_dir");
+        Path runFolder = trainingArguments.outputDir();
+        WritableFolder.require(runFolder, "output_dir");
 
         try (GracefulShutdown shutdown = GracefulShutdown.install(SHUTDOWN_WAIT);
-                AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(config.model, config.pooling, ModelOptions.defaults())) {
-            LabelMap labels = columns.contains("label") ? LabelMap.fromDataset(data, "label") : null;
-            Loss loss = createLoss(lossProvider, config, labels, model.dimension(), columns);
-            String collatorName = config.collator != null ? config.collator : CollatorChoice.choose(config.loss, loss, columns);
-            Collator collator = createCollator(collatorName, config, model, labels);
+                AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(config.model, config.pooling, ModelOptions.defaults())) {
+            LabelMap labels = columns.contains("label") ? LabelMap.fromDataset(dataset, "label") : null;
+            Loss lossFunction = createLoss(lossProvider, config, labels, encoder.dimension(), columns);
+            String collatorName = config.collator != null ? config.collator : CollatorChoice.choose(config.loss, lossFunction, columns);
+            Collator batchCollator = createCollator(collatorName, config, encoder, labels);
             Evaluator evaluator = config.evalSts == null ? null
                     : PluginRegistry.global().create(PluginKinds.EVALUATOR, "sts", Map.of("path", config.evalSts.toString()));
-            out.printf("model %s (%s pooling), loss %s, collator %s, %s%n", config.model, model.poolingName(), config.loss,
-                    collatorName, trainingArguments.outputDir());
-            EvaluationResult before = evaluator == null ? null : evaluator.evaluate(model);
-            RetrievalTrainer.Builder builder = RetrievalTrainer.builder().model(model).args(trainingArguments)
-                    .trainDataset(data).collator(collator).loss(loss).listener(shutdown);
+            if (verbose) {
+                out.printf("model %s (%s pooling), loss %s, collator %s, %s%n", config.model, encoder.poolingName(), config.loss,
+                        collatorName, runFolder);
+            }
+            RunRecord.writeConfiguration(runFolder, config.describe(encoder.poolingName(), collatorName, trainingArguments));
+            TrainingReport.prepare();
+            EvaluationResult before = evaluator == null ? null : evaluator.evaluate(encoder);
+            RetrievalTrainer.Builder builder = RetrievalTrainer.builder().model(encoder).args(trainingArguments)
+                    .trainDataset(dataset).collator(batchCollator).loss(lossFunction).listener(shutdown);
+            if (evaluator != null) {
+                builder.evaluator(evaluator); // used when eval_strategy is steps or epoch
+            }
             try (RetrievalTrainer trainer = builder.build()) {
                 trainer.train();
             } finally {
-                if (loss instanceof AutoCloseable closeable) {
+                if (lossFunction instanceof AutoCloseable closeable) {
                     closeable.close();
                 }
             }
-            Path saved = trainingArguments.outputDir().resolve("model");
-            out.println("saved the model to " + saved);
+            Path saved = runFolder.resolve(RunFolder.MODEL);
             if (shutdown.requested()) {
-                out.println("interrupted: run the same command with --resume to go on from the checkpoint in "
-                        + trainingArguments.outputDir());
+                out.println("saved the model to " + saved);
+                out.println(report(runFolder));
+                out.println("interrupted: run the same command with --resume to go on from the checkpoint in " + runFolder);
                 return INTERRUPTED;
             }
             if (evaluator != null) {
-                EvaluationResult after = evaluator.evaluate(model);
+                EvaluationResult after = evaluator.evaluate(encoder);
+                RunRecord.writeEvaluation(runFolder, before.metrics(), after.metrics());
                 printComparison(out, before, after);
             }
+            out.println(report(runFolder) + "; model: " + saved);
             if (config.exportOnnx) {
-                out.println(Exports.export(model, trainingArguments.outputDir().resolve("onnx"), false));
+                out.println(Exports.export(encoder, runFolder.resolve(RunFolder.ONNX), false));
             }
         }
         return 0;
     }
 
+    /** Writes the run's report; a failure to draw it is reported on the line, it does not fail the training. */
+    private static String report(Path runFolder) {
+        try {
+            return "report: " + TrainingReport.write(runFolder).html();
+        } catch (RuntimeException e) {
+            return "report: not written (" + e.getMessage() + "); try: retrievals report " + runFolder;
+        }
+    }
+
     /** The main job's configuration: the demo data written to runs/demo/data. */
-    private static TrainConfig demo(PrintStream out) throws Exception {
+    private static TrainConfig demo(PrintWriter out, boolean verbose) throws Exception {
         TrainConfig config = new TrainConfig();
         config.outputDir = Path.of("runs", "demo");
         Map<String, Path> files = DemoData.write(config.outputDir.resolve("data"));
@@ -123,53 +202,68 @@ final class TrainCommand implements Main.Command {
         config.trainingArguments.put("learning_rate", "5e-5");
         config.trainingArguments.put("warmup_ratio", "0.05");
         config.trainingArguments.put("save_strategy", "no");
-        config.trainingArguments.put("logging_steps", "5");
-        out.println("demo: fine-tuning bge-small-zh-v1.5 with CoSENT on " + config.trainFile + ", evaluating on " + config.evalSts);
+        config.trainingArguments.put("logging_steps", "1"); // a point per step in the report
+        if (verbose) {
+            out.println("demo: fine-tuning bge-small-zh-v1.5 with CoSENT on " + config.trainFile + ", evaluating on " + config.evalSts);
+        }
         return config;
     }
 
-    private static void override(TrainConfig config, Arguments flags) {
-        if (flags.get("model") != null) {
-            config.model = flags.get("model");
+    private void override(TrainConfig config) {
+        if (model != null) {
+            config.model = model;
         }
-        if (flags.get("pooling") != null) {
-            config.pooling = flags.get("pooling");
+        if (pooling != null) {
+            config.pooling = pooling;
         }
-        if (flags.get("data") != null) {
-            config.trainFile = Path.of(flags.get("data"));
+        if (data != null) {
+            config.trainFile = data;
         }
-        if (flags.get("loss") != null) {
-            config.loss = flags.get("loss");
+        if (loss != null) {
+            config.loss = loss;
             config.lossOptions.clear();
         }
-        config.lossOptions.putAll(flags.keyValues("loss-option"));
-        if (flags.get("collator") != null) {
-            config.collator = flags.get("collator");
+        config.lossOptions.putAll(keyValues("loss-option", lossOptions));
+        if (collator != null) {
+            config.collator = collator;
         }
-        if (flags.get("eval-sts") != null) {
-            config.evalSts = Path.of(flags.get("eval-sts"));
+        if (evalSts != null) {
+            config.evalSts = evalSts;
         }
-        if (flags.get("output-dir") != null) {
-            config.outputDir = Path.of(flags.get("output-dir"));
+        if (outputDir != null) {
+            config.outputDir = outputDir;
         }
-        putIfGiven(config, flags, "epochs", "num_train_epochs");
-        putIfGiven(config, flags, "max-steps", "max_steps");
-        putIfGiven(config, flags, "batch-size", "per_device_train_batch_size");
-        putIfGiven(config, flags, "learning-rate", "learning_rate");
-        putIfGiven(config, flags, "warmup-ratio", "warmup_ratio");
-        putIfGiven(config, flags, "seed", "seed");
-        if (flags.has("resume")) {
+        putIfGiven(config, epochs, "num_train_epochs");
+        putIfGiven(config, maxSteps, "max_steps");
+        putIfGiven(config, batchSize, "per_device_train_batch_size");
+        putIfGiven(config, learningRate, "learning_rate");
+        putIfGiven(config, warmupRatio, "warmup_ratio");
+        putIfGiven(config, seed, "seed");
+        if (resume) {
             config.trainingArguments.put("resume_from_checkpoint", "latest");
         }
-        if (flags.has("no-export")) {
+        if (noExport) {
             config.exportOnnx = false;
         }
     }
 
-    private static void putIfGiven(TrainConfig config, Arguments flags, String flag, String option) {
-        if (flags.get(flag) != null) {
-            config.trainingArguments.put(option, flags.get(flag));
+    private static void putIfGiven(TrainConfig config, String value, String option) {
+        if (value != null) {
+            config.trainingArguments.put(option, value);
         }
+    }
+
+    /** {@code key=value} pairs of a repeatable flag as a map. */
+    private Map<String, String> keyValues(String flag, List<String> pairs) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String pair : pairs) {
+            int equals = pair.indexOf('=');
+            if (equals <= 0) {
+                throw new UsageException("option --" + flag + " of '" + name() + "' is '" + pair + "'; expected key=value");
+            }
+            map.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
+        }
+        return map;
     }
 
     private static Dataset dataset(TrainConfig config) {
@@ -210,7 +304,7 @@ final class TrainCommand implements Main.Command {
         return PluginRegistry.global().create(PluginKinds.COLLATOR, name, options);
     }
 
-    private static void printComparison(PrintStream out, EvaluationResult before, EvaluationResult after) {
+    private static void printComparison(PrintWriter out, EvaluationResult before, EvaluationResult after) {
         out.println();
         out.printf("%-12s %10s %10s%n", "metric", "before", "after");
         for (Map.Entry<String, Double> metric : after.metrics().entrySet()) {

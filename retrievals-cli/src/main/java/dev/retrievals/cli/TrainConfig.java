@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.retrievals.trainer.TrainingArguments;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+
 
 /**
  * A training run described in one JSON file (flags override it):
@@ -107,6 +109,24 @@ final class TrainConfig {
             config.exportOnnx = json.get("export_onnx").getAsBoolean();
         }
         return config;
+    }
+
+    /** The configuration as it ran, for the run folder's {@code run.json}: the resolved pooling and collator, every training argument. */
+    Map<String, Object> describe(String resolvedPooling, String resolvedCollator, TrainingArguments arguments) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", model);
+        json.put("pooling", resolvedPooling);
+        Map<String, Object> dataJson = new LinkedHashMap<>();
+        dataJson.put("train", String.valueOf(trainFile));
+        dataJson.put("columns", columns);
+        dataJson.put("take", take);
+        json.put("data", dataJson);
+        json.put("loss", Map.of("name", loss, "options", lossOptions));
+        json.put("collator", Map.of("name", resolvedCollator, "options", collatorOptions));
+        json.put("eval", evalSts == null ? Map.of() : Map.of("sts", evalSts.toString()));
+        json.put("training_arguments", arguments.asMap());
+        json.put("export_onnx", exportOnnx);
+        return json;
     }
 
     private static String text(JsonObject json, String key, String fallback, Path file) {

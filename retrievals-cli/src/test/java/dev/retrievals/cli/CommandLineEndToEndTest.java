@@ -1,27 +1,44 @@
 package dev.retrievals.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.retrievals.core.data.SharedData;
+import dev.retrievals.core.eval.EvaluationResult;
+import dev.retrievals.core.process.ChildProcess;
+import dev.retrievals.core.process.JavaCommand;
+import dev.retrievals.pytorch.AutoModelForEmbedding;
+import dev.retrievals.trainer.eval.StsEvaluator;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The command as a user runs it: a separate JVM per call, exit codes and files checked. Train on a
- * small config, evaluate, export, encode (both back ends); bad configurations exit non-zero with a
- * one-line message naming the problem.
+ * The command as a user runs it: a separate JVM per call (through {@link ChildProcess}, with a
+ * deadline), its output going to files as in CI. Train on a small config, then evaluate, export and
+ * encode (both back ends) with the run folder standing for its model; the printed figures match
+ * in-process evaluations; the console shows only progress lines, the before/after table, the
+ * report path and the export line; bad configurations exit 2 with a one-line message.
  */
 class CommandLineEndToEndTest {
-    private static final Path DATA = SharedData.folder();
+    private static final Duration DEADLINE = Duration.ofMinutes(10);
+    private static final Pattern PROGRESS_LINE = Pattern.compile("train \\d+/\\d+ \\(\\d+%\\) [0-9.]+ it/s ETA \\d+:\\d\\d loss .* tok/s");
+    private static final Pattern TABLE_ROW = Pattern.compile("(\\w+) +(-?[0-9.]+) +(-?[0-9.]+)");
 
     @TempDir
     Path dir;
@@ -29,22 +46,17 @@ class CommandLineEndToEndTest {
     record Result(int exitCode, String out, String err) {}
 
     /** Starts the command in a new JVM in {@code dir}; its output goes to out.txt and err.txt there. */
-    private Process start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx3g", "-Dai.djl.offline=true",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).directory(dir.toFile())
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+    private ChildProcess start(String... args) {
+        ProcessBuilder builder = new ProcessBuilder(JavaCommand.of(Main.class, List.of("-Xmx3g"), List.of(args))).directory(dir.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        return ChildProcess.start(builder, DEADLINE);
     }
 
-    private Result run(String... args) throws IOException, InterruptedException {
-        Process process = start(args);
-        if (!process.waitFor(10, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("retrievals " + String.join(" ", args) + " did not finish in 10 minutes");
+    private Result run(String... args) throws IOException {
+        try (ChildProcess child = start(args)) {
+            int code = child.waitFor();
+            return new Result(code, Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt")));
         }
-        return new Result(process.exitValue(), Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt")));
     }
 
     private Path config(String body) throws IOException {
@@ -55,75 +67,124 @@ class CommandLineEndToEndTest {
 
     private String smallConfig(String loss, String learningRate) {
         return "{\"model\": \"all-MiniLM-L6-v2\", \"output_dir\": \"run\","
-                + " \"data\": {\"train\": \"" + DATA.resolve("sts-b-en/train.jsonl").toAbsolutePath() + "\", \"take\": 16},"
+                + " \"data\": {\"train\": \"" + SharedData.resolve("sts-b-en/train.jsonl").toAbsolutePath() + "\", \"take\": 16},"
                 + " \"loss\": {\"name\": \"" + loss + "\"}, \"collator\": {\"options\": {\"max_length\": 24}},"
-                + " \"eval\": {\"sts\": \"" + DATA.resolve("sts-b-en/dev.jsonl").toAbsolutePath() + "\"},"
+                + " \"eval\": {\"sts\": \"" + SharedData.resolve("sts-b-en/dev.jsonl").toAbsolutePath() + "\"},"
                 + " \"training_arguments\": {\"max_steps\": 2, \"per_device_train_batch_size\": 8, \"learning_rate\": " + learningRate
-                + ", \"save_strategy\": \"no\", \"disable_tqdm\": true}, \"export_onnx\": false}";
+                + ", \"save_strategy\": \"no\", \"logging_steps\": 1}, \"export_onnx\": false}";
+    }
+
+    private static Map<String, Double> stsInProcess(String model, Path data) {
+        try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(model)) {
+            EvaluationResult result = StsEvaluator.builder(data).build().evaluate(encoder);
+            return result.metrics();
+        }
     }
 
     @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void sigtermStopsTrainingCleanlyAndResumeGoesOn() throws Exception {
-        Path config = config(smallConfig("cosent", "2e-5").replace("\"max_steps\": 2", "\"max_steps\": 500, \"logging_steps\": 1")
+        Path config = config(smallConfig("cosent", "2e-5").replace("\"max_steps\": 2", "\"max_steps\": 500")
                 .replaceAll("\"eval\": \\{[^}]*\\},", ""));
-        Process training = start("train", "--config", config.toString());
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (training.isAlive() && System.nanoTime() < deadline
-                && (!Files.exists(dir.resolve("run/metrics.jsonl")) || Files.readAllLines(dir.resolve("run/metrics.jsonl")).size() < 2)) {
-            Thread.sleep(50);
+        String checkpoint;
+        try (ChildProcess training = start("train", "--config", config.toString())) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (training.isAlive() && System.nanoTime() < deadline
+                    && (!Files.exists(dir.resolve("run/metrics.jsonl")) || Files.readAllLines(dir.resolve("run/metrics.jsonl")).size() < 2)) {
+                Thread.sleep(50);
+            }
+            assertThat(training.isAlive()).as(Files.readString(dir.resolve("err.txt"))).isTrue();
+            training.process().destroy(); // SIGTERM, as kill sends; Ctrl-C sends SIGINT, handled the same way
+            int code = training.waitFor();
+            String out = Files.readString(dir.resolve("out.txt"));
+            String err = Files.readString(dir.resolve("err.txt"));
+            assertThat(code).as(err).isEqualTo(128 + 15);
+            assertThat(out).contains("interrupted: run the same command with --resume").contains("report: ");
         }
-        assertThat(training.isAlive()).as(Files.readString(dir.resolve("err.txt"))).isTrue();
-        training.destroy(); // SIGTERM, as kill sends; Ctrl-C sends SIGINT, handled the same way
-        assertThat(training.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        String out = Files.readString(dir.resolve("out.txt"));
-        String err = Files.readString(dir.resolve("err.txt"));
-        assertThat(training.exitValue()).as(err).isEqualTo(128 + 15);
-        assertThat(out).contains("interrupted: run the same command with --resume");
         try (var files = Files.list(dir)) {
             assertThat(files.map(path -> path.getFileName().toString())).as("JVM crash reports").noneMatch(n -> n.startsWith("hs_err"));
         }
-        String checkpoint;
         try (var files = Files.list(dir.resolve("run"))) {
             checkpoint = files.map(path -> path.getFileName().toString()).filter(n -> n.startsWith("checkpoint-")).findFirst().orElseThrow();
         }
         long step = Long.parseLong(checkpoint.substring("checkpoint-".length()));
         assertThat(dir.resolve("run").resolve(checkpoint).resolve("trainer_state.json")).isRegularFile();
+        assertThat(dir.resolve("run/report.html")).as("a stopped run has its report").isRegularFile();
 
         Result resumed = run("train", "--config", config.toString(), "--resume", "--max-steps", String.valueOf(step + 2));
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
         assertThat(resumed.err()).contains("Resumed from").contains(checkpoint);
+
+        Result report = run("report", "run");
+        assertThat(report.exitCode()).as(report.err()).isZero();
+        assertThat(report.out()).startsWith("report: ").contains("report.html");
     }
 
     @Test
-    void trainEvaluateExportAndEncode() throws Exception {
-        Files.writeString(dir.resolve("dev-small.jsonl"), String.join("\n",
-                Files.readAllLines(DATA.resolve("sts-b-en/dev.jsonl")).subList(0, 40)) + "\n");
-        Path config = config(smallConfig("cosent", "2e-5").replace(DATA.resolve("sts-b-en/dev.jsonl").toAbsolutePath().toString(),
-                dir.resolve("dev-small.jsonl").toString()));
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void trainEvaluateExportAndEncodeWithTheRunFolderAsTheModel() throws Exception {
+        Path devSmall = dir.resolve("dev-small.jsonl");
+        Files.writeString(devSmall, String.join("\n", Files.readAllLines(SharedData.resolve("sts-b-en/dev.jsonl")).subList(0, 40)) + "\n");
+        Path config = config(smallConfig("cosent", "2e-5").replace(SharedData.resolve("sts-b-en/dev.jsonl").toAbsolutePath().toString(),
+                devSmall.toString()).replace("\"export_onnx\": false", "\"export_onnx\": true"));
         Result train = run("train", "--config", config.toString());
         assertThat(train.exitCode()).as(train.err()).isZero();
-        assertThat(train.out()).contains("spearman").contains("before").contains("after");
-        Path model = dir.resolve("run/model");
+        Path run = dir.resolve("run");
+        Path model = run.resolve("model");
         assertThat(model.resolve("model.safetensors")).isRegularFile();
         assertThat(model.resolve("modules.json")).isRegularFile();
-        assertThat(dir.resolve("run/metrics.jsonl")).isRegularFile();
+        assertThat(run.resolve("metrics.jsonl")).isRegularFile();
 
-        Result evaluate = run("evaluate", "--model", model.toString(), "--sts", dir.resolve("dev-small.jsonl").toString(),
-                "--output", "metrics.json");
+        // the console: progress lines (no carriage returns, no engine warnings) on stderr; table, report, export on stdout
+        assertThat(train.err()).doesNotContain("\r");
+        assertThat(train.err().lines().toList()).as(train.err()).allMatch(line -> PROGRESS_LINE.matcher(line).matches())
+                .anyMatch(line -> line.startsWith("train 2/2 (100%)"));
+        List<String> out = train.out().lines().filter(line -> !line.isBlank()).toList();
+        assertThat(out).hasSize(5);
+        assertThat(out.get(0)).matches("metric +before +after");
+        assertThat(out.get(3)).isEqualTo("report: " + run.resolve("report.html") + "; model: " + model);
+        assertThat(out.get(4)).startsWith(run.resolve("onnx/model.onnx").toString()).contains("texts checked");
+
+        // the table's numbers are the evaluation of the base model and of the saved model, computed here
+        Map<String, Double> base = stsInProcess("all-MiniLM-L6-v2", devSmall);
+        Map<String, Double> trained = stsInProcess(model.toString(), devSmall);
+        Map<String, double[]> table = new LinkedHashMap<>();
+        for (String line : out.subList(1, 3)) {
+            Matcher row = TABLE_ROW.matcher(line);
+            assertThat(row.matches()).as(line).isTrue();
+            table.put(row.group(1), new double[] {Double.parseDouble(row.group(2)), Double.parseDouble(row.group(3))});
+        }
+        assertThat(table).containsOnlyKeys("spearman", "pearson");
+        table.forEach((metric, values) -> {
+            assertThat(values[0]).as("%s before", metric).isCloseTo(base.get(metric), within(5.1e-5));
+            assertThat(values[1]).as("%s after", metric).isCloseTo(trained.get(metric), within(5.1e-5));
+        });
+
+        // the report: its plots decode, and the loss plot holds the logged losses
+        String html = Files.readString(run.resolve("report.html"));
+        for (String plot : List.of("loss", "learning_rate", "grad_norm", "tokens_per_second")) {
+            assertThat(html).contains("report/" + plot + ".png");
+            BufferedImage image = ImageIO.read(run.resolve("report").resolve(plot + ".png").toFile());
+            assertThat(image.getWidth()).isPositive();
+        }
+        assertThat(html).contains("<td>spearman</td>").contains("<td>model</td><td>all-MiniLM-L6-v2</td>");
+
+        // evaluate the run folder: the same figure as the saved model evaluated in this JVM
+        Result evaluate = run("evaluate", "--model", "run", "--sts", devSmall.toString(), "--output", "metrics.json");
         assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
         JsonObject metrics = JsonParser.parseString(Files.readString(dir.resolve("metrics.json"))).getAsJsonObject();
-        assertThat(metrics.get("spearman").getAsDouble()).isBetween(-1.0, 1.0);
+        assertThat(metrics.get("spearman").getAsDouble()).isCloseTo(trained.get("spearman"), within(1e-6));
+        assertThat(metrics.get("pearson").getAsDouble()).isCloseTo(trained.get("pearson"), within(1e-6));
 
-        Result export = run("export", "--model", model.toString(), "--output", "exported");
+        Result export = run("export", "--model", "run", "--output", "exported");
         assertThat(export.exitCode()).as(export.err()).isZero();
         assertThat(dir.resolve("exported/model.onnx")).isRegularFile();
         assertThat(dir.resolve("exported/tokenizer.json")).isRegularFile();
 
         Files.writeString(dir.resolve("texts.txt"), "a cat on a mat\nstocks fell sharply\n\nthe weather is nice\n");
-        Result pytorch = run("encode", "--model", model.toString(), "--input", "texts.txt", "--output", "vectors.jsonl");
+        Result pytorch = run("encode", "--model", "run", "--input", "texts.txt", "--output", "vectors.jsonl");
         assertThat(pytorch.exitCode()).as(pytorch.err()).isZero();
-        Result onnx = run("encode", "--model", dir.resolve("exported").toString(), "--backend", "onnx", "--input", "texts.txt",
-                "--output", "vectors-onnx.jsonl");
+        Result onnx = run("encode", "--model", "run", "--backend", "onnx", "--input", "texts.txt", "--output", "vectors-onnx.jsonl");
         assertThat(onnx.exitCode()).as(onnx.err()).isZero();
         List<String> torchLines = Files.readAllLines(dir.resolve("vectors.jsonl"));
         List<String> onnxLines = Files.readAllLines(dir.resolve("vectors-onnx.jsonl"));
@@ -140,9 +201,16 @@ class CommandLineEndToEndTest {
             assertThat(dot).as("cosine of unit vectors, line %d", i).isGreaterThan(0.9999);
         }
         assertThat(JsonParser.parseString(torchLines.get(1)).getAsJsonObject().get("text").getAsString()).isEqualTo("stocks fell sharply");
+
+        Path notAModel = Files.createDirectories(dir.resolve("notes"));
+        Result neither = run("evaluate", "--model", notAModel.toString(), "--sts", devSmall.toString());
+        assertThat(neither.exitCode()).isEqualTo(2);
+        assertThat(neither.err()).startsWith("retrievals: ").contains("is neither a model").contains("nor a training run folder");
+        assertThat(neither.err().strip().lines().count()).isEqualTo(1);
     }
 
     @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void badConfigurationsExitNonZeroNamingTheProblem() throws Exception {
         Result unknownLoss = run("train", "--config", config(smallConfig("infonse", "2e-5")).toString());
         assertThat(unknownLoss.exitCode()).isEqualTo(2);
@@ -163,7 +231,7 @@ class CommandLineEndToEndTest {
 
         Result unknownFlag = run("train", "--learning-rat", "1");
         assertThat(unknownFlag.exitCode()).isEqualTo(2);
-        assertThat(unknownFlag.err()).contains("unknown option --learning-rat");
+        assertThat(unknownFlag.err()).contains("unknown option --learning-rat").contains("did you mean --learning-rate?");
         assertThat(unknownFlag.err().lines().count()).isEqualTo(1);
     }
 }

@@ -15,6 +15,7 @@ import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.collator.TextTokenizer;
 import dev.retrievals.core.collator.TokenBatch;
 import dev.retrievals.core.encode.TextEncoder;
+import dev.retrievals.core.model.RunFolder;
 import dev.retrievals.core.onnx.OnnxGraph;
 import dev.retrievals.core.onnx.OnnxModel;
 import dev.retrievals.core.onnx.OnnxNode;
@@ -146,8 +147,9 @@ public final class OnnxEncoder implements TextEncoder {
     }
 
     /**
-     * A builder for a model: an {@code .onnx} file, or a folder holding {@code model.onnx} (or
-     * {@code onnx/model.onnx}) and {@code tokenizer.json}. For a graph written by
+     * A builder for a model: an {@code .onnx} file, a folder holding {@code model.onnx} (or
+     * {@code onnx/model.onnx}) and {@code tokenizer.json}, or a training run folder (its
+     * {@code onnx/} export, see {@link RunFolder}). For a graph written by
      * {@link OnnxExporter}, the pooling, normalisation, maximum length and padding id come from its
      * metadata; for other graphs the pooling must be set, the padding id is {@code config.json}'s
      * {@code pad_token_id} (0 without one) and the maximum length 512 unless set.
@@ -467,14 +469,16 @@ public final class OnnxEncoder implements TextEncoder {
 
         /** Opens the model; errors name the file and what was expected. */
         public OnnxEncoder build() {
-            Path file = modelFile(model);
-            return new OnnxEncoder(this, file, tokenizer != null ? tokenizer : beside(file, "tokenizer.json"), beside(file, "config.json"));
+            Path location = RunFolder.onnxFolder(model);
+            Path file = modelFile(location);
+            return new OnnxEncoder(this, file, tokenizer != null ? tokenizer : beside(location, file, "tokenizer.json"),
+                    beside(location, file, "config.json"));
         }
 
         /** The named file beside the model file, or in the folder given (Hugging Face keeps {@code onnx/model.onnx} one level down). */
-        private Path beside(Path file, String name) {
+        private static Path beside(Path location, Path file, String name) {
             Path next = file.toAbsolutePath().getParent().resolve(name);
-            return Files.isRegularFile(next) || !Files.isDirectory(model) ? next : model.resolve(name);
+            return Files.isRegularFile(next) || !Files.isDirectory(location) ? next : location.resolve(name);
         }
 
         private static Path modelFile(Path model) {

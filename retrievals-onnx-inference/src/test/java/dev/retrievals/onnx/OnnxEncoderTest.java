@@ -81,6 +81,24 @@ class OnnxEncoderTest {
     }
 
     @Test
+    void aTrainingRunFolderServesItsExport() throws Exception {
+        Path run = scratch.resolve("run");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve("metrics.jsonl"), "{\"step\": 1, \"loss\": 0.5}\n");
+        assertThatThrownBy(() -> OnnxEncoder.load(run)).isInstanceOf(RetrievalsException.class)
+                .hasMessageContaining("has no ONNX export").hasMessageContaining("retrievals export --model " + run);
+        try (var files = Files.list(tinyExport)) {
+            Files.createDirectories(run.resolve("onnx"));
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(file, run.resolve("onnx").resolve(file.getFileName().toString()));
+            }
+        }
+        try (OnnxEncoder direct = OnnxEncoder.load(tinyExport); OnnxEncoder viaRun = OnnxEncoder.load(run)) {
+            assertThat(viaRun.encode(TestModels.TEXTS)).isDeepEqualTo(direct.encode(TestModels.TEXTS));
+        }
+    }
+
+    @Test
     void batchesSortedByLengthComeBackInInputOrder() {
         List<String> texts = new ArrayList<>();
         Random random = new Random(5);

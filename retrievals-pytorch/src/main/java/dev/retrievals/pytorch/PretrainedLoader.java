@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.hub.HubClient;
+import dev.retrievals.core.model.RunFolder;
 import dev.retrievals.core.onnx.OnnxModel;
 import dev.retrievals.pytorch.arch.TransformerArchitecture;
 import java.io.IOException;
@@ -19,8 +20,8 @@ import java.util.regex.Pattern;
 
 /**
  * Resolves where a model is and loads it: a bundled model id, a Hugging Face or
- * sentence-transformers folder, or an ONNX file with {@code config.json} and {@code tokenizer.json}
- * beside it.
+ * sentence-transformers folder, a training run folder (its saved {@code model/}, see
+ * {@link RunFolder}), or an ONNX file with {@code config.json} and {@code tokenizer.json} beside it.
  */
 final class PretrainedLoader {
     /** Tokenizer files kept with a model and written back when it is saved. */
@@ -54,7 +55,7 @@ final class PretrainedLoader {
         }
         Path path = Path.of(location);
         if (Files.isDirectory(path)) {
-            return loadFolder(path, options);
+            return loadFolder(RunFolder.modelFolder(path), options);
         }
         if (Files.isRegularFile(path) && path.getFileName().toString().endsWith(".onnx")) {
             Path folder = path.toAbsolutePath().getParent();

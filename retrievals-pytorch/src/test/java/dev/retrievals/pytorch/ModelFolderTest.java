@@ -68,6 +68,25 @@ class ModelFolderTest {
     }
 
     @Test
+    void aTrainingRunFolderLoadsAsItsSavedModel() throws Exception {
+        Path folder = writeTinyFolder(TinyModels.bertConfig(), Map.of());
+        Path run = dir.resolve("run");
+        float[][] expected;
+        try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(folder.toString(), "mean")) {
+            expected = model.encode(TEXTS);
+            model.save(run.resolve("model"));
+        }
+        Files.writeString(run.resolve("metrics.jsonl"), "{\"step\": 1, \"loss\": 0.5}\n");
+        try (AutoModelForEmbedding loaded = AutoModelForEmbedding.fromPretrained(run.toString())) {
+            assertThat(loaded.poolingName()).isEqualTo("mean");
+            assertThat(loaded.encode(TEXTS)).isDeepEqualTo(expected);
+        }
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertThatThrownBy(() -> AutoModelForEmbedding.fromPretrained(empty.toString())).isInstanceOf(RetrievalsException.class)
+                .hasMessageContaining("is neither a model").hasMessageContaining("nor a training run folder");
+    }
+
+    @Test
     void theSavedFolderHasTheSentenceTransformersLayout() throws Exception {
         Path folder = writeTinyFolder(TinyModels.bertConfig(), Map.of());
         Path saved = dir.resolve("saved");

@@ -126,7 +126,7 @@ public final class RetrievalTrainer implements AutoCloseable {
         this.ownsOptimizer = builder.optimizer == null;
         List<TrainerListener> all = new ArrayList<>();
         if (args.showProgressBar()) {
-            all.add(new ProgressBarListener());
+            all.add(new ProgressBarListener(args.loggingSteps()));
         }
         all.add(new JsonlMetricsListener(args.outputDir().resolve("metrics.jsonl")));
         all.addAll(builder.listeners);
@@ -169,7 +169,7 @@ public final class RetrievalTrainer implements AutoCloseable {
             optimizer = defaultOptimizer();
         }
         resumeIfAsked();
-        LOG.info("Training {} steps ({} per epoch, {} rows, batch {} x {} accumulated), {} train type, loss {}",
+        LOG.debug("Training {} steps ({} per epoch, {} rows, batch {} x {} accumulated), {} train type, loss {}",
                 state.totalSteps, stepsPerEpoch, rows.size(), args.batchSize(), args.gradientAccumulationSteps(), trainType,
                 loss.getClass().getSimpleName());
         listeners.forEach(l -> l.onTrainBegin(state, control));
