@@ -2,6 +2,7 @@ package dev.retrievals.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.retrievals.core.testing.TinyModelFolder;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.retrievals.trainer.eval;
 
+import dev.retrievals.core.search.Vectors;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

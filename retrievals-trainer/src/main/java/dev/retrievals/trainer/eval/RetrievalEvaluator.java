@@ -1,5 +1,6 @@
 package dev.retrievals.trainer.eval;
 
+import dev.retrievals.core.encode.BatchedEncoding;
 import dev.retrievals.core.encode.TextEncoder;
 import dev.retrievals.core.eval.EvaluationResult;
 import dev.retrievals.core.eval.Evaluator;

@@ -1,0 +1,24 @@
+package dev.retrievals.core.search;
+
+import java.util.List;
+
+/**
+ * A searchable index of one {@link SearchCorpus}, built by a {@link Retriever}. Thread-safe for
+ * concurrent searches unless an implementation says otherwise; close it to release files and
+ * memory.
+ */
+public interface SearchIndex extends AutoCloseable {
+
+    /**
+     * The best {@code min(k, corpus size)} documents of each query, best first; equal scores rank the
+     * lower document position first.
+     *
+     * @param queries the queries, with texts, vectors or both as the retriever needs
+     * @param k hits per query, at least 1
+     * @return one list per query, in query order
+     */
+    List<List<SearchHit>> search(SearchQueries queries, int k);
+
+    @Override
+    void close();
+}
