@@ -27,6 +27,47 @@ public interface CorpusSource {
         return "corpus";
     }
 
+    /** The first {@code count} documents of this source (for quick runs and fixed subsets). */
+    default CorpusSource first(long count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count is " + count + "; expected >= 0");
+        }
+        CorpusSource whole = this;
+        return new CorpusSource() {
+            @Override
+            public Documents open() {
+                Documents documents = whole.open();
+                return new Documents() {
+                    private long taken;
+
+                    @Override
+                    public boolean hasNext() {
+                        return taken < count && documents.hasNext();
+                    }
+
+                    @Override
+                    public CorpusDocument next() {
+                        if (!hasNext()) {
+                            throw new NoSuchElementException();
+                        }
+                        taken++;
+                        return documents.next();
+                    }
+
+                    @Override
+                    public void close() {
+                        documents.close();
+                    }
+                };
+            }
+
+            @Override
+            public String name() {
+                return whole.name() + " (first " + count + " documents)";
+            }
+        };
+    }
+
     /** One pass over a corpus. */
     interface Documents extends Iterator<CorpusDocument>, AutoCloseable {
         @Override
