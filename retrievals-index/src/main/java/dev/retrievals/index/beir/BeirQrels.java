@@ -57,7 +57,7 @@ public record BeirQrels(Path file, Map<String, Map<String, Integer>> judgments, 
         for (String id : judgments.keySet()) {
             String text = texts.get(id);
             if (text == null) {
-                throw new IllegalArgumentException("query-id '" + id + "' is judged in " + file + " but not in " + queries);
+                throw new IllegalArgumentException("query-id '" + id + "' is judged in the qrels but not in " + queries + " (qrels " + file + ")");
             }
             ordered.put(id, text);
         }
