@@ -10,8 +10,9 @@ import java.util.List;
 public interface SearchIndex extends AutoCloseable {
 
     /**
-     * The best {@code min(k, corpus size)} documents of each query, best first; equal scores rank the
-     * lower document position first.
+     * The best documents of each query, at most {@code k}, best first; equal scores rank the lower
+     * document position first. Dense retrievers return {@code min(k, corpus size)}; a lexical one
+     * returns only documents that share a term with the query.
      *
      * @param queries the queries, with texts, vectors or both as the retriever needs
      * @param k hits per query, at least 1
