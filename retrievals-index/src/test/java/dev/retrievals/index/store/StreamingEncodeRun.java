@@ -14,7 +14,7 @@ public final class StreamingEncodeRun {
 
     public static void main(String[] args) {
         try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(args[2], "mean");
-                CorpusStore store = CorpusStore.builder(Path.of(args[1])).encoder(model, "tiny").batchSize(32).chunkSize(256)
+                CorpusStore store = CorpusStore.builder(Path.of(args[1])).encoder(model, "tiny").batchSize(32).chunkSize(128)
                         .build(CorpusSource.jsonl(Path.of(args[0]), true, false))) {
             System.out.println("documents=" + store.size() + " peak_rss_kb=" + ProcessMemory.peakResidentKilobytes());
         }
