@@ -42,6 +42,29 @@ final class BatchColumns {
         return numbers;
     }
 
+    /**
+     * The number lists of a column, each as long as the text list of the same row in {@code texts}
+     * (one score per text), as floats.
+     */
+    @SuppressWarnings("unchecked")
+    static List<float[]> numberLists(List<Map<String, Object>> rows, String column, List<List<String>> texts, String textColumn) {
+        List<float[]> lists = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            List<Number> numbers = (List<Number>) ColumnType.NUMBER_LIST.read(rows.get(i), column, location(i));
+            if (numbers.size() != texts.get(i).size()) {
+                throw new dev.retrievals.core.data.DataException(location(i), dev.retrievals.core.data.DataProblem.WRONG_TYPE,
+                        "column '" + column + "' has " + numbers.size() + " numbers for " + texts.get(i).size() + " texts in '" + textColumn
+                                + "'; expected one score per text");
+            }
+            float[] values = new float[numbers.size()];
+            for (int j = 0; j < values.length; j++) {
+                values[j] = numbers.get(j).floatValue();
+            }
+            lists.add(values);
+        }
+        return lists;
+    }
+
     /** An unmodifiable column-to-type map in the given order, from alternating column names and {@link ColumnType}s. */
     static Map<String, ColumnType> types(Object... columnsAndTypes) {
         Map<String, ColumnType> types = new java.util.LinkedHashMap<>();

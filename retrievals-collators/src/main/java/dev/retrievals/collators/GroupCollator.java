@@ -33,6 +33,11 @@ import java.util.Random;
  * ({@code [rows × (G-1)]}, row {@code i}'s negatives at {@code i·(G-1) … (i+1)·(G-1)-1}; absent
  * when {@code G = 1}). The draws come from a generator seeded by {@code seed}; collate is
  * synchronized so a run is reproducible.
+ *
+ * <p>With {@code with_scores}, the rows' {@code pos_scores} and {@code neg_scores} (one number per
+ * positive and per negative, as {@code retrievals mine --format flag} writes them) follow the draws:
+ * the batch gets {@link LossInputs#TEACHER_SCORE} {@code [rows, G]}, the drawn positive's score then
+ * the drawn negatives', so MarginMSE and DistillKLDiv train from a mined file as it is.
  */
 public final class GroupCollator implements Collator {
     static final String NAME = "group";
@@ -45,8 +50,18 @@ public final class GroupCollator implements Collator {
             OptionSpec.ofInt("train_group_size", 8, "documents per query: one positive and G-1 negatives").atLeast(1);
     /** The seed of the positive and negative draws. */
     public static final OptionSpec<Integer> SEED = OptionSpec.ofInt("seed", 42, "seed of the positive and negative draws");
+    /** Whether the rows' scores become the batch's teacher scores. */
+    public static final OptionSpec<Boolean> WITH_SCORES = OptionSpec.ofBoolean("with_scores", false,
+            "read pos_scores and neg_scores and hand the drawn documents' scores to the loss as teacher_score [rows, G]");
+    /** The column of the positives' scores. */
+    public static final OptionSpec<String> POSITIVE_SCORES_KEY =
+            OptionSpec.ofString("positive_scores_key", "pos_scores", "column of the positives' scores (with_scores)");
+    /** The column of the negatives' scores. */
+    public static final OptionSpec<String> NEGATIVE_SCORES_KEY =
+            OptionSpec.ofString("negative_scores_key", "neg_scores", "column of the negatives' scores (with_scores)");
     static final OptionSet OPTIONS = OptionSet.of(TOKENIZER, QUERY_MAX_LENGTH, DOCUMENT_MAX_LENGTH, PAD_TO_MULTIPLE_OF,
-            QUERY_INSTRUCTION, DOCUMENT_INSTRUCTION, QUERY_KEY, POSITIVES_KEY, NEGATIVES_KEY, TRAIN_GROUP_SIZE, SEED);
+            QUERY_INSTRUCTION, DOCUMENT_INSTRUCTION, QUERY_KEY, POSITIVES_KEY, NEGATIVES_KEY, TRAIN_GROUP_SIZE, SEED, WITH_SCORES,
+            POSITIVE_SCORES_KEY, NEGATIVE_SCORES_KEY);
 
     private final PairCollator tokenizers;
     private final String queryKey;
@@ -54,6 +69,9 @@ public final class GroupCollator implements Collator {
     private final String negativesKey;
     private final int groupSize;
     private final Random random;
+    private final boolean withScores;
+    private final String positiveScoresKey;
+    private final String negativeScoresKey;
 
     /** A group collator reading columns {@code query}, {@code pos} and {@code neg}, with seed 42. */
     public GroupCollator(TextTokenizer tokenizer, int queryMaxLength, int documentMaxLength, int trainGroupSize) {
@@ -68,6 +86,9 @@ public final class GroupCollator implements Collator {
         this.negativesKey = options.get(NEGATIVES_KEY);
         this.groupSize = options.get(TRAIN_GROUP_SIZE);
         this.random = new Random(options.get(SEED));
+        this.withScores = options.get(WITH_SCORES);
+        this.positiveScoresKey = options.get(POSITIVE_SCORES_KEY);
+        this.negativeScoresKey = options.get(NEGATIVE_SCORES_KEY);
     }
 
     /** A builder for every option. */
@@ -77,6 +98,10 @@ public final class GroupCollator implements Collator {
 
     @Override
     public Map<String, ColumnType> columnTypes() {
+        if (withScores) {
+            return BatchColumns.types(queryKey, ColumnType.TEXT, positivesKey, ColumnType.TEXT_LIST, negativesKey, ColumnType.TEXT_LIST,
+                    positiveScoresKey, ColumnType.NUMBER_LIST, negativeScoresKey, ColumnType.NUMBER_LIST);
+        }
         return BatchColumns.types(queryKey, ColumnType.TEXT, positivesKey, ColumnType.TEXT_LIST, negativesKey, ColumnType.TEXT_LIST);
     }
 
@@ -85,14 +110,27 @@ public final class GroupCollator implements Collator {
         BatchColumns.requireRows(rows, PairCollator.owner(NAME));
         List<String> queries = BatchColumns.texts(rows, queryKey);
         List<List<String>> positives = BatchColumns.textLists(rows, positivesKey);
-        List<List<String>> negativeLists = groupSize > 1 ? BatchColumns.textLists(rows, negativesKey) : List.of();
+        List<List<String>> negativeLists = groupSize > 1 || withScores ? BatchColumns.textLists(rows, negativesKey) : List.of();
+        List<float[]> positiveScores = withScores ? BatchColumns.numberLists(rows, positiveScoresKey, positives, positivesKey) : List.of();
+        List<float[]> negativeScores = withScores ? BatchColumns.numberLists(rows, negativeScoresKey, negativeLists, negativesKey) : List.of();
         List<String> positive = new ArrayList<>(rows.size());
         List<String> negatives = new ArrayList<>(rows.size() * (groupSize - 1));
+        float[] teacher = withScores ? new float[rows.size() * groupSize] : null;
         for (int row = 0; row < rows.size(); row++) {
             List<String> candidates = positives.get(row);
-            positive.add(candidates.get(random.nextInt(candidates.size())));
+            int drawn = random.nextInt(candidates.size());
+            positive.add(candidates.get(drawn));
+            if (withScores) {
+                teacher[row * groupSize] = positiveScores.get(row)[drawn];
+            }
             if (groupSize > 1) {
-                negatives.addAll(sampleNegatives(negativeLists.get(row)));
+                int[] chosen = sampleNegatives(negativeLists.get(row).size());
+                for (int k = 0; k < chosen.length; k++) {
+                    negatives.add(negativeLists.get(row).get(chosen[k]));
+                    if (withScores) {
+                        teacher[row * groupSize + 1 + k] = negativeScores.get(row)[chosen[k]];
+                    }
+                }
             }
         }
         Map<String, TokenBatch> texts = new LinkedHashMap<>();
@@ -101,23 +139,27 @@ public final class GroupCollator implements Collator {
         if (groupSize > 1) {
             texts.put(LossInputs.NEGATIVE, tokenizers.tokenizeDocuments(negatives));
         }
-        return new CollatedBatch(rows.size(), texts, Map.of(), Map.of());
+        return new CollatedBatch(rows.size(), texts, Map.of(), withScores ? Map.of(LossInputs.TEACHER_SCORE, teacher) : Map.of());
     }
 
-    /** {@code G-1} negatives without repetition from the row's negatives, repeated as FlagEmbedding does when too few. */
-    private List<String> sampleNegatives(List<String> negatives) {
+    /**
+     * The indexes of {@code G-1} negatives drawn without repetition from a row's {@code n}
+     * negatives, repeated {@code ceil((G-1)/n)} times first when there are too few, as FlagEmbedding
+     * does.
+     */
+    private int[] sampleNegatives(int n) {
         int wanted = groupSize - 1;
-        List<String> pool = new ArrayList<>();
-        int copies = negatives.size() < wanted ? (wanted + negatives.size() - 1) / negatives.size() : 1;
-        for (int copy = 0; copy < copies; copy++) {
-            pool.addAll(negatives);
+        int copies = n < wanted ? (wanted + n - 1) / n : 1;
+        int[] pool = new int[n * copies];
+        for (int i = 0; i < pool.length; i++) {
+            pool[i] = i % n;
         }
         for (int i = 0; i < wanted; i++) {
-            int j = i + random.nextInt(pool.size() - i);
-            String swap = pool.get(i);
-            pool.set(i, pool.get(j));
-            pool.set(j, swap);
+            int j = i + random.nextInt(pool.length - i);
+            int swap = pool[i];
+            pool[i] = pool[j];
+            pool[j] = swap;
         }
-        return pool.subList(0, wanted);
+        return java.util.Arrays.copyOf(pool, wanted);
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.retrievals.collators.PairCollator;
 import dev.retrievals.core.safetensors.SafetensorsFile;
+import dev.retrievals.core.testing.TinyModelFolder;
 import dev.retrievals.losses.InfoNCE;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.trainer.eval.StsEvaluator;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.retrievals.collators.PairCollator;
+import dev.retrievals.core.testing.TinyModelFolder;
 import dev.retrievals.losses.InfoNCE;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.trainer.eval.StsEvaluator;

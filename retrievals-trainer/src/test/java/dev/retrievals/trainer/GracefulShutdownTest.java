@@ -3,6 +3,7 @@ package dev.retrievals.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retrievals.core.process.ChildProcess;
+import dev.retrievals.core.testing.TinyModelFolder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -12,6 +12,7 @@ import dev.retrievals.core.data.BatchSampler;
 import dev.retrievals.core.data.Dataset;
 import dev.retrievals.core.loss.Loss;
 import dev.retrievals.core.ndarray.Scalars;
+import dev.retrievals.core.testing.TinyModelFolder;
 import dev.retrievals.losses.InfoNCE;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import java.nio.file.Path;

@@ -8,6 +8,7 @@ import dev.retrievals.collators.PairCollator;
 import dev.retrievals.core.loss.Loss;
 import dev.retrievals.core.loss.LossInputs;
 import dev.retrievals.core.safetensors.SafetensorsFile;
+import dev.retrievals.core.testing.TinyModelFolder;
 import dev.retrievals.losses.InfoNCE;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.retrievals.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.retrievals.core.testing.TinyModelFolder;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retrievals.core.process.ChildProcess;
 import dev.retrievals.core.process.JavaCommand;
+import dev.retrievals.core.testing.TinyModelFolder;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -7,6 +7,7 @@ import dev.retrievals.collators.PairCollator;
 import dev.retrievals.collators.ScoredPairCollator;
 import dev.retrievals.core.data.DataException;
 import dev.retrievals.core.data.Dataset;
+import dev.retrievals.core.testing.TinyModelFolder;
 import dev.retrievals.losses.CoSENT;
 import dev.retrievals.losses.InfoNCE;
 import dev.retrievals.pytorch.AutoModelForEmbedding;

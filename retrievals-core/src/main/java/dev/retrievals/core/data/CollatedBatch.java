@@ -16,10 +16,14 @@ import java.util.Map;
  * ({@link LossInputs#SCORE}, {@link LossInputs#TEACHER_SCORE}). The trainer encodes each token
  * batch and hands the embeddings, with the labels and scores, to the loss under the same roles.
  *
+ * <p>A score role holds one number per row, or the same number {@code m > 1} of numbers per row,
+ * row-major (row {@code i}'s at {@code i*m … i*m+m-1}), which the loss reads as {@code [rows, m]}:
+ * for example a teacher's scores of each query's positive and negatives.
+ *
  * @param size the number of rows collated
  * @param texts token batches by role
  * @param labels class ids by role, one per row
- * @param scores numbers by role, one per row
+ * @param scores numbers by role, one or {@code m} per row (row-major)
  */
 public record CollatedBatch(int size, Map<String, TokenBatch> texts, Map<String, long[]> labels, Map<String, float[]> scores) {
 
@@ -41,8 +45,21 @@ public record CollatedBatch(int size, Map<String, TokenBatch> texts, Map<String,
             checkLength(entry.getKey(), entry.getValue().length, size);
         }
         for (Map.Entry<String, float[]> entry : scores.entrySet()) {
-            checkLength(entry.getKey(), entry.getValue().length, size);
+            int length = entry.getValue().length;
+            if (size == 0 || length == 0 || length % size != 0) {
+                throw new IllegalArgumentException("Batch part '" + entry.getKey() + "' has " + length + " values for " + size
+                        + " rows; expected the same positive number per row");
+            }
         }
+    }
+
+    /** How many numbers each row has in score role {@code role} (1 for a plain score). */
+    public int scoresPerRow(String role) {
+        float[] values = scores.get(role);
+        if (values == null) {
+            throw new IllegalArgumentException("The batch has no scores for role '" + role + "'; it has " + scores.keySet());
+        }
+        return values.length / size;
     }
 
     private static Map<String, TokenBatch> inRoleOrder(Map<String, TokenBatch> texts) {

@@ -16,7 +16,9 @@ public enum ColumnType {
     /** A finite number; text that parses as one (CSV and TSV values are text) becomes a {@link Double}. */
     NUMBER("a number"),
     /** A class label: a text, or an integer (which becomes its decimal text). */
-    LABEL("a label (text or integer)");
+    LABEL("a label (text or integer)"),
+    /** A non-empty list of finite numbers (a single number counts as a list of one); each becomes a {@link Number}. */
+    NUMBER_LIST("a number or a list of numbers");
 
     private final String expected;
 
@@ -31,7 +33,7 @@ public enum ColumnType {
      * @param column the column to read
      * @param location where the row is, for messages, for example {@code train.jsonl line 7}
      * @return the value: a {@link String} for TEXT and LABEL, a {@code List<String>} for TEXT_LIST,
-     *     a {@link Number} for NUMBER
+     *     a {@link Number} for NUMBER, a {@code List<Number>} for NUMBER_LIST
      * @throws DataException naming the column and the columns present if it is missing, or the
      *     value found if it has the wrong type or is empty
      */
@@ -70,6 +72,19 @@ public enum ColumnType {
                 return List.copyOf(texts);
             case NUMBER:
                 return number(value, column, location);
+            case NUMBER_LIST:
+                if (!(value instanceof List<?> values)) {
+                    return List.of(number(value, column, location));
+                }
+                if (values.isEmpty()) {
+                    throw new DataException(location, DataProblem.EMPTY_TEXT, "column '" + column + "' is an empty list; expected "
+                            + expected);
+                }
+                List<Number> numbers = new ArrayList<>(values.size());
+                for (int i = 0; i < values.size(); i++) {
+                    numbers.add(number(values.get(i), column + "[" + i + "]", location));
+                }
+                return List.copyOf(numbers);
             case LABEL:
                 if (value instanceof Long || value instanceof Integer) {
                     return value.toString();

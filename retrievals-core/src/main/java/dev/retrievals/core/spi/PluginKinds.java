@@ -6,6 +6,7 @@ import dev.retrievals.core.loss.Loss;
 import dev.retrievals.core.model.ModelArchitecture;
 import dev.retrievals.core.pooling.Pooling;
 import dev.retrievals.core.schedule.LearningRateSchedule;
+import dev.retrievals.core.search.Retriever;
 import java.util.List;
 
 /** The plugin kinds this project defines. Third parties may declare more with {@link PluginKind#of}. */
@@ -22,11 +23,13 @@ public final class PluginKinds {
     public static final PluginKind<LearningRateSchedule> LR_SCHEDULE = PluginKind.of("lr_schedule", LearningRateSchedule.class);
     /** Evaluators that score a text encoder on a dataset. */
     public static final PluginKind<Evaluator> EVALUATOR = PluginKind.of("evaluator", Evaluator.class);
+    /** Corpus search: exact, HNSW, BM25, hybrid. */
+    public static final PluginKind<Retriever> RETRIEVER = PluginKind.of("retriever", Retriever.class);
 
     private PluginKinds() {}
 
     /** Every built-in kind, in the order {@code retrievals info} shows them. */
     public static List<PluginKind<?>> all() {
-        return List.of(ARCHITECTURE, POOLING, COLLATOR, LOSS, LR_SCHEDULE, EVALUATOR);
+        return List.of(ARCHITECTURE, POOLING, COLLATOR, LOSS, LR_SCHEDULE, EVALUATOR, RETRIEVER);
     }
 }

@@ -2,11 +2,18 @@ package dev.retrievals.trainer.eval;
 
 import dev.retrievals.core.data.ColumnType;
 import dev.retrievals.core.data.Dataset;
+import dev.retrievals.core.encode.BatchedEncoding;
 import dev.retrievals.core.encode.TextEncoder;
 import dev.retrievals.core.eval.EvaluationResult;
 import dev.retrievals.core.eval.Evaluator;
+import dev.retrievals.core.search.SearchHit;
+import dev.retrievals.core.search.SearchIndex;
+import dev.retrievals.core.search.SearchQueries;
+import dev.retrievals.core.search.Vectors;
 import dev.retrievals.core.spi.OptionSpec;
 import dev.retrievals.core.spi.Options;
+import dev.retrievals.index.retriever.ExactRetriever;
+import dev.retrievals.index.store.InMemoryCorpus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -92,14 +99,16 @@ public final class ClassificationEvaluator implements Evaluator {
     public EvaluationResult evaluate(TextEncoder encoder) {
         float[][] testVectors = BatchedEncoding.encode(encoder::encode, test.texts, batchSize, "test", showProgressBar);
         float[][] trainVectors = BatchedEncoding.encode(encoder::encode, train.texts, batchSize, "train", showProgressBar);
-        ExactCosineSearch neighbours = new ExactCosineSearch(testVectors, k);
-        neighbours.add(trainVectors);
+        List<List<SearchHit>> neighbours;
+        try (SearchIndex index = ExactRetriever.of(8192, 64, 1).index(new InMemoryCorpus(trainVectors))) {
+            neighbours = index.search(SearchQueries.ofVectors(testVectors), k);
+        }
         Map<String, float[]> centroids = centroids(trainVectors);
         int knnCorrect = 0;
         int centroidCorrect = 0;
         for (int i = 0; i < testVectors.length; i++) {
             String gold = test.labels.get(i);
-            if (gold.equals(vote(neighbours.hits(i)))) {
+            if (gold.equals(vote(neighbours.get(i)))) {
                 knnCorrect++;
             }
             if (gold.equals(nearestCentroid(testVectors[i], centroids))) {
@@ -115,10 +124,10 @@ public final class ClassificationEvaluator implements Evaluator {
     }
 
     /** The majority label of the hits (best first); among tied labels, the one seen first, that is the nearest. */
-    private String vote(List<ExactCosineSearch.Hit> hits) {
+    private String vote(List<SearchHit> hits) {
         Map<String, Integer> votes = new LinkedHashMap<>();
-        for (ExactCosineSearch.Hit hit : hits) {
-            votes.merge(train.labels.get(hit.index()), 1, Integer::sum);
+        for (SearchHit hit : hits) {
+            votes.merge(train.labels.get(hit.document()), 1, Integer::sum);
         }
         String best = null;
         int most = 0;

@@ -1,26 +1,44 @@
 package dev.retrievals.trainer.eval;
 
+import dev.retrievals.core.RetrievalsException;
+import dev.retrievals.core.encode.BatchedEncoding;
 import dev.retrievals.core.encode.TextEncoder;
 import dev.retrievals.core.eval.EvaluationResult;
 import dev.retrievals.core.eval.Evaluator;
+import dev.retrievals.core.io.AtomicFolder;
+import dev.retrievals.core.search.Retriever;
+import dev.retrievals.core.search.SearchHit;
+import dev.retrievals.core.search.SearchIndex;
+import dev.retrievals.core.search.SearchQueries;
 import dev.retrievals.core.spi.OptionSpec;
 import dev.retrievals.core.spi.Options;
+import dev.retrievals.core.spi.PluginKinds;
+import dev.retrievals.core.spi.PluginRegistry;
+import dev.retrievals.index.store.CorpusDocument;
+import dev.retrievals.index.store.CorpusSource;
+import dev.retrievals.index.store.CorpusStore;
 import dev.retrievals.trainer.eval.metrics.RankingMetric;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dense retrieval on a BEIR-style folder: every judged query of a split searches the corpus by
- * exact cosine similarity (brute force over unit vectors, the corpus encoded and scored a chunk
- * at a time so memory stays bounded), and each {@link RankingMetric} is computed at each cutoff
+ * Dense retrieval on a BEIR-style folder: every judged query of a split searches the corpus with a
+ * retriever plugin ({@code exact} cosine similarity by default, blockwise over the corpus vectors,
+ * which are encoded a chunk at a time into a temporary memory-mapped corpus store so memory stays
+ * bounded; {@code hnsw} for corpora too large for exact search, which also reports its recall@10
+ * against exact search on a sample of queries), and each {@link RankingMetric} is computed at each cutoff
  * and averaged over the queries, as sentence-transformers' {@code InformationRetrievalEvaluator}
  * does (see {@link RankingMetric} for the definitions followed). Metrics are named like
  * {@code ndcg@10}, {@code mrr@10}, {@code recall@100}; the primary metric is {@code ndcg@10} by
@@ -60,6 +78,10 @@ public final class RetrievalEvaluator implements Evaluator {
             .atLeast(0);
     static final OptionSpec<String> QUERY_PREFIX = OptionSpec.ofString("query_prefix", "", "text prepended to every query");
     static final OptionSpec<String> DOCUMENT_PREFIX = OptionSpec.ofString("document_prefix", "", "text prepended to every document");
+    static final OptionSpec<String> RETRIEVER = OptionSpec.ofString("retriever", "exact",
+            "retriever plugin that searches the corpus: exact, or hnsw for corpora too large for exact search (any registered name)");
+    static final OptionSpec<Integer> RECALL_SAMPLE = OptionSpec.ofInt("recall_sample", 200,
+            "with a retriever other than exact: queries also searched exactly to report <retriever>_recall@10 (0: none)").atLeast(0);
     static final OptionSpec<Boolean> INCLUDE_TITLE =
             OptionSpec.ofBoolean("include_title", true, "prepend each document's title to its text, as BEIR does");
 
@@ -72,6 +94,9 @@ public final class RetrievalEvaluator implements Evaluator {
     private final int batchSize;
     private final int corpusChunkSize;
     private final boolean showProgressBar;
+    private final String retrieverName;
+    private final Retriever retriever;
+    private final int recallSample;
 
     private RetrievalEvaluator(Builder builder) {
         this.cutoffs = builder.cutoffs;
@@ -88,6 +113,9 @@ public final class RetrievalEvaluator implements Evaluator {
         this.batchSize = builder.batchSize;
         this.corpusChunkSize = builder.corpusChunkSize;
         this.showProgressBar = builder.showProgressBar;
+        this.retrieverName = builder.retriever;
+        this.retriever = PluginRegistry.global().create(PluginKinds.RETRIEVER, builder.retriever, builder.retrieverOptions);
+        this.recallSample = builder.recallSample;
     }
 
     /** A builder for the BEIR folder {@code folder}, split {@code test}. */
@@ -108,6 +136,8 @@ public final class RetrievalEvaluator implements Evaluator {
                 .prefixes(options.get(QUERY_PREFIX), options.get(DOCUMENT_PREFIX))
                 .includeTitle(options.get(INCLUDE_TITLE))
                 .showProgressBar(options.get(CommonOptions.SHOW_PROGRESS_BAR))
+                .retriever(options.get(RETRIEVER), Map.of())
+                .recallSample(options.get(RECALL_SAMPLE))
                 .build();
     }
 
@@ -121,7 +151,12 @@ public final class RetrievalEvaluator implements Evaluator {
         return documentTexts.size();
     }
 
-    /** Encodes the queries, searches the corpus chunk by chunk, and averages the metrics over the queries. */
+    /**
+     * Encodes the queries, encodes the corpus a chunk at a time into a temporary corpus store,
+     * searches it with the retriever, and averages the metrics over the queries. With a retriever
+     * other than {@code exact}, a sample of queries is also searched exactly and the share of the
+     * exact top 10 that the retriever found is reported as {@code <retriever>_recall@10}.
+     */
     @Override
     public EvaluationResult evaluate(TextEncoder encoder) {
         Function<List<String>, float[][]> encodeQueries = encoder::encode;
@@ -131,14 +166,40 @@ public final class RetrievalEvaluator implements Evaluator {
             encodeDocuments = roles::encodeDocuments;
         }
         float[][] queries = BatchedEncoding.encode(encodeQueries, queryTexts, batchSize, "queries", showProgressBar);
-        ExactCosineSearch search = new ExactCosineSearch(queries, Collections.max(cutoffs));
-        for (int start = 0; start < documentTexts.size(); start += corpusChunkSize) {
-            List<String> chunk = documentTexts.subList(start, Math.min(documentTexts.size(), start + corpusChunkSize));
-            search.add(BatchedEncoding.encode(encodeDocuments, chunk, batchSize, "corpus", showProgressBar));
+        Path storeFolder = null;
+        try {
+            storeFolder = Files.createTempDirectory("retrievals-eval-");
+            List<CorpusDocument> documents = new ArrayList<>(documentTexts.size());
+            for (int d = 0; d < documentTexts.size(); d++) {
+                documents.add(new CorpusDocument(data.documentIds.get(d), documentTexts.get(d)));
+            }
+            try (CorpusStore store = CorpusStore.builder(storeFolder.resolve("corpus"))
+                    .encoder(new DocumentEncoder(encodeDocuments, encoder.dimension()), "evaluation").chunkSize(corpusChunkSize)
+                    .batchSize(batchSize).showProgressBar(showProgressBar).build(CorpusSource.of(documents));
+                    SearchIndex index = retriever.index(store)) {
+                SearchQueries searchQueries = new SearchQueries(queryTexts, queries);
+                List<List<SearchHit>> hits = index.search(searchQueries, Collections.max(cutoffs));
+                Map<String, Double> metrics = metrics(hits);
+                if (!retrieverName.equals("exact") && recallSample > 0) {
+                    metrics.put(retrieverName + "_recall@10", recallAgainstExact(store, index, queries));
+                }
+                LOG.info("{} on {} ({} queries, {} documents, retriever {}): {} = {}", OWNER, source, queries.length, documentTexts.size(),
+                        retrieverName, primaryMetric, metrics.get(primaryMetric));
+                return new EvaluationResult(metrics, primaryMetric, true);
+            }
+        } catch (IOException e) {
+            throw new RetrievalsException("Cannot create a temporary folder for the evaluation corpus: " + e.getMessage(), e);
+        } finally {
+            if (storeFolder != null) {
+                AtomicFolder.deleteQuietly(storeFolder);
+            }
         }
+    }
+
+    private Map<String, Double> metrics(List<List<SearchHit>> hits) {
         Map<String, Double> sums = new LinkedHashMap<>();
-        for (int q = 0; q < queries.length; q++) {
-            List<String> ranking = search.hits(q).stream().map(hit -> data.documentIds.get(hit.index())).toList();
+        for (int q = 0; q < hits.size(); q++) {
+            List<String> ranking = hits.get(q).stream().map(hit -> data.documentIds.get(hit.document())).toList();
             for (RankingMetric metric : RankingMetric.values()) {
                 for (int k : cutoffs) {
                     sums.merge(metric.label(k), metric.at(ranking, data.judgments.get(q), k), Double::sum);
@@ -146,10 +207,41 @@ public final class RetrievalEvaluator implements Evaluator {
             }
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
-        sums.forEach((name, sum) -> metrics.put(name, sum / queries.length));
-        LOG.info("{} on {} ({} queries, {} documents): {} = {}", OWNER, source, queries.length, documentTexts.size(),
-                primaryMetric, metrics.get(primaryMetric));
-        return new EvaluationResult(metrics, primaryMetric, true);
+        sums.forEach((name, sum) -> metrics.put(name, sum / hits.size()));
+        return metrics;
+    }
+
+    /** The share of the exact top 10 that the retriever's top 10 holds, over the first {@code recall_sample} queries. */
+    private double recallAgainstExact(CorpusStore store, SearchIndex index, float[][] queries) {
+        int sample = Math.min(recallSample, queries.length);
+        List<String> texts = queryTexts.subList(0, sample);
+        float[][] vectors = java.util.Arrays.copyOf(queries, sample);
+        SearchQueries sampled = new SearchQueries(texts, vectors);
+        List<List<SearchHit>> approximate = index.search(sampled, 10);
+        List<List<SearchHit>> exact;
+        try (SearchIndex exactIndex = PluginRegistry.global().create(PluginKinds.RETRIEVER, "exact").index(store)) {
+            exact = exactIndex.search(sampled, 10);
+        }
+        long found = 0;
+        long wanted = 0;
+        for (int q = 0; q < sample; q++) {
+            Set<Integer> truth = new HashSet<>();
+            exact.get(q).forEach(hit -> truth.add(hit.document()));
+            wanted += truth.size();
+            found += approximate.get(q).stream().filter(hit -> truth.contains(hit.document())).count();
+        }
+        return wanted == 0 ? 1.0 : (double) found / wanted;
+    }
+
+    /** The document side of an encoder, as a plain text encoder for the corpus store. */
+    private record DocumentEncoder(Function<List<String>, float[][]> encode, int dimension) implements TextEncoder {
+        @Override
+        public float[][] encode(List<String> texts) {
+            return encode.apply(texts);
+        }
+
+        @Override
+        public void close() {}
     }
 
     private static List<String> metricNames(List<Integer> cutoffs) {
@@ -203,6 +295,9 @@ public final class RetrievalEvaluator implements Evaluator {
         private String documentPrefix = DOCUMENT_PREFIX.defaultValue();
         private boolean includeTitle = INCLUDE_TITLE.defaultValue();
         private boolean showProgressBar = CommonOptions.SHOW_PROGRESS_BAR.defaultValue();
+        private String retriever = RETRIEVER.defaultValue();
+        private Map<String, ?> retrieverOptions = Map.of();
+        private int recallSample = RECALL_SAMPLE.defaultValue();
 
         private Builder(Path folder) {
             this.folder = Path.of(PATH.check(folder == null ? null : folder.toString(), OWNER));
@@ -266,6 +361,22 @@ public final class RetrievalEvaluator implements Evaluator {
         /** Draw progress bars while encoding (option {@code show_progress_bar}). */
         public Builder showProgressBar(boolean value) {
             this.showProgressBar = value;
+            return this;
+        }
+
+        /**
+         * The retriever plugin that searches the corpus and its options (option {@code retriever},
+         * default {@code exact}; {@code hnsw} for corpora too large for exact search).
+         */
+        public Builder retriever(String name, Map<String, ?> options) {
+            this.retriever = RETRIEVER.check(name, OWNER);
+            this.retrieverOptions = Map.copyOf(options);
+            return this;
+        }
+
+        /** Queries also searched exactly to report the retriever's recall@10 against exact search (option {@code recall_sample}, default 200). */
+        public Builder recallSample(int value) {
+            this.recallSample = RECALL_SAMPLE.check(value, OWNER);
             return this;
         }
 

@@ -2,9 +2,11 @@ package dev.retrievals.trainer.eval;
 
 import dev.retrievals.core.data.ColumnType;
 import dev.retrievals.core.data.Dataset;
+import dev.retrievals.core.encode.BatchedEncoding;
 import dev.retrievals.core.encode.TextEncoder;
 import dev.retrievals.core.eval.EvaluationResult;
 import dev.retrievals.core.eval.Evaluator;
+import dev.retrievals.core.search.Vectors;
 import dev.retrievals.core.spi.OptionSpec;
 import dev.retrievals.core.spi.Options;
 import dev.retrievals.trainer.eval.metrics.Correlation;

@@ -47,7 +47,8 @@ public record BatchChunk(int index, int firstRow, int seed, CollatedBatch rows) 
             }
             Map<String, float[]> scores = new LinkedHashMap<>();
             for (Map.Entry<String, float[]> entry : batch.scores().entrySet()) {
-                scores.put(entry.getKey(), Arrays.copyOfRange(entry.getValue(), start, end));
+                int perRow = batch.scoresPerRow(entry.getKey());
+                scores.put(entry.getKey(), Arrays.copyOfRange(entry.getValue(), start * perRow, end * perRow));
             }
             int index = chunks.size();
             chunks.add(new BatchChunk(index, start, chunkSeed(batchSeed, index), new CollatedBatch(end - start, texts, labels, scores)));

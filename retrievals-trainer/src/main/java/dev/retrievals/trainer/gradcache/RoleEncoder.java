@@ -2,6 +2,7 @@ package dev.retrievals.trainer.gradcache;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.retrievals.core.collator.TokenBatch;
 import dev.retrievals.core.data.CollatedBatch;
 import dev.retrievals.core.loss.LossInputs;
@@ -20,11 +21,17 @@ public interface RoleEncoder {
      */
     NDArray embed(String role, TokenBatch tokens, NDManager scope);
 
-    /** The loss's inputs: the given embeddings by role plus the batch's labels and scores as arrays in {@code scope}. */
+    /**
+     * The loss's inputs: the given embeddings by role plus the batch's labels and scores as arrays in
+     * {@code scope} (a score role with {@code m > 1} numbers per row as {@code [rows, m]}).
+     */
     static LossInputs lossInputs(Map<String, NDArray> embeddings, CollatedBatch batch, NDManager scope) {
         Map<String, NDArray> arrays = new LinkedHashMap<>(embeddings);
         batch.labels().forEach((role, values) -> arrays.put(role, scope.create(values)));
-        batch.scores().forEach((role, values) -> arrays.put(role, scope.create(values)));
+        batch.scores().forEach((role, values) -> {
+            int perRow = batch.scoresPerRow(role);
+            arrays.put(role, perRow == 1 ? scope.create(values) : scope.create(values, new Shape(batch.size(), perRow)));
+        });
         return LossInputs.of(arrays);
     }
 }

@@ -132,6 +132,20 @@ class RetrievalEvaluatorTest {
     }
 
     @Test
+    void anHnswRetrieverGivesTheExactMetricsOnASmallCorpusAndReportsItsRecallAgainstExact() {
+        RetrievalEvaluator exact = RetrievalEvaluator.builder(folder).kValues(List.of(1, 2, 5)).primaryMetric("ndcg@5").build();
+        RetrievalEvaluator hnsw = RetrievalEvaluator.builder(folder).kValues(List.of(1, 2, 5)).primaryMetric("ndcg@5")
+                .retriever("hnsw", Map.of("ef_search", "50")).build();
+        Map<String, Double> approximate = new java.util.LinkedHashMap<>(hnsw.evaluate(encoder("")).metrics());
+        // a graph of a handful of documents searched with 50 candidates finds every neighbour
+        assertThat(approximate).containsEntry("hnsw_recall@10", 1.0);
+        approximate.remove("hnsw_recall@10");
+        assertThat(approximate).isEqualTo(exact.evaluate(encoder("")).metrics());
+        assertThatThrownBy(() -> RetrievalEvaluator.builder(folder).retriever("annoy", Map.of()).build())
+                .hasMessageContaining("annoy").hasMessageContaining("hnsw");
+    }
+
+    @Test
     void aCappedCorpusKeepsTheJudgedDocumentsOfTheEvaluatedQueries() {
         RetrievalEvaluator evaluator = RetrievalEvaluator.builder(folder).kValues(List.of(2)).primaryMetric("ndcg@2")
                 .maxQueries(1).maxCorpusSize(3).build();

@@ -1,12 +1,12 @@
-package dev.retrievals.trainer.eval;
+package dev.retrievals.core.search;
 
 /** Vector arithmetic for cosine similarity: unit vectors kept in float, dot products summed in double. */
-final class Vectors {
+public final class Vectors {
 
     private Vectors() {}
 
     /** The vector divided by its Euclidean length; a zero vector stays zero (its cosine with anything is 0). */
-    static float[] unit(float[] vector) {
+    public static float[] unit(float[] vector) {
         double squared = 0;
         for (float value : vector) {
             squared += (double) value * value;
@@ -23,7 +23,7 @@ final class Vectors {
     }
 
     /** Each row as a unit vector. */
-    static float[][] units(float[][] vectors) {
+    public static float[][] units(float[][] vectors) {
         float[][] units = new float[vectors.length][];
         for (int i = 0; i < vectors.length; i++) {
             units[i] = unit(vectors[i]);
@@ -32,7 +32,7 @@ final class Vectors {
     }
 
     /** The dot product, summed in double. */
-    static double dot(float[] a, float[] b) {
+    public static double dot(float[] a, float[] b) {
         double sum = 0;
         for (int i = 0; i < a.length; i++) {
             sum += (double) a[i] * b[i];
@@ -41,7 +41,7 @@ final class Vectors {
     }
 
     /** The cosine similarity of two vectors of any length (0 if either is zero). */
-    static double cosine(float[] a, float[] b) {
+    public static double cosine(float[] a, float[] b) {
         return dot(unit(a), unit(b));
     }
 }

@@ -1,4 +1,4 @@
-package dev.retrievals.trainer;
+package dev.retrievals.core.testing;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -15,9 +15,11 @@ import java.util.Map;
 
 /**
  * A tiny randomly initialised BERT as a Hugging Face folder (config.json, model.safetensors, and
- * all-MiniLM-L6-v2's tokenizer.json), for fast training runs in reliability tests.
+ * all-MiniLM-L6-v2's tokenizer.json), for fast training runs and fast encoding in tests of any
+ * module (shared through retrievals-core's test-jar; the module's tests need the PyTorch engine and
+ * the all-MiniLM-L6-v2 model jar on their classpath).
  */
-final class TinyModelFolder {
+public final class TinyModelFolder {
     private static final int HIDDEN = 16;
     private static final int LAYERS = 2;
     private static final int INNER = 32;
@@ -26,12 +28,13 @@ final class TinyModelFolder {
 
     private TinyModelFolder() {}
 
-    static Path write(Path folder, int seed) throws IOException {
+    /** Writes the folder with weights drawn from a generator seeded by {@code seed}; returns {@code folder}. */
+    public static Path write(Path folder, int seed) throws IOException {
         return write(folder, seed, 0.1);
     }
 
-    /** A tiny model with the given dropout probability (0: training steps are deterministic functions of the batch). */
-    static Path write(Path folder, int seed, double dropout) throws IOException {
+    /** Like {@link #write(Path, int)} with the given dropout probability (0: training steps are deterministic functions of the batch). */
+    public static Path write(Path folder, int seed, double dropout) throws IOException {
         Files.createDirectories(folder);
         Files.writeString(folder.resolve("config.json"), "{\"model_type\": \"bert\", \"vocab_size\": " + VOCAB
                 + ", \"hidden_size\": " + HIDDEN + ", \"num_hidden_layers\": " + LAYERS + ", \"num_attention_heads\": 2,"

@@ -1,4 +1,4 @@
-package dev.retrievals.trainer.eval;
+package dev.retrievals.core.encode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

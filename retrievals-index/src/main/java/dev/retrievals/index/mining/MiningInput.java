@@ -1,0 +1,199 @@
+package dev.retrievals.index.mining;
+
+import dev.retrievals.core.data.ColumnType;
+import dev.retrievals.core.data.Dataset;
+import dev.retrievals.core.data.RowIterator;
+import dev.retrievals.index.beir.BeirQrels;
+import dev.retrievals.index.store.CorpusDocument;
+import dev.retrievals.index.store.CorpusSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What to mine negatives for: a pairs file ({@code query}/{@code positive} columns, or others
+ * named with {@link #columns}; rows with the same query are one query with several positives),
+ * whose corpus is every distinct positive plus, optionally, the documents of a corpus file; or a
+ * BEIR folder (its queries judged in {@code qrels/<split>.tsv}, positives the documents graded above
+ * 0, the corpus its {@code corpus.jsonl}). In a pairs file positives are known by their text; in a
+ * BEIR folder by their document id.
+ */
+public final class MiningInput {
+    private final Path pairs;
+    private final Path beir;
+    private final String split;
+    private String queryColumn = "query";
+    private String positiveColumn = "positive";
+    private Path corpus;
+    private boolean includeTitle = true;
+
+    private MiningInput(Path pairs, Path beir, String split) {
+        this.pairs = pairs;
+        this.beir = beir;
+        this.split = split;
+    }
+
+    /** A pairs file (JSONL, JSON, CSV or TSV) with columns {@code query} and {@code positive}. */
+    public static MiningInput pairs(Path file) {
+        return new MiningInput(Objects.requireNonNull(file, "file"), null, null);
+    }
+
+    /** A BEIR folder and the split whose qrels give the queries and their positives. */
+    public static MiningInput beir(Path folder, String split) {
+        return new MiningInput(null, Objects.requireNonNull(folder, "folder"), Objects.requireNonNull(split, "split"));
+    }
+
+    /** The columns of the query and the positive in a pairs file (default {@code query}, {@code positive}). */
+    public MiningInput columns(String query, String positive) {
+        this.queryColumn = Objects.requireNonNull(query, "query");
+        this.positiveColumn = Objects.requireNonNull(positive, "positive");
+        return this;
+    }
+
+    /**
+     * For a pairs file: a JSON Lines corpus ({@code text}, optional {@code id} and {@code title})
+     * whose documents are candidates besides the positives.
+     */
+    public MiningInput corpus(Path file) {
+        if (beir != null) {
+            throw new IllegalArgumentException("A BEIR folder brings its own corpus; --corpus goes with a pairs file");
+        }
+        this.corpus = Objects.requireNonNull(file, "file");
+        return this;
+    }
+
+    /** For a BEIR folder: whether a document's title precedes its text (default true, as BEIR does). */
+    public MiningInput includeTitle(boolean value) {
+        this.includeTitle = value;
+        return this;
+    }
+
+    /** A description for messages. */
+    String name() {
+        return beir != null ? beir + " split " + split : pairs.toString();
+    }
+
+    /**
+     * The queries, their positives' keys (ids or texts) and the corpus to search.
+     *
+     * @throws IllegalArgumentException or a data error naming the file and line for bad input
+     */
+    Prepared prepare() {
+        return beir != null ? prepareBeir() : preparePairs();
+    }
+
+    private Prepared prepareBeir() {
+        if (!Files.isDirectory(beir)) {
+            throw new IllegalArgumentException("BEIR folder " + beir + " does not exist");
+        }
+        BeirQrels qrels = BeirQrels.read(beir, split, 0);
+        List<String> queries = new ArrayList<>();
+        List<List<String>> positives = new ArrayList<>();
+        long withoutPositive = 0;
+        for (Map.Entry<String, Map<String, Integer>> entry : qrels.judgments().entrySet()) {
+            List<String> relevant = entry.getValue().entrySet().stream().filter(judged -> judged.getValue() > 0).map(Map.Entry::getKey)
+                    .toList();
+            if (relevant.isEmpty()) {
+                withoutPositive++;
+                continue;
+            }
+            queries.add(qrels.queryTexts().get(entry.getKey()));
+            positives.add(relevant);
+        }
+        long unjudged = BeirQrels.countQueries(beir) - qrels.judgments().size();
+        return new Prepared(queries, positives, CorpusSource.beir(beir, includeTitle), Math.max(0, unjudged), withoutPositive,
+                qrels.file().toString(), true);
+    }
+
+    private Prepared preparePairs() {
+        if (!Files.isRegularFile(pairs)) {
+            throw new IllegalArgumentException("Pairs file " + pairs + " does not exist");
+        }
+        Map<String, Set<String>> grouped = new LinkedHashMap<>();
+        Set<String> distinctPositives = new LinkedHashSet<>();
+        Dataset rows = Dataset.fromFile(pairs).validate(columns());
+        try (RowIterator iterator = rows.iterator()) {
+            while (iterator.hasNext()) {
+                Map<String, Object> row = iterator.next();
+                String positive = ((String) row.get(positiveColumn)).strip();
+                grouped.computeIfAbsent(((String) row.get(queryColumn)).strip(), query -> new LinkedHashSet<>()).add(positive);
+                distinctPositives.add(positive);
+            }
+        }
+        if (grouped.isEmpty()) {
+            throw new IllegalArgumentException("Pairs file " + pairs + " has no rows; expected columns '" + queryColumn + "' and '"
+                    + positiveColumn + "'");
+        }
+        List<String> queries = new ArrayList<>(grouped.keySet());
+        List<List<String>> positives = grouped.values().stream().map(set -> (List<String>) new ArrayList<>(set)).toList();
+        List<CorpusDocument> positiveDocuments = new ArrayList<>();
+        int number = 0;
+        for (String text : distinctPositives) {
+            positiveDocuments.add(new CorpusDocument("positive-" + ++number, text));
+        }
+        CorpusSource positiveSource = CorpusSource.of(positiveDocuments);
+        CorpusSource source = corpus == null ? positiveSource : concat(CorpusSource.jsonl(corpus, false, includeTitle), positiveSource);
+        return new Prepared(queries, positives, source, 0, 0, pairs.toString(), false);
+    }
+
+    private Map<String, ColumnType> columns() {
+        Map<String, ColumnType> types = new LinkedHashMap<>();
+        types.put(queryColumn, ColumnType.TEXT);
+        types.put(positiveColumn, ColumnType.TEXT);
+        return types;
+    }
+
+    private static CorpusSource concat(CorpusSource first, CorpusSource second) {
+        return new CorpusSource() {
+            @Override
+            public Documents open() {
+                Documents head = first.open();
+                Documents tail = second.open();
+                return new Documents() {
+                    @Override
+                    public boolean hasNext() {
+                        return head.hasNext() || tail.hasNext();
+                    }
+
+                    @Override
+                    public CorpusDocument next() {
+                        if (head.hasNext()) {
+                            return head.next();
+                        }
+                        if (tail.hasNext()) {
+                            return tail.next();
+                        }
+                        throw new NoSuchElementException();
+                    }
+
+                    @Override
+                    public void close() {
+                        head.close();
+                        tail.close();
+                    }
+                };
+            }
+
+            @Override
+            public String name() {
+                return first.name() + " and the positives";
+            }
+        };
+    }
+
+    /**
+     * The input resolved: query texts, the keys of each query's positives, the corpus, and counts of
+     * the queries left out.
+     */
+    record Prepared(List<String> queries, List<List<String>> positives, CorpusSource corpus, long queriesWithoutQrels,
+            long queriesWithoutPositive, String positivesFile, boolean positivesById) {
+    }
+}

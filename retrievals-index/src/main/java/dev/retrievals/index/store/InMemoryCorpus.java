@@ -1,0 +1,67 @@
+package dev.retrievals.index.store;
+
+import dev.retrievals.core.search.SearchCorpus;
+import dev.retrievals.core.search.Vectors;
+import java.nio.file.Path;
+
+/**
+ * A small corpus of vectors held in memory (unit-length copies), for searches that do not need a
+ * store on disk, such as the k nearest training examples of a classification evaluator. Ids are
+ * positions; there are no texts and no index folder, so only retrievers that keep nothing on disk
+ * ({@code exact}) can search it.
+ */
+public final class InMemoryCorpus implements SearchCorpus {
+    private final float[][] vectors;
+    private final int dimension;
+
+    /** A corpus of these vectors (copied as unit vectors; all of one length). */
+    public InMemoryCorpus(float[][] vectors) {
+        if (vectors.length == 0) {
+            throw new IllegalArgumentException("An in-memory corpus needs at least one vector");
+        }
+        this.vectors = Vectors.units(vectors);
+        this.dimension = vectors[0].length;
+        for (float[] vector : vectors) {
+            if (vector.length != dimension) {
+                throw new IllegalArgumentException("A corpus vector has length " + vector.length + "; expected " + dimension);
+            }
+        }
+    }
+
+    @Override
+    public int size() {
+        return vectors.length;
+    }
+
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    @Override
+    public String id(int document) {
+        return Integer.toString(document);
+    }
+
+    @Override
+    public String text(int document) {
+        throw new UnsupportedOperationException("An in-memory corpus of vectors has no texts");
+    }
+
+    @Override
+    public void vectors(int first, int count, float[] into) {
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(vectors[first + i], 0, into, i * dimension, dimension);
+        }
+    }
+
+    @Override
+    public String fingerprint() {
+        throw new UnsupportedOperationException("An in-memory corpus is not fingerprinted");
+    }
+
+    @Override
+    public Path indexFolder() {
+        throw new UnsupportedOperationException("An in-memory corpus has no index folder; search it with the exact retriever");
+    }
+}
