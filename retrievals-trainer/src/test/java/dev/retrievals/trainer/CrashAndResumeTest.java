@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * there), then resumed from the last complete checkpoint, ends with the weights of an uninterrupted run.
  */
 @Tag("slow")
-@Timeout(value = 20, unit = TimeUnit.MINUTES)
+@Timeout(value = 40, unit = TimeUnit.MINUTES)
 class CrashAndResumeTest {
     private static final int STEPS = 60;
     private static final int PAUSED_STEP = 4;

@@ -23,9 +23,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * test names its measured figures; the runs are seeded, so they repeat to within float rounding).
  */
 @Tag("slow")
+@Timeout(value = 40, unit = TimeUnit.MINUTES) // each run takes about a minute on a quiet machine, ten times that on a loaded one
 class LearningWorksTest {
     @TempDir
     Path dir;

@@ -18,7 +18,7 @@ public final class ResumableTraining {
     private ResumableTraining() {}
 
     /** How long a launched run may take before its watchdog destroys it. */
-    static final java.time.Duration DEADLINE = java.time.Duration.ofMinutes(5);
+    static final java.time.Duration DEADLINE = java.time.Duration.ofMinutes(10);
     /** The name of the marker file a run writes when it pauses inside a checkpoint write. */
     static final String PAUSED_MARKER = "paused-in-checkpoint";
 
