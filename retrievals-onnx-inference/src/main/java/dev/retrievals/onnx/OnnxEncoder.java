@@ -1,8 +1,5 @@
 package dev.retrievals.onnx;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -10,6 +7,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import dev.retrievals.core.collator.TokenizerVocabulary;
 import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.collator.TextTokenizer;
@@ -25,8 +25,6 @@ import dev.retrievals.core.progress.ProgressBar;
 import dev.retrievals.core.spi.OptionSpec;
 import dev.retrievals.core.spi.PluginKinds;
 import dev.retrievals.core.spi.PluginRegistry;
-import dev.retrievals.pytorch.PyTorchEngine;
-import dev.retrievals.pytorch.TransformerConfig;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
@@ -48,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * Embeds texts with an ONNX model in ONNX Runtime: a model written by {@link OnnxExporter} (its
  * {@code sentence_embedding} output is used as it is) or a plain Hugging Face export with a
  * {@code last_hidden_state} output (a core pooling, chosen by name, and optional L2 normalisation
- * are then applied in Java).
+ * are then applied in plain Java). Serving needs only ONNX Runtime and the tokenizer: no NDArray
+ * engine, no libtorch.
  *
  * <p>Texts are tokenized in chunks, sorted by token count and batched, so each batch pads only to
  * its own longest text; vectors come back in input order. {@link #encode} is safe for concurrent
@@ -86,7 +85,6 @@ public final class OnnxEncoder implements TextEncoder {
     private final boolean pooledInGraph;
     private final Pooling pooling;
     private final boolean normalize;
-    private final NDManager manager;
     private final int dimension;
     private final int batchSize;
     private final boolean showProgressBar;
@@ -108,7 +106,6 @@ public final class OnnxEncoder implements TextEncoder {
         this.environment = OrtEnvironment.getEnvironment();
         this.session = openSession(builder);
         TextTokenizer openedTokenizer = null;
-        NDManager openedManager = null;
         try {
             this.inputTypes = inputTypes(session, modelFile);
             Set<String> outputs = session.getOutputNames();
@@ -131,14 +128,14 @@ public final class OnnxEncoder implements TextEncoder {
                 }
                 this.pooling = PluginRegistry.global().create(PluginKinds.POOLING, poolingName);
                 this.normalize = builder.normalize != null && builder.normalize;
-                openedManager = PyTorchEngine.newManager(null);
             }
-            this.manager = openedManager;
             this.dimension = outputWidth(session, output, modelFile);
             openedTokenizer = TextTokenizer.fromFile(tokenizerFile, maxLength, padId);
             this.tokenizer = openedTokenizer;
         } catch (OrtException | RuntimeException e) {
-            closeQuietly(openedTokenizer, openedManager);
+            if (openedTokenizer != null) {
+                openedTokenizer.close();
+            }
             closeSession();
             throw e instanceof RetrievalsException re ? re
                     : new RetrievalsException("Cannot use ONNX model " + modelFile + ": " + e.getMessage(), e);
@@ -210,7 +207,17 @@ public final class OnnxEncoder implements TextEncoder {
         if (metadata.containsKey(OnnxExporter.META_PAD_TOKEN_ID)) {
             return Long.parseLong(metadata.get(OnnxExporter.META_PAD_TOKEN_ID));
         }
-        return Files.isRegularFile(configFile) ? TransformerConfig.read(configFile).padTokenId() : 0L;
+        if (!Files.isRegularFile(configFile)) {
+            return 0L;
+        }
+        try {
+            JsonElement config = JsonParser.parseString(Files.readString(configFile));
+            JsonElement padId = config.isJsonObject() ? config.getAsJsonObject().get("pad_token_id") : null;
+            return padId == null || padId.isJsonNull() ? 0L : padId.getAsLong();
+        } catch (IOException | JsonParseException | IllegalStateException | NumberFormatException | UnsupportedOperationException e) {
+            throw new RetrievalsException("Cannot read pad_token_id from " + configFile + " (expected a JSON object with an"
+                    + " integer pad_token_id): " + e.getMessage(), e);
+        }
     }
 
     private static Map<String, OnnxJavaType> inputTypes(OrtSession session, Path modelFile) throws OrtException {
@@ -344,13 +351,17 @@ public final class OnnxEncoder implements TextEncoder {
         return vectors;
     }
 
+    /** Pools (and normalises) {@code [batch, sequence, hidden]} token embeddings in plain Java. */
     private float[][] poolInJava(FloatBuffer hidden, long[] shape, TokenBatch batch) {
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray tokens = scope.create(hidden, new Shape(shape));
-            NDArray pooled = pooling.pool(tokens, scope.create(batch.attentionMask()));
-            NDArray vectors = normalize ? PoolingMath.l2Normalize(pooled) : pooled;
-            return rows(FloatBuffer.wrap(vectors.toFloatArray()), batch.batchSize());
+        float[] tokens = new float[hidden.remaining()];
+        hidden.get(tokens);
+        float[][] pooled = pooling.pool(tokens, Math.toIntExact(shape[shape.length - 1]), batch.attentionMask());
+        if (normalize) {
+            for (int row = 0; row < pooled.length; row++) {
+                pooled[row] = PoolingMath.l2Normalize(pooled[row]);
+            }
         }
+        return pooled;
     }
 
     /** The tokenizer (truncating to the model's maximum length). */
@@ -370,7 +381,7 @@ public final class OnnxEncoder implements TextEncoder {
 
     @Override
     public void close() {
-        closeQuietly(tokenizer, manager);
+        tokenizer.close();
         closeSession();
     }
 
@@ -379,15 +390,6 @@ public final class OnnxEncoder implements TextEncoder {
             session.close();
         } catch (OrtException e) {
             LOG.warn("Closing the ONNX Runtime session of {} failed: {}", modelFile, e.getMessage());
-        }
-    }
-
-    private static void closeQuietly(TextTokenizer tokenizer, NDManager manager) {
-        if (tokenizer != null) {
-            tokenizer.close();
-        }
-        if (manager != null) {
-            manager.close();
         }
     }
 
