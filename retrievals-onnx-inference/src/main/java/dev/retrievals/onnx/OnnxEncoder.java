@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.retrievals.core.collator.TokenizerVocabulary;
@@ -88,11 +89,18 @@ public final class OnnxEncoder implements TextEncoder {
     private final int dimension;
     private final int batchSize;
     private final boolean showProgressBar;
+    private final String queryPrompt;
+    private final String documentPrompt;
 
-    private OnnxEncoder(Builder builder, Path modelFile, Path tokenizerFile, Path configFile) {
+    private OnnxEncoder(Builder builder, Path modelFile, Path tokenizerFile, Path configFile, Path promptsFile) {
         this.modelFile = modelFile;
         this.batchSize = builder.batchSize;
         this.showProgressBar = builder.showProgressBar;
+        JsonObject prompts = Optional.ofNullable(readJson(promptsFile, "prompts")).map(json -> json.get("prompts"))
+                .filter(JsonElement::isJsonObject).map(JsonElement::getAsJsonObject).orElseGet(JsonObject::new);
+        this.queryPrompt = builder.queryPrompt != null ? builder.queryPrompt : text(prompts, "query", promptsFile);
+        this.documentPrompt = builder.documentPrompt != null ? builder.documentPrompt
+                : prompts.has("document") ? text(prompts, "document", promptsFile) : text(prompts, "passage", promptsFile);
         OnnxModel parsed = OnnxModel.read(modelFile);
         Map<String, String> metadata = parsed.metadataProps();
         byte[] tokenizerJson = readTokenizer(tokenizerFile);
@@ -207,17 +215,43 @@ public final class OnnxEncoder implements TextEncoder {
         if (metadata.containsKey(OnnxExporter.META_PAD_TOKEN_ID)) {
             return Long.parseLong(metadata.get(OnnxExporter.META_PAD_TOKEN_ID));
         }
-        if (!Files.isRegularFile(configFile)) {
+        JsonObject config = readJson(configFile, "pad_token_id");
+        JsonElement padId = config == null ? null : config.get("pad_token_id");
+        if (padId == null || padId.isJsonNull()) {
             return 0L;
         }
-        try {
-            JsonElement config = JsonParser.parseString(Files.readString(configFile));
-            JsonElement padId = config.isJsonObject() ? config.getAsJsonObject().get("pad_token_id") : null;
-            return padId == null || padId.isJsonNull() ? 0L : padId.getAsLong();
-        } catch (IOException | JsonParseException | IllegalStateException | NumberFormatException | UnsupportedOperationException e) {
-            throw new RetrievalsException("Cannot read pad_token_id from " + configFile + " (expected a JSON object with an"
-                    + " integer pad_token_id): " + e.getMessage(), e);
+        if (!padId.isJsonPrimitive() || !padId.getAsJsonPrimitive().isNumber()) {
+            throw new RetrievalsException(configFile + ": pad_token_id is " + padId + "; expected an integer");
         }
+        return padId.getAsLong();
+    }
+
+    /** A JSON object file, or {@code null} when there is no such file; {@code what} names what is read from it. */
+    private static JsonObject readJson(Path file, String what) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            JsonElement json = JsonParser.parseString(Files.readString(file));
+            if (!json.isJsonObject()) {
+                throw new RetrievalsException("Cannot read " + what + " from " + file + ": expected a JSON object, found " + json);
+            }
+            return json.getAsJsonObject();
+        } catch (IOException | JsonParseException e) {
+            throw new RetrievalsException("Cannot read " + what + " from " + file + " (expected a JSON object): " + e.getMessage(), e);
+        }
+    }
+
+    /** A text field of a JSON object ("" when absent). */
+    private static String text(JsonObject json, String key, Path file) {
+        JsonElement value = json.get(key);
+        if (value == null || value.isJsonNull()) {
+            return "";
+        }
+        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+            throw new RetrievalsException(file + ": prompts." + key + " is " + value + "; expected text");
+        }
+        return value.getAsString();
     }
 
     private static Map<String, OnnxJavaType> inputTypes(OrtSession session, Path modelFile) throws OrtException {
@@ -364,6 +398,30 @@ public final class OnnxEncoder implements TextEncoder {
         return pooled;
     }
 
+    @Override
+    public float[][] encodeQueries(List<String> texts) {
+        return encode(prefixed(queryPrompt, texts));
+    }
+
+    @Override
+    public float[][] encodeDocuments(List<String> texts) {
+        return encode(prefixed(documentPrompt, texts));
+    }
+
+    private static List<String> prefixed(String prompt, List<String> texts) {
+        return prompt.isEmpty() ? texts : texts.stream().map(text -> text == null ? null : prompt + text).toList();
+    }
+
+    /** The prompt {@link #encodeQueries} prepends ("" for none). */
+    public String queryPrompt() {
+        return queryPrompt;
+    }
+
+    /** The prompt {@link #encodeDocuments} prepends ("" for none). */
+    public String documentPrompt() {
+        return documentPrompt;
+    }
+
     /** The tokenizer (truncating to the model's maximum length). */
     public TextTokenizer tokenizer() {
         return tokenizer;
@@ -405,6 +463,8 @@ public final class OnnxEncoder implements TextEncoder {
         private Integer maxLength;
         private Long padTokenId;
         private boolean showProgressBar;
+        private String queryPrompt;
+        private String documentPrompt;
 
         private Builder(Path model) {
             this.model = model;
@@ -435,6 +495,20 @@ public final class OnnxEncoder implements TextEncoder {
                         + Arrays.toString(GraphOptimizationLevel.values()));
             }
             this.optimizationLevel = value;
+            return this;
+        }
+
+            /**
+         * The prompts {@link OnnxEncoder#encodeQueries} and {@link OnnxEncoder#encodeDocuments} prepend;
+         * by default those of {@code config_sentence_transformers.json} beside the model
+         * ({@code prompts.query}, {@code prompts.document} or {@code prompts.passage}), none without it.
+         */
+        public Builder prompts(String query, String document) {
+            if (query == null || document == null) {
+                throw new RetrievalsException("Option 'prompts' of " + OWNER + " needs a query and a document prompt (\"\" for none)");
+            }
+            this.queryPrompt = query;
+            this.documentPrompt = document;
             return this;
         }
 
@@ -474,7 +548,7 @@ public final class OnnxEncoder implements TextEncoder {
             Path location = RunFolder.onnxFolder(model);
             Path file = modelFile(location);
             return new OnnxEncoder(this, file, tokenizer != null ? tokenizer : beside(location, file, "tokenizer.json"),
-                    beside(location, file, "config.json"));
+                    beside(location, file, "config.json"), beside(location, file, "config_sentence_transformers.json"));
         }
 
         /** The named file beside the model file, or in the folder given (Hugging Face keeps {@code onnx/model.onnx} one level down). */

@@ -251,4 +251,39 @@ class OnnxEncoderTest {
         assertThatThrownBy(() -> OnnxEncoder.load(scratch.resolve("missing")))
                 .isInstanceOf(RetrievalsException.class).hasMessageContaining("does not exist");
     }
+
+    @Test
+    void anExportKeepsTheModelsPromptsForQueriesAndDocuments() throws Exception {
+        Path tiny = TestModels.tinyFolder(scratch.resolve("tiny-prompts"), TestModels.tinyBertConfig(), 7);
+        Path export = scratch.resolve("export-prompts");
+        List<String> texts = TestModels.TEXTS.subList(0, 3);
+        float[][] pytorchQueries;
+        float[][] pytorchDocuments;
+        try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(tiny.toString(), "mean",
+                dev.retrievals.pytorch.ModelOptions.defaults().withNormalize(true).withInstructions("query: ", "passage: "))) {
+            OnnxExporter.export(model, export, ExportOptions.defaults());
+            pytorchQueries = model.encodeQueries(texts);
+            pytorchDocuments = model.encodeDocuments(texts);
+        }
+        try (OnnxEncoder encoder = OnnxEncoder.load(export)) {
+            assertThat(encoder.queryPrompt()).isEqualTo("query: ");
+            assertThat(encoder.documentPrompt()).isEqualTo("passage: ");
+            float[][] queries = encoder.encodeQueries(texts);
+            float[][] documents = encoder.encodeDocuments(texts);
+            float[][] prefixed = encoder.encode(texts.stream().map(text -> "query: " + text).toList());
+            float[][] plain = encoder.encode(texts);
+            for (int row = 0; row < texts.size(); row++) {
+                assertThat(queries[row]).containsExactly(prefixed[row]);
+                assertThat(VectorMath.maxAbsDifference(queries[row], pytorchQueries[row])).isLessThan(1e-5);
+                assertThat(VectorMath.maxAbsDifference(documents[row], pytorchDocuments[row])).isLessThan(1e-5);
+                assertThat(VectorMath.maxAbsDifference(queries[row], plain[row])).as("the prompt changes the vector").isGreaterThan(1e-3);
+            }
+        }
+        try (OnnxEncoder encoder = OnnxEncoder.builder(export).prompts("", "").build()) {
+            assertThat(encoder.encodeQueries(texts)).isDeepEqualTo(encoder.encode(texts));
+        }
+        Files.writeString(export.resolve("config_sentence_transformers.json"), "{\"prompts\": {\"query\": 7}}");
+        assertThatThrownBy(() -> OnnxEncoder.load(export)).isInstanceOf(RetrievalsException.class)
+                .hasMessageContaining("config_sentence_transformers.json").hasMessageContaining("prompts.query");
+    }
 }
