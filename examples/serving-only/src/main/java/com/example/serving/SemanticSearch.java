@@ -18,7 +18,7 @@ public final class SemanticSearch implements AutoCloseable {
     /**
      * @param model an exported folder (pooling inside the graph) or a plain Hugging Face ONNX folder
      * @param pooling the pooling for a plain Hugging Face ONNX graph ({@code cls}, {@code mean}, ...),
-     *     or {@code null} for an export that pools in the graph
+     *     or {@code null} for an export that pools and normalises in the graph
      */
     public SemanticSearch(Path model, String pooling, List<String> documents) {
         OnnxEncoder.Builder builder = OnnxEncoder.builder(model);
@@ -48,16 +48,13 @@ public final class SemanticSearch implements AutoCloseable {
         return encoder.encode(List.of(text))[0];
     }
 
+    /** The vectors have unit length (normalised in the graph or by the encoder), so the dot product is the cosine. */
     private static double cosine(float[] a, float[] b) {
         double dot = 0;
-        double na = 0;
-        double nb = 0;
         for (int i = 0; i < a.length; i++) {
             dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
         }
-        return dot / Math.sqrt(na * nb);
+        return dot;
     }
 
     @Override
