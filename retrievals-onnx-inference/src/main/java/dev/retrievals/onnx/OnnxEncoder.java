@@ -16,6 +16,7 @@ import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.collator.TextTokenizer;
 import dev.retrievals.core.collator.TokenBatch;
 import dev.retrievals.core.encode.TextEncoder;
+import dev.retrievals.core.model.DeviceName;
 import dev.retrievals.core.model.RunFolder;
 import dev.retrievals.core.onnx.OnnxGraph;
 import dev.retrievals.core.onnx.OnnxModel;
@@ -174,9 +175,22 @@ public final class OnnxEncoder implements TextEncoder {
             if (builder.intraOpThreads > 0) {
                 options.setIntraOpNumThreads(builder.intraOpThreads);
             }
+            if (builder.device.gpu()) {
+                addCuda(options, builder.device);
+            }
             return environment.createSession(modelFile.toString(), options);
         } catch (OrtException e) {
             throw new RetrievalsException("ONNX Runtime cannot load " + modelFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void addCuda(OrtSession.SessionOptions options, DeviceName device) {
+        try {
+            options.addCUDA(device.index());
+        } catch (OrtException | RuntimeException e) {
+            throw new RetrievalsException("Device '" + device + "' needs ONNX Runtime's GPU build"
+                    + " (com.microsoft.onnxruntime:onnxruntime_gpu in place of onnxruntime; see the README) and a CUDA driver: "
+                    + e.getMessage(), e);
         }
     }
 
@@ -465,6 +479,7 @@ public final class OnnxEncoder implements TextEncoder {
         private boolean showProgressBar;
         private String queryPrompt;
         private String documentPrompt;
+        private DeviceName device = DeviceName.CPU;
 
         private Builder(Path model) {
             this.model = model;
@@ -485,6 +500,15 @@ public final class OnnxEncoder implements TextEncoder {
         /** Threads one operator may use; 0 (the default) lets ONNX Runtime choose (one per core). */
         public Builder intraOpThreads(int value) {
             this.intraOpThreads = INTRA_OP_THREADS.check(value, OWNER);
+            return this;
+        }
+
+        /**
+         * Where ONNX Runtime computes: {@code cpu} (the default), {@code gpu} or {@code gpu:N} through its
+         * CUDA execution provider, which needs ONNX Runtime's GPU build on the class path (README).
+         */
+        public Builder device(String value) {
+            this.device = DeviceName.parse(value);
             return this;
         }
 

@@ -250,6 +250,19 @@ class OnnxEncoderTest {
                 .isInstanceOf(RetrievalsException.class).hasMessageContaining("median");
         assertThatThrownBy(() -> OnnxEncoder.load(scratch.resolve("missing")))
                 .isInstanceOf(RetrievalsException.class).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> OnnxEncoder.builder(tinyExport).device("cuda"))
+                .isInstanceOf(RetrievalsException.class).hasMessageContaining("Device 'cuda' is not valid");
+    }
+
+    @Test
+    void aGpuWithOnnxRuntimesCpuBuildIsAClearError() {
+        // The tests run with ONNX Runtime's CPU build (no CUDA execution provider), as on a machine without a GPU.
+        assertThatThrownBy(() -> OnnxEncoder.builder(tinyExport).device("gpu:0").build())
+                .isInstanceOf(RetrievalsException.class).hasMessageContaining("Device 'gpu:0' needs ONNX Runtime's GPU build")
+                .hasMessageContaining("onnxruntime_gpu");
+        try (OnnxEncoder encoder = OnnxEncoder.builder(tinyExport).device("cpu").build()) {
+            assertThat(encoder.encode(TestModels.TEXTS)).hasNumberOfRows(TestModels.TEXTS.size());
+        }
     }
 
     @Test
