@@ -3,14 +3,13 @@ package dev.retrievals.langchain4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.store.embedding.EmbeddingMatch;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
 import dev.retrievals.core.RetrievalsException;
+import dev.retrievals.core.data.Dataset;
 import dev.retrievals.core.data.SharedData;
 import dev.retrievals.onnx.OnnxEncoder;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
@@ -44,7 +43,7 @@ class RetrievalsEmbeddingModelTest {
 
     @Test
     @Timeout(600)
-    void realQuestionsRetrieveTheirParagraphsFromLangChain4jsInMemoryStore() throws Exception {
+    void realQuestionsRetrieveTheirParagraphsFromLangChain4jsInMemoryStore() throws IOException {
         Map<String, String> paragraphs = new LinkedHashMap<>();
         Map<String, String> questions = new LinkedHashMap<>();
         readCmrc(paragraphs, questions);
@@ -118,21 +117,17 @@ class RetrievalsEmbeddingModelTest {
                 .limit(3).map(ids::get).toList();
     }
 
-    /** The first {@link #PARAGRAPHS} paragraphs and the first question about each. */
-    private static void readCmrc(Map<String, String> paragraphs, Map<String, String> questions) throws IOException {
-        for (String line : Files.readAllLines(SharedData.resolve("cmrc2018-trial-retrieval-zh/corpus.jsonl"))) {
-            JsonObject row = JsonParser.parseString(line).getAsJsonObject();
-            if (paragraphs.size() < PARAGRAPHS) {
-                paragraphs.put(row.get("id").getAsString(), row.get("text").getAsString());
-            }
-        }
-        for (String line : Files.readAllLines(SharedData.resolve("cmrc2018-trial-retrieval-zh/queries.jsonl"))) {
-            JsonObject row = JsonParser.parseString(line).getAsJsonObject();
-            String paragraph = row.get("id").getAsString().replaceFirst("_QUERY_\\d+$", "");
+    /** The first {@link #PARAGRAPHS} paragraphs and the first question about each (qrels: TRIAL_n_QUERY_k is about TRIAL_n). */
+    private static void readCmrc(Map<String, String> paragraphs, Map<String, String> questions) {
+        Path cmrc = SharedData.resolve("cmrc2018-trial-retrieval-zh");
+        Dataset.fromJsonl(cmrc.resolve("corpus.jsonl")).take(PARAGRAPHS)
+                .stream().forEach(row -> paragraphs.put((String) row.get("id"), (String) row.get("text")));
+        Dataset.fromJsonl(cmrc.resolve("queries.jsonl")).stream().forEach(row -> {
+            String paragraph = ((String) row.get("id")).replaceFirst("_QUERY_\\d+$", "");
             if (paragraphs.containsKey(paragraph)) {
-                questions.putIfAbsent(paragraph, row.get("text").getAsString());
+                questions.putIfAbsent(paragraph, (String) row.get("text"));
             }
-        }
+        });
         assertThat(questions).hasSize(PARAGRAPHS);
     }
 
