@@ -23,39 +23,39 @@ import java.util.Objects;
  *
  * <pre>{@code
  * try (OnnxEncoder encoder = OnnxEncoder.load(Path.of("runs/infonce/onnx"))) {
- *     EmbeddingStoreIngestor.builder().embeddingModel(RetrievalsEmbeddingModel.forDocuments(encoder))
+ *     EmbeddingStoreIngestor.builder().embeddingModel(LangChain4jEmbeddingModel.forDocuments(encoder))
  *             .embeddingStore(store).build().ingest(documents);
  *     EmbeddingStoreContentRetriever retriever = EmbeddingStoreContentRetriever.builder()
- *             .embeddingModel(RetrievalsEmbeddingModel.forQueries(encoder)).embeddingStore(store).build();
+ *             .embeddingModel(LangChain4jEmbeddingModel.forQueries(encoder)).embeddingStore(store).build();
  * }
  * }</pre>
  *
  * The adapter does not own the encoder: close the encoder when the models are no longer used.
  */
-public final class RetrievalsEmbeddingModel implements EmbeddingModel {
+public final class LangChain4jEmbeddingModel implements EmbeddingModel {
     private final TextEncoder encoder;
     private final boolean queries;
     private final String modelName;
 
-    private RetrievalsEmbeddingModel(TextEncoder encoder, boolean queries, String modelName) {
+    private LangChain4jEmbeddingModel(TextEncoder encoder, boolean queries, String modelName) {
         this.encoder = Objects.requireNonNull(encoder, "encoder");
         this.queries = queries;
         this.modelName = modelName;
     }
 
     /** Embeds documents (segments to store), with the encoder's document prompt. */
-    public static RetrievalsEmbeddingModel forDocuments(TextEncoder encoder) {
-        return new RetrievalsEmbeddingModel(encoder, false, null);
+    public static LangChain4jEmbeddingModel forDocuments(TextEncoder encoder) {
+        return new LangChain4jEmbeddingModel(encoder, false, null);
     }
 
     /** Embeds queries (what a retriever searches with), with the encoder's query prompt. */
-    public static RetrievalsEmbeddingModel forQueries(TextEncoder encoder) {
-        return new RetrievalsEmbeddingModel(encoder, true, null);
+    public static LangChain4jEmbeddingModel forQueries(TextEncoder encoder) {
+        return new LangChain4jEmbeddingModel(encoder, true, null);
     }
 
     /** A copy that reports {@code name} as its {@link #modelName()} (for LangChain4j's listeners and logs). */
-    public RetrievalsEmbeddingModel withModelName(String name) {
-        return new RetrievalsEmbeddingModel(encoder, queries, name);
+    public LangChain4jEmbeddingModel withModelName(String name) {
+        return new LangChain4jEmbeddingModel(encoder, queries, name);
     }
 
     @Override

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * trial) find their Wikipedia paragraphs with bge-small-zh-v1.5 served by ONNX Runtime, queries carry
  * bge's retrieval instruction and documents none; a PyTorch model's prompts are kept as well.
  */
-class RetrievalsEmbeddingModelTest {
+class LangChain4jEmbeddingModelTest {
     /** bge-small-zh-v1.5's instruction for short queries that look for passages (its model card). */
     private static final String BGE_QUERY_PROMPT = "为这个句子生成表示以用于检索相关文章：";
     private static final int PARAGRAPHS = 60;
@@ -50,8 +50,8 @@ class RetrievalsEmbeddingModelTest {
 
         try (OnnxEncoder encoder = OnnxEncoder.builder(bgeFolder()).pooling("cls").normalize(true).maxLength(256)
                 .prompts(BGE_QUERY_PROMPT, "").build()) {
-            RetrievalsEmbeddingModel documents = RetrievalsEmbeddingModel.forDocuments(encoder);
-            RetrievalsEmbeddingModel queries = RetrievalsEmbeddingModel.forQueries(encoder);
+            LangChain4jEmbeddingModel documents = LangChain4jEmbeddingModel.forDocuments(encoder);
+            LangChain4jEmbeddingModel queries = LangChain4jEmbeddingModel.forQueries(encoder);
             assertThat(documents.dimension()).isEqualTo(queries.dimension()).isEqualTo(512);
 
             List<TextSegment> segments = paragraphs.entrySet().stream()
@@ -86,20 +86,20 @@ class RetrievalsEmbeddingModelTest {
         try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained("all-MiniLM-L6-v2", "mean",
                 ModelOptions.defaults().withInstructions("query: ", "passage: "))) {
             List<TextSegment> segments = texts.stream().map(TextSegment::from).toList();
-            List<Embedding> queries = RetrievalsEmbeddingModel.forQueries(model).embedAll(segments).content();
-            List<Embedding> documents = RetrievalsEmbeddingModel.forDocuments(model).embedAll(segments).content();
+            List<Embedding> queries = LangChain4jEmbeddingModel.forQueries(model).embedAll(segments).content();
+            List<Embedding> documents = LangChain4jEmbeddingModel.forDocuments(model).embedAll(segments).content();
             float[][] prefixedQueries = model.encode(texts.stream().map(t -> "query: " + t).toList());
             float[][] prefixedDocuments = model.encode(texts.stream().map(t -> "passage: " + t).toList());
             for (int i = 0; i < texts.size(); i++) {
                 assertThat(queries.get(i).vector()).containsExactly(prefixedQueries[i]);
                 assertThat(documents.get(i).vector()).containsExactly(prefixedDocuments[i]);
             }
-            assertThat(RetrievalsEmbeddingModel.forQueries(model).dimension()).isEqualTo(384);
-            assertThat(RetrievalsEmbeddingModel.forQueries(model).withModelName("minilm").modelName()).isEqualTo("minilm");
-            assertThat(RetrievalsEmbeddingModel.forDocuments(model).embedAll(List.of()).content()).isEmpty();
+            assertThat(LangChain4jEmbeddingModel.forQueries(model).dimension()).isEqualTo(384);
+            assertThat(LangChain4jEmbeddingModel.forQueries(model).withModelName("minilm").modelName()).isEqualTo("minilm");
+            assertThat(LangChain4jEmbeddingModel.forDocuments(model).embedAll(List.of()).content()).isEmpty();
             List<TextSegment> withNull = new ArrayList<>(segments);
             withNull.add(null);
-            assertThatThrownBy(() -> RetrievalsEmbeddingModel.forDocuments(model).embedAll(withNull))
+            assertThatThrownBy(() -> LangChain4jEmbeddingModel.forDocuments(model).embedAll(withNull))
                     .isInstanceOf(RetrievalsException.class).hasMessageContaining("Text segment 2");
         }
     }
