@@ -28,31 +28,31 @@ public class RetrievalsEmbeddingAutoConfiguration {
     public OnnxEncoder retrievalsOnnxEncoder(RetrievalsEmbeddingProperties properties) {
         String property = RetrievalsEmbeddingProperties.PREFIX + ".model";
         try {
-            OnnxEncoder.Builder builder = OnnxEncoder.builder(properties.getModel());
-            if (properties.getPooling() != null) {
-                builder.pooling(properties.getPooling());
+            OnnxEncoder.Builder builder = OnnxEncoder.builder(properties.model());
+            if (properties.pooling() != null) {
+                builder.pooling(properties.pooling());
             }
-            if (properties.getNormalize() != null) {
-                builder.normalize(properties.getNormalize());
+            if (properties.normalize() != null) {
+                builder.normalize(properties.normalize());
             }
-            if (properties.getQueryPrompt() != null || properties.getDocumentPrompt() != null) {
-                builder.prompts(orEmpty(properties.getQueryPrompt()), orEmpty(properties.getDocumentPrompt()));
+            if (properties.queryPrompt() != null || properties.documentPrompt() != null) {
+                builder.prompts(orEmpty(properties.queryPrompt()), orEmpty(properties.documentPrompt()));
             }
-            if (properties.getMaxLength() != null) {
-                builder.maxLength(properties.getMaxLength());
+            if (properties.maxLength() != null) {
+                builder.maxLength(properties.maxLength());
             }
-            if (properties.getBatchSize() != null) {
-                builder.batchSize(properties.getBatchSize());
+            if (properties.batchSize() != null) {
+                builder.batchSize(properties.batchSize());
             }
-            if (properties.getIntraOpThreads() != null) {
-                builder.intraOpThreads(properties.getIntraOpThreads());
+            if (properties.intraOpThreads() != null) {
+                builder.intraOpThreads(properties.intraOpThreads());
             }
-            if (properties.getDevice() != null) {
-                builder.device(properties.getDevice());
+            if (properties.device() != null) {
+                builder.device(properties.device());
             }
             return builder.build();
         } catch (RetrievalsException e) {
-            throw new IllegalStateException("Cannot serve " + property + "=" + properties.getModel() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("Cannot serve " + property + "=" + properties.model() + ": " + e.getMessage(), e);
         }
     }
 
