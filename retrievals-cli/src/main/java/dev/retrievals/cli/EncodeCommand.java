@@ -8,7 +8,6 @@ import com.google.gson.JsonParser;
 import dev.retrievals.core.encode.TextEncoder;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.pytorch.EncodeOptions;
-import dev.retrievals.pytorch.ModelOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -68,13 +67,13 @@ final class EncodeCommand extends CliCommand {
         switch (backend) {
             case "pytorch" -> {
                 try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(selection.model, selection.pooling,
-                        ModelOptions.defaults().withNormalize(normalize ? null : false))) {
+                        selection.options().withNormalize(normalize ? null : false))) {
                     vectors = encoder.encode(texts, EncodeOptions.defaults().withBatchSize(batchSize)
                             .withNormalize(normalize ? null : false).withProgressBar(texts.size() > 1000));
                 }
             }
             case "onnx" -> {
-                try (TextEncoder encoder = Exports.onnxEncoder(Path.of(selection.model), normalize, batchSize)) {
+                try (TextEncoder encoder = Exports.onnxEncoder(Path.of(selection.model), normalize, batchSize, selection.device)) {
                     vectors = encoder.encode(texts);
                 }
             }

@@ -52,7 +52,7 @@ final class EvaluateCommand extends CliCommand {
     protected int run() throws Exception {
         Evaluator evaluator = evaluator();
         PrintWriter out = out();
-        try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(selection.model, selection.pooling)) {
+        try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(selection.model, selection.pooling, selection.options())) {
             EvaluationResult result = evaluator.evaluate(encoder);
             Map<String, Double> metrics = new TreeMap<>(result.metrics());
             metrics.forEach((name, value) -> out.printf(Locale.ROOT, "%-16s %.4f%n", name, value));

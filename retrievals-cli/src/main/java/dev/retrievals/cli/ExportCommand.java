@@ -24,7 +24,7 @@ final class ExportCommand extends CliCommand {
 
     @Override
     protected int run() {
-        try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(selection.model, selection.pooling)) {
+        try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(selection.model, selection.pooling, selection.options())) {
             out().println(Exports.export(encoder, output, fp16));
         }
         return 0;

@@ -18,9 +18,12 @@ final class Exports {
         return report.toString();
     }
 
-    /** An ONNX Runtime encoder for an exported folder or an .onnx file. */
-    static TextEncoder onnxEncoder(Path model, boolean normalize, int batchSize) {
+    /** An ONNX Runtime encoder for an exported folder or an .onnx file, on a device ({@code null}: the CPU). */
+    static TextEncoder onnxEncoder(Path model, boolean normalize, int batchSize, String device) {
         OnnxEncoder.Builder builder = OnnxEncoder.builder(model).batchSize(batchSize);
+        if (device != null) {
+            builder.device(device);
+        }
         if (!normalize) {
             builder.normalize(false);
         }

@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", sortOptions = false, description = {"Fine-tune a model from a JSON configuration (see examples/configs/)"
         + " and flags, which override it. With no options: the demo job (bge-small-zh-v1.5, CoSENT, demo data in runs/demo).",
-    "Writes OUTPUT_DIR/model, metrics.jsonl, report.html and (unless --no-export) the ONNX export OUTPUT_DIR/onnx."})
+    "Writes OUTPUT_DIR/model, metrics.jsonl, report.html and (unless --no-export) the ONNX export OUTPUT_DIR/onnx.",
+    "The model, the loss's parameters, the optimizer's state and every batch live on --device."})
 final class TrainCommand extends CliCommand {
     /** How long Ctrl-C or SIGTERM waits for the current step, the checkpoint and the model to be written. */
     private static final java.time.Duration SHUTDOWN_WAIT = java.time.Duration.ofMinutes(5);
@@ -56,6 +57,9 @@ final class TrainCommand extends CliCommand {
 
     @Option(names = "--pooling", paramLabel = "NAME", description = ModelSelection.POOLING)
     String pooling;
+
+    @Option(names = "--device", paramLabel = "cpu|gpu|gpu:N", description = ModelSelection.DEVICE)
+    String device;
 
     @Option(names = "--data", paramLabel = "FILE", description = "Training data (JSONL, JSON, CSV or TSV).")
     Path data;
@@ -106,7 +110,7 @@ final class TrainCommand extends CliCommand {
         PrintWriter out = out();
         boolean verbose = CliLogging.verboseRequested(spec.commandLine().getParseResult());
         boolean demo = configFile == null && spec.commandLine().getParseResult().matchedOptions().stream()
-                .allMatch(option -> option.longestName().equals("--verbose"));
+                .allMatch(option -> option.longestName().equals("--verbose") || option.longestName().equals("--device"));
         TrainConfig config = configFile != null ? TrainConfig.read(configFile) : demo ? demo(out, verbose) : new TrainConfig();
         override(config);
         if (config.trainFile == null) {
@@ -132,7 +136,8 @@ final class TrainCommand extends CliCommand {
         WritableFolder.require(runFolder, "output_dir");
 
         try (GracefulShutdown shutdown = GracefulShutdown.install(SHUTDOWN_WAIT);
-                AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(config.model, config.pooling, ModelOptions.defaults())) {
+                AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(config.model, config.pooling,
+                        ModelOptions.defaults().withDevice(config.device))) {
             LabelMap labels = columns.contains("label") ? LabelMap.fromDataset(dataset, "label") : null;
             Loss lossFunction = createLoss(lossProvider, config, labels, encoder.dimension(), columns);
             String collatorName = config.collator != null ? config.collator : CollatorChoice.choose(config.loss, lossFunction, columns);
@@ -215,6 +220,9 @@ final class TrainCommand extends CliCommand {
         }
         if (pooling != null) {
             config.pooling = pooling;
+        }
+        if (device != null) {
+            config.device = device;
         }
         if (data != null) {
             config.trainFile = data;

@@ -4,6 +4,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.retrievals.core.RetrievalsException;
+import dev.retrievals.core.model.DeviceName;
 import dev.retrievals.trainer.TrainingArguments;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +21,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * {
- *   "model": "bge-small-zh-v1.5", "pooling": "cls", "output_dir": "runs/cosent",
+ *   "model": "bge-small-zh-v1.5", "pooling": "cls", "device": "gpu:0", "output_dir": "runs/cosent",
  *   "data": {"train": "pairs.jsonl", "columns": {"s1": "sentence1"}, "take": 1000},
  *   "loss": {"name": "cosent", "options": {"scale": 20}},
  *   "collator": {"name": "scored_pair", "options": {"max_length": 64}},
@@ -32,11 +34,13 @@ import java.util.Set;
  * Relative paths are resolved against the configuration file's folder. Unknown keys are errors.
  */
 final class TrainConfig {
-    private static final Set<String> KEYS = Set.of("model", "pooling", "output_dir", "data", "loss", "collator", "eval",
+    private static final Set<String> KEYS = Set.of("model", "pooling", "device", "output_dir", "data", "loss", "collator", "eval",
             "training_arguments", "export_onnx");
 
     String model = "bge-small-zh-v1.5";
     String pooling;
+    /** cpu, gpu or gpu:N; {@code null} for the engine's default. */
+    String device;
     Path outputDir = Path.of("runs", "train");
     Path trainFile;
     final Map<String, String> columns = new LinkedHashMap<>();
@@ -76,6 +80,14 @@ final class TrainConfig {
         }
         config.model = text(json, "model", config.model, file);
         config.pooling = text(json, "pooling", null, file);
+        config.device = text(json, "device", null, file);
+        if (config.device != null) {
+            try {
+                DeviceName.parse(config.device);
+            } catch (RetrievalsException e) {
+                throw new UsageException("configuration file " + file + ": 'device': " + e.getMessage());
+            }
+        }
         String output = text(json, "output_dir", null, file);
         if (output != null) {
             config.outputDir = base.resolve(output);
@@ -116,6 +128,7 @@ final class TrainConfig {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", model);
         json.put("pooling", resolvedPooling);
+        json.put("device", device);
         Map<String, Object> dataJson = new LinkedHashMap<>();
         dataJson.put("train", String.valueOf(trainFile));
         dataJson.put("columns", columns);

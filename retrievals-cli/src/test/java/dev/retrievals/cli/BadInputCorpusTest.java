@@ -130,6 +130,20 @@ class BadInputCorpusTest {
                                 + "\"}, \"loss\": {\"name\": \"cosent\"}, \"export_onnx\": false, \"output_dir\": \"out\","
                                 + " \"training_arguments\": {\"resume_from_checkpoint\": \"" + f + "\"}}").toString()},
                         "is not a complete checkpoint"),
+                // No GPU here: --device gpu must reach the model and fail clearly, never fall back to the CPU silently.
+                new Case("a GPU that is not there", f -> train(f, write(f, "d.jsonl", PAIRS), "--device", "gpu"),
+                        "Device 'gpu' is not available: the PyTorch engine sees 0 GPU(s)"),
+                new Case("a device that is no device", f -> train(f, write(f, "d.jsonl", PAIRS), "--device", "cuda:0"),
+                        "Device 'cuda:0' is not valid; expected cpu, gpu or gpu:N"),
+                new Case("a GPU in the configuration", f -> new String[] {"train", "--config",
+                        write(f, "c.json", "{\"model\": \"" + model + "\", \"device\": \"gpu:1\", \"data\": {\"train\": \""
+                                + write(f, "d.jsonl", PAIRS) + "\"}, \"loss\": {\"name\": \"cosent\"}, \"export_onnx\": false,"
+                                + " \"output_dir\": \"out\"}").toString()},
+                        "Device 'gpu:1' is not available"),
+                new Case("a malformed device in the configuration", f -> new String[] {"train", "--config",
+                        write(f, "c.json", "{\"device\": \"gpu one\"}").toString()}, "c.json: 'device': Device 'gpu one' is not valid"),
+                new Case("evaluate on a GPU that is not there", f -> new String[] {"evaluate", "--model", model.toString(), "--device",
+                        "gpu:0", "--sts", write(f, "s.jsonl", PAIRS + PAIRS.replace("1}", "4}")).toString()}, "Device 'gpu:0' is not available"),
                 new Case("unknown config key", f -> new String[] {"train", "--config", write(f, "c.json", "{\"modle\": \"x\"}").toString()},
                         "unknown key 'modle'"),
                 new Case("config that is not JSON", f -> new String[] {"train", "--config", write(f, "c.json", "model: x").toString()},

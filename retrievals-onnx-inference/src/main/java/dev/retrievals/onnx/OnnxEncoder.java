@@ -1,8 +1,5 @@
 package dev.retrievals.onnx;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -10,11 +7,16 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import dev.retrievals.core.collator.TokenizerVocabulary;
 import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.collator.TextTokenizer;
 import dev.retrievals.core.collator.TokenBatch;
 import dev.retrievals.core.encode.TextEncoder;
+import dev.retrievals.core.model.DeviceName;
 import dev.retrievals.core.model.RunFolder;
 import dev.retrievals.core.onnx.OnnxGraph;
 import dev.retrievals.core.onnx.OnnxModel;
@@ -25,8 +27,6 @@ import dev.retrievals.core.progress.ProgressBar;
 import dev.retrievals.core.spi.OptionSpec;
 import dev.retrievals.core.spi.PluginKinds;
 import dev.retrievals.core.spi.PluginRegistry;
-import dev.retrievals.pytorch.PyTorchEngine;
-import dev.retrievals.pytorch.TransformerConfig;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * Embeds texts with an ONNX model in ONNX Runtime: a model written by {@link OnnxExporter} (its
  * {@code sentence_embedding} output is used as it is) or a plain Hugging Face export with a
  * {@code last_hidden_state} output (a core pooling, chosen by name, and optional L2 normalisation
- * are then applied in Java).
+ * are then applied in plain Java). Serving needs only ONNX Runtime and the tokenizer: no NDArray
+ * engine, no libtorch.
  *
  * <p>Texts are tokenized in chunks, sorted by token count and batched, so each batch pads only to
  * its own longest text; vectors come back in input order. {@link #encode} is safe for concurrent
@@ -86,15 +87,21 @@ public final class OnnxEncoder implements TextEncoder {
     private final boolean pooledInGraph;
     private final Pooling pooling;
     private final boolean normalize;
-    private final NDManager manager;
     private final int dimension;
     private final int batchSize;
     private final boolean showProgressBar;
+    private final String queryPrompt;
+    private final String documentPrompt;
 
-    private OnnxEncoder(Builder builder, Path modelFile, Path tokenizerFile, Path configFile) {
+    private OnnxEncoder(Builder builder, Path modelFile, Path tokenizerFile, Path configFile, Path promptsFile) {
         this.modelFile = modelFile;
         this.batchSize = builder.batchSize;
         this.showProgressBar = builder.showProgressBar;
+        JsonObject prompts = Optional.ofNullable(readJson(promptsFile, "prompts")).map(json -> json.get("prompts"))
+                .filter(JsonElement::isJsonObject).map(JsonElement::getAsJsonObject).orElseGet(JsonObject::new);
+        this.queryPrompt = builder.queryPrompt != null ? builder.queryPrompt : text(prompts, "query", promptsFile);
+        this.documentPrompt = builder.documentPrompt != null ? builder.documentPrompt
+                : prompts.has("document") ? text(prompts, "document", promptsFile) : text(prompts, "passage", promptsFile);
         OnnxModel parsed = OnnxModel.read(modelFile);
         Map<String, String> metadata = parsed.metadataProps();
         byte[] tokenizerJson = readTokenizer(tokenizerFile);
@@ -108,7 +115,6 @@ public final class OnnxEncoder implements TextEncoder {
         this.environment = OrtEnvironment.getEnvironment();
         this.session = openSession(builder);
         TextTokenizer openedTokenizer = null;
-        NDManager openedManager = null;
         try {
             this.inputTypes = inputTypes(session, modelFile);
             Set<String> outputs = session.getOutputNames();
@@ -131,14 +137,14 @@ public final class OnnxEncoder implements TextEncoder {
                 }
                 this.pooling = PluginRegistry.global().create(PluginKinds.POOLING, poolingName);
                 this.normalize = builder.normalize != null && builder.normalize;
-                openedManager = PyTorchEngine.newManager(null);
             }
-            this.manager = openedManager;
             this.dimension = outputWidth(session, output, modelFile);
             openedTokenizer = TextTokenizer.fromFile(tokenizerFile, maxLength, padId);
             this.tokenizer = openedTokenizer;
         } catch (OrtException | RuntimeException e) {
-            closeQuietly(openedTokenizer, openedManager);
+            if (openedTokenizer != null) {
+                openedTokenizer.close();
+            }
             closeSession();
             throw e instanceof RetrievalsException re ? re
                     : new RetrievalsException("Cannot use ONNX model " + modelFile + ": " + e.getMessage(), e);
@@ -169,9 +175,22 @@ public final class OnnxEncoder implements TextEncoder {
             if (builder.intraOpThreads > 0) {
                 options.setIntraOpNumThreads(builder.intraOpThreads);
             }
+            if (builder.device.gpu()) {
+                addCuda(options, builder.device);
+            }
             return environment.createSession(modelFile.toString(), options);
         } catch (OrtException e) {
             throw new RetrievalsException("ONNX Runtime cannot load " + modelFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void addCuda(OrtSession.SessionOptions options, DeviceName device) {
+        try {
+            options.addCUDA(device.index());
+        } catch (OrtException | RuntimeException e) {
+            throw new RetrievalsException("Device '" + device + "' needs ONNX Runtime's GPU build"
+                    + " (com.microsoft.onnxruntime:onnxruntime_gpu in place of onnxruntime; see the README) and a CUDA driver: "
+                    + e.getMessage(), e);
         }
     }
 
@@ -210,7 +229,43 @@ public final class OnnxEncoder implements TextEncoder {
         if (metadata.containsKey(OnnxExporter.META_PAD_TOKEN_ID)) {
             return Long.parseLong(metadata.get(OnnxExporter.META_PAD_TOKEN_ID));
         }
-        return Files.isRegularFile(configFile) ? TransformerConfig.read(configFile).padTokenId() : 0L;
+        JsonObject config = readJson(configFile, "pad_token_id");
+        JsonElement padId = config == null ? null : config.get("pad_token_id");
+        if (padId == null || padId.isJsonNull()) {
+            return 0L;
+        }
+        if (!padId.isJsonPrimitive() || !padId.getAsJsonPrimitive().isNumber()) {
+            throw new RetrievalsException(configFile + ": pad_token_id is " + padId + "; expected an integer");
+        }
+        return padId.getAsLong();
+    }
+
+    /** A JSON object file, or {@code null} when there is no such file; {@code what} names what is read from it. */
+    private static JsonObject readJson(Path file, String what) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            JsonElement json = JsonParser.parseString(Files.readString(file));
+            if (!json.isJsonObject()) {
+                throw new RetrievalsException("Cannot read " + what + " from " + file + ": expected a JSON object, found " + json);
+            }
+            return json.getAsJsonObject();
+        } catch (IOException | JsonParseException e) {
+            throw new RetrievalsException("Cannot read " + what + " from " + file + " (expected a JSON object): " + e.getMessage(), e);
+        }
+    }
+
+    /** A text field of a JSON object ("" when absent). */
+    private static String text(JsonObject json, String key, Path file) {
+        JsonElement value = json.get(key);
+        if (value == null || value.isJsonNull()) {
+            return "";
+        }
+        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+            throw new RetrievalsException(file + ": prompts." + key + " is " + value + "; expected text");
+        }
+        return value.getAsString();
     }
 
     private static Map<String, OnnxJavaType> inputTypes(OrtSession session, Path modelFile) throws OrtException {
@@ -344,13 +399,41 @@ public final class OnnxEncoder implements TextEncoder {
         return vectors;
     }
 
+    /** Pools (and normalises) {@code [batch, sequence, hidden]} token embeddings in plain Java. */
     private float[][] poolInJava(FloatBuffer hidden, long[] shape, TokenBatch batch) {
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray tokens = scope.create(hidden, new Shape(shape));
-            NDArray pooled = pooling.pool(tokens, scope.create(batch.attentionMask()));
-            NDArray vectors = normalize ? PoolingMath.l2Normalize(pooled) : pooled;
-            return rows(FloatBuffer.wrap(vectors.toFloatArray()), batch.batchSize());
+        float[] tokens = new float[hidden.remaining()];
+        hidden.get(tokens);
+        float[][] pooled = pooling.pool(tokens, Math.toIntExact(shape[shape.length - 1]), batch.attentionMask());
+        if (normalize) {
+            for (int row = 0; row < pooled.length; row++) {
+                pooled[row] = PoolingMath.l2Normalize(pooled[row]);
+            }
         }
+        return pooled;
+    }
+
+    @Override
+    public float[][] encodeQueries(List<String> texts) {
+        return encode(prefixed(queryPrompt, texts));
+    }
+
+    @Override
+    public float[][] encodeDocuments(List<String> texts) {
+        return encode(prefixed(documentPrompt, texts));
+    }
+
+    private static List<String> prefixed(String prompt, List<String> texts) {
+        return prompt.isEmpty() ? texts : texts.stream().map(text -> text == null ? null : prompt + text).toList();
+    }
+
+    /** The prompt {@link #encodeQueries} prepends ("" for none). */
+    public String queryPrompt() {
+        return queryPrompt;
+    }
+
+    /** The prompt {@link #encodeDocuments} prepends ("" for none). */
+    public String documentPrompt() {
+        return documentPrompt;
     }
 
     /** The tokenizer (truncating to the model's maximum length). */
@@ -370,7 +453,7 @@ public final class OnnxEncoder implements TextEncoder {
 
     @Override
     public void close() {
-        closeQuietly(tokenizer, manager);
+        tokenizer.close();
         closeSession();
     }
 
@@ -379,15 +462,6 @@ public final class OnnxEncoder implements TextEncoder {
             session.close();
         } catch (OrtException e) {
             LOG.warn("Closing the ONNX Runtime session of {} failed: {}", modelFile, e.getMessage());
-        }
-    }
-
-    private static void closeQuietly(TextTokenizer tokenizer, NDManager manager) {
-        if (tokenizer != null) {
-            tokenizer.close();
-        }
-        if (manager != null) {
-            manager.close();
         }
     }
 
@@ -403,6 +477,9 @@ public final class OnnxEncoder implements TextEncoder {
         private Integer maxLength;
         private Long padTokenId;
         private boolean showProgressBar;
+        private String queryPrompt;
+        private String documentPrompt;
+        private DeviceName device = DeviceName.CPU;
 
         private Builder(Path model) {
             this.model = model;
@@ -426,6 +503,15 @@ public final class OnnxEncoder implements TextEncoder {
             return this;
         }
 
+        /**
+         * Where ONNX Runtime computes: {@code cpu} (the default), {@code gpu} or {@code gpu:N} through its
+         * CUDA execution provider, which needs ONNX Runtime's GPU build on the class path (README).
+         */
+        public Builder device(String value) {
+            this.device = DeviceName.parse(value);
+            return this;
+        }
+
         /** How much ONNX Runtime optimises the graph when loading it (default {@link GraphOptimizationLevel#ALL}). */
         public Builder optimizationLevel(GraphOptimizationLevel value) {
             if (value == null) {
@@ -433,6 +519,20 @@ public final class OnnxEncoder implements TextEncoder {
                         + Arrays.toString(GraphOptimizationLevel.values()));
             }
             this.optimizationLevel = value;
+            return this;
+        }
+
+            /**
+         * The prompts {@link OnnxEncoder#encodeQueries} and {@link OnnxEncoder#encodeDocuments} prepend;
+         * by default those of {@code config_sentence_transformers.json} beside the model
+         * ({@code prompts.query}, {@code prompts.document} or {@code prompts.passage}), none without it.
+         */
+        public Builder prompts(String query, String document) {
+            if (query == null || document == null) {
+                throw new RetrievalsException("Option 'prompts' of " + OWNER + " needs a query and a document prompt (\"\" for none)");
+            }
+            this.queryPrompt = query;
+            this.documentPrompt = document;
             return this;
         }
 
@@ -472,7 +572,7 @@ public final class OnnxEncoder implements TextEncoder {
             Path location = RunFolder.onnxFolder(model);
             Path file = modelFile(location);
             return new OnnxEncoder(this, file, tokenizer != null ? tokenizer : beside(location, file, "tokenizer.json"),
-                    beside(location, file, "config.json"));
+                    beside(location, file, "config.json"), beside(location, file, "config_sentence_transformers.json"));
         }
 
         /** The named file beside the model file, or in the folder given (Hugging Face keeps {@code onnx/model.onnx} one level down). */

@@ -250,5 +250,53 @@ class OnnxEncoderTest {
                 .isInstanceOf(RetrievalsException.class).hasMessageContaining("median");
         assertThatThrownBy(() -> OnnxEncoder.load(scratch.resolve("missing")))
                 .isInstanceOf(RetrievalsException.class).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> OnnxEncoder.builder(tinyExport).device("cuda"))
+                .isInstanceOf(RetrievalsException.class).hasMessageContaining("Device 'cuda' is not valid");
+    }
+
+    @Test
+    void aGpuWithOnnxRuntimesCpuBuildIsAClearError() {
+        // The tests run with ONNX Runtime's CPU build (no CUDA execution provider), as on a machine without a GPU.
+        assertThatThrownBy(() -> OnnxEncoder.builder(tinyExport).device("gpu:0").build())
+                .isInstanceOf(RetrievalsException.class).hasMessageContaining("Device 'gpu:0' needs ONNX Runtime's GPU build")
+                .hasMessageContaining("onnxruntime_gpu");
+        try (OnnxEncoder encoder = OnnxEncoder.builder(tinyExport).device("cpu").build()) {
+            assertThat(encoder.encode(TestModels.TEXTS)).hasNumberOfRows(TestModels.TEXTS.size());
+        }
+    }
+
+    @Test
+    void anExportKeepsTheModelsPromptsForQueriesAndDocuments() throws Exception {
+        Path tiny = TestModels.tinyFolder(scratch.resolve("tiny-prompts"), TestModels.tinyBertConfig(), 7);
+        Path export = scratch.resolve("export-prompts");
+        List<String> texts = TestModels.TEXTS.subList(0, 3);
+        float[][] pytorchQueries;
+        float[][] pytorchDocuments;
+        try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(tiny.toString(), "mean",
+                dev.retrievals.pytorch.ModelOptions.defaults().withNormalize(true).withInstructions("query: ", "passage: "))) {
+            OnnxExporter.export(model, export, ExportOptions.defaults());
+            pytorchQueries = model.encodeQueries(texts);
+            pytorchDocuments = model.encodeDocuments(texts);
+        }
+        try (OnnxEncoder encoder = OnnxEncoder.load(export)) {
+            assertThat(encoder.queryPrompt()).isEqualTo("query: ");
+            assertThat(encoder.documentPrompt()).isEqualTo("passage: ");
+            float[][] queries = encoder.encodeQueries(texts);
+            float[][] documents = encoder.encodeDocuments(texts);
+            float[][] prefixed = encoder.encode(texts.stream().map(text -> "query: " + text).toList());
+            float[][] plain = encoder.encode(texts);
+            for (int row = 0; row < texts.size(); row++) {
+                assertThat(queries[row]).containsExactly(prefixed[row]);
+                assertThat(VectorMath.maxAbsDifference(queries[row], pytorchQueries[row])).isLessThan(1e-5);
+                assertThat(VectorMath.maxAbsDifference(documents[row], pytorchDocuments[row])).isLessThan(1e-5);
+                assertThat(VectorMath.maxAbsDifference(queries[row], plain[row])).as("the prompt changes the vector").isGreaterThan(1e-3);
+            }
+        }
+        try (OnnxEncoder encoder = OnnxEncoder.builder(export).prompts("", "").build()) {
+            assertThat(encoder.encodeQueries(texts)).isDeepEqualTo(encoder.encode(texts));
+        }
+        Files.writeString(export.resolve("config_sentence_transformers.json"), "{\"prompts\": {\"query\": 7}}");
+        assertThatThrownBy(() -> OnnxEncoder.load(export)).isInstanceOf(RetrievalsException.class)
+                .hasMessageContaining("config_sentence_transformers.json").hasMessageContaining("prompts.query");
     }
 }

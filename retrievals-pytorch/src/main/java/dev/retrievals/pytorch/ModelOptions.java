@@ -10,7 +10,7 @@ import dev.retrievals.core.RetrievalsException;
  * @param pooling a pooling plugin name ({@code cls}, {@code mean} …)
  * @param normalize whether embeddings are L2-normalised
  * @param precision fp32 (default) or fp16
- * @param device {@code cpu}, {@code gpu}, {@code gpuN}; {@code null} for the engine's default
+ * @param device {@code cpu}, {@code gpu}, {@code gpu:N}; {@code null} for the engine's default (a GPU when it sees one)
  * @param maxLength the longest input in tokens, special tokens included
  * @param queryInstruction a prefix for queries (for example {@code "query: "})
  * @param documentInstruction a prefix for documents

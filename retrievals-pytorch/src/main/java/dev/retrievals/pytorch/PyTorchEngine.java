@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.retrievals.core.RetrievalsException;
+import dev.retrievals.core.model.DeviceName;
 
 /**
  * Access to DJL's PyTorch engine. Keeps DJL offline unless the user says otherwise (the native
@@ -23,31 +24,35 @@ public final class PyTorchEngine {
         try {
             return Engine.getEngine(NAME);
         } catch (RuntimeException e) {
-            throw new RetrievalsException("DJL's PyTorch engine could not start (is ai.djl.pytorch:pytorch-native-cpu"
-                    + " with the classifier of this platform on the classpath?): " + e.getMessage(), e);
+            throw new RetrievalsException("DJL's PyTorch engine could not start: the application chooses libtorch, so add"
+                    + " ai.djl.pytorch:pytorch-native-cpu with this platform's classifier (linux-x86_64, linux-aarch64,"
+                    + " osx-aarch64, win-x86_64; the version comes from retrievals-bom), or point PYTORCH_LIBRARY_PATH at a"
+                    + " libtorch 2.7.1 (README, \"Use it in your application\"): " + e.getMessage(), e);
         }
     }
 
     /**
      * A new root manager on a device.
      *
-     * @param device {@code cpu}, {@code gpu}, {@code gpu0} …; {@code null} for the engine's default
+     * @param device {@code cpu}, {@code gpu}, {@code gpu:N} (see {@link DeviceName}); {@code null} for the
+     *     engine's default (DJL's: the first GPU when the engine sees one, else the CPU)
+     * @throws RetrievalsException for a name that is not a device, or a GPU the engine does not see
      */
     public static NDManager newManager(String device) {
         Engine engine = get();
         if (device == null) {
             return engine.newBaseManager();
         }
-        Device parsed;
-        try {
-            parsed = Device.fromName(device, engine);
-        } catch (RuntimeException e) {
-            throw new RetrievalsException("Device '" + device + "' is not valid; expected cpu, gpu or gpuN", e);
+        DeviceName parsed = DeviceName.parse(device);
+        if (!parsed.gpu()) {
+            return engine.newBaseManager(Device.cpu());
         }
-        if (parsed.isGpu() && engine.getGpuCount() <= parsed.getDeviceId()) {
-            throw new RetrievalsException("Device '" + device + "' is not available: the PyTorch engine sees "
-                    + engine.getGpuCount() + " GPU(s) (CUDA builds of libtorch are not on Maven Central)");
+        int visible = engine.getGpuCount();
+        if (visible <= parsed.index()) {
+            throw new RetrievalsException("Device '" + device + "' is not available: the PyTorch engine sees " + visible
+                    + " GPU(s). A GPU needs a CUDA build of libtorch (not on Maven Central; see the README's GPU section)"
+                    + " and a CUDA driver; or use --device cpu");
         }
-        return engine.newBaseManager(parsed);
+        return engine.newBaseManager(Device.gpu(parsed.index()));
     }
 }

@@ -73,7 +73,7 @@ public record OnnxModel(long irVersion, String producerName, String producerVers
                 throw new OnnxFormatException(file + ": " + Files.size(file) + " bytes; ONNX files over 2 GB "
                         + "(which need external data) are not supported");
             }
-            return new OnnxDecoder(file.toString()).decodeModel(Files.readAllBytes(file));
+            return new OnnxProtoReader(file.toString()).decodeModel(Files.readAllBytes(file));
         } catch (IOException e) {
             throw new RetrievalsException("Cannot read ONNX file " + file + ": " + e.getMessage(), e);
         }
@@ -82,7 +82,7 @@ public record OnnxModel(long irVersion, String producerName, String producerVers
     /** Reads an ONNX model from a stream (read to its end, not closed); {@code sourceName} appears in errors. */
     public static OnnxModel read(InputStream in, String sourceName) {
         try {
-            return new OnnxDecoder(sourceName).decodeModel(in.readAllBytes());
+            return new OnnxProtoReader(sourceName).decodeModel(in.readAllBytes());
         } catch (IOException e) {
             throw new RetrievalsException("Cannot read ONNX model " + sourceName + ": " + e.getMessage(), e);
         } catch (OutOfMemoryError e) {
@@ -107,12 +107,12 @@ public record OnnxModel(long irVersion, String producerName, String producerVers
 
     /** Writes this model to a stream (not closed). */
     public void write(OutputStream out) throws IOException {
-        OnnxEncoder.encodeModel(this).writeTo(out);
+        OnnxProtoWriter.encodeModel(this).writeTo(out);
     }
 
     /** The encoded model; for small models and tests (large models: write to a file). */
     public byte[] toByteArray() {
-        ProtoMessage message = OnnxEncoder.encodeModel(this);
+        ProtoMessage message = OnnxProtoWriter.encodeModel(this);
         if (message.size() > Integer.MAX_VALUE - 8) {
             throw new OnnxFormatException("the model takes " + message.size() + " bytes, more than an array holds");
         }

@@ -15,6 +15,12 @@ public final class ClsPooling implements Pooling {
         return tokenEmbeddings.get(":, 0, :");
     }
 
+    @Override
+    public float[][] pool(float[] tokenEmbeddings, int hidden, long[][] attentionMask) {
+        int sequence = PoolingMath.checkShapes("cls", tokenEmbeddings, hidden, attentionMask);
+        return PoolingMath.pick(tokenEmbeddings, hidden, sequence, new int[attentionMask.length]);
+    }
+
     /** Registers {@link ClsPooling} as the pooling named {@code cls}. */
     @AutoService(PluginProvider.class)
     public static final class Provider extends SimplePluginProvider<Pooling> {

@@ -22,6 +22,23 @@ public final class LastTokenPooling implements Pooling {
         return tokenEmbeddings.gather(index, 1).squeeze(1);
     }
 
+    @Override
+    public float[][] pool(float[] tokenEmbeddings, int hidden, long[][] attentionMask) {
+        int sequence = PoolingMath.checkShapes("lasttoken", tokenEmbeddings, hidden, attentionMask);
+        int[] positions = new int[attentionMask.length];
+        for (int row = 0; row < positions.length; row++) {
+            // The last position holding the row's largest mask value (the last real token; the last position if none).
+            long largest = Long.MIN_VALUE;
+            for (int position = sequence - 1; position >= 0; position--) {
+                if (attentionMask[row][position] > largest) {
+                    largest = attentionMask[row][position];
+                    positions[row] = position;
+                }
+            }
+        }
+        return PoolingMath.pick(tokenEmbeddings, hidden, sequence, positions);
+    }
+
     /** Registers {@link LastTokenPooling} as the pooling named {@code lasttoken}. */
     @AutoService(PluginProvider.class)
     public static final class Provider extends SimplePluginProvider<Pooling> {

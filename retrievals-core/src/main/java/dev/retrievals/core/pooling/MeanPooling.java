@@ -17,6 +17,12 @@ public final class MeanPooling implements Pooling {
         return PoolingMath.weightedSum(tokenEmbeddings, weights).div(Scalars.maximum(weights.sum(new int[] {1}), 1e-9));
     }
 
+    @Override
+    public float[][] pool(float[] tokenEmbeddings, int hidden, long[][] attentionMask) {
+        return PoolingMath.weightedPool("mean", tokenEmbeddings, hidden, attentionMask, (position, mask) -> mask,
+                total -> Math.max(total, 1e-9));
+    }
+
     /** Registers {@link MeanPooling} as the pooling named {@code mean}. */
     @AutoService(PluginProvider.class)
     public static final class Provider extends SimplePluginProvider<Pooling> {

@@ -16,6 +16,12 @@ public final class MeanSqrtLenPooling implements Pooling {
         return PoolingMath.weightedSum(tokenEmbeddings, weights).div(weights.sum(new int[] {1}).sqrt());
     }
 
+    @Override
+    public float[][] pool(float[] tokenEmbeddings, int hidden, long[][] attentionMask) {
+        return PoolingMath.weightedPool("mean_sqrt_len_tokens", tokenEmbeddings, hidden, attentionMask, (position, mask) -> mask,
+                Math::sqrt);
+    }
+
     /** Registers {@link MeanSqrtLenPooling} as the pooling named {@code mean_sqrt_len_tokens}. */
     @AutoService(PluginProvider.class)
     public static final class Provider extends SimplePluginProvider<Pooling> {

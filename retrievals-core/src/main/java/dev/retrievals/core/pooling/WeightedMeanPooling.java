@@ -19,6 +19,12 @@ public final class WeightedMeanPooling implements Pooling {
         return PoolingMath.weightedSum(tokenEmbeddings, weights).div(Scalars.maximum(weights.sum(new int[] {1}), 1e-9));
     }
 
+    @Override
+    public float[][] pool(float[] tokenEmbeddings, int hidden, long[][] attentionMask) {
+        return PoolingMath.weightedPool("weightedmean", tokenEmbeddings, hidden, attentionMask,
+                (position, mask) -> (double) mask * (position + 1), total -> Math.max(total, 1e-9));
+    }
+
     /** Registers {@link WeightedMeanPooling} as the pooling named {@code weightedmean}. */
     @AutoService(PluginProvider.class)
     public static final class Provider extends SimplePluginProvider<Pooling> {

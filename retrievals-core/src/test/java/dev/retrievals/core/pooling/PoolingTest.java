@@ -16,7 +16,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every pooling against values computed by hand (plain loops) on a small fixed tensor. */
+/**
+ * Every pooling, in both forms (NDArrays and plain Java arrays), against values computed by hand
+ * (plain loops) on a small fixed tensor.
+ */
 class PoolingTest {
     /** [batch 3][sequence 4][hidden 2]; row 0 has 2 real tokens, row 1 has 4, row 2 is left-padded with 3. */
     private static final float[][][] HIDDEN = {
@@ -48,6 +51,19 @@ class PoolingTest {
         }
     }
 
+    /** The plain-Java form of a pooling on the same tensor. */
+    private static float[][] poolPlain(String name) {
+        Pooling pooling = PluginRegistry.global().create(PluginKinds.POOLING, name);
+        float[][] pooled = pooling.pool(flatten(HIDDEN), 2, MASK);
+        assertThat(pooled).hasNumberOfRows(3);
+        return pooled;
+    }
+
+    private static void assertBothForms(String name, double[][] expected) {
+        assertClose(pool(name), expected);
+        assertClose(poolPlain(name), expected);
+    }
+
     /** Expected value per row and hidden unit from a reduction over the real positions. */
     private static double[][] expected(BiFunction<Integer, Integer, Double> rowAndUnit) {
         double[][] out = new double[3][2];
@@ -69,12 +85,12 @@ class PoolingTest {
 
     @Test
     void cls() {
-        assertClose(pool("cls"), expected((row, unit) -> (double) HIDDEN[row][0][unit]));
+        assertBothForms("cls", expected((row, unit) -> (double) HIDDEN[row][0][unit]));
     }
 
     @Test
     void mean() {
-        assertClose(pool("mean"), expected((row, unit) -> {
+        assertBothForms("mean", expected((row, unit) -> {
             double sum = 0;
             int count = 0;
             for (int pos = 0; pos < 4; pos++) {
@@ -87,7 +103,7 @@ class PoolingTest {
 
     @Test
     void meanSqrtLenTokens() {
-        assertClose(pool("mean_sqrt_len_tokens"), expected((row, unit) -> {
+        assertBothForms("mean_sqrt_len_tokens", expected((row, unit) -> {
             double sum = 0;
             int count = 0;
             for (int pos = 0; pos < 4; pos++) {
@@ -100,7 +116,7 @@ class PoolingTest {
 
     @Test
     void max() {
-        assertClose(pool("max"), expected((row, unit) -> {
+        assertBothForms("max", expected((row, unit) -> {
             double max = Double.NEGATIVE_INFINITY;
             for (int pos = 0; pos < 4; pos++) {
                 if (MASK[row][pos] == 1) {
@@ -113,7 +129,7 @@ class PoolingTest {
 
     @Test
     void weightedMean() {
-        assertClose(pool("weightedmean"), expected((row, unit) -> {
+        assertBothForms("weightedmean", expected((row, unit) -> {
             double sum = 0;
             double weights = 0;
             for (int pos = 0; pos < 4; pos++) {
@@ -128,7 +144,7 @@ class PoolingTest {
     @Test
     void lastTokenWithRightAndLeftPadding() {
         // Row 0: last real token at position 1 (right padding); rows 1 and 2: position 3.
-        assertClose(pool("lasttoken"), expected((row, unit) -> (double) HIDDEN[row][row == 0 ? 1 : 3][unit]));
+        assertBothForms("lasttoken", expected((row, unit) -> (double) HIDDEN[row][row == 0 ? 1 : 3][unit]));
     }
 
     @Test
@@ -137,6 +153,30 @@ class PoolingTest {
             float[] normalized = PoolingMath.l2Normalize(sub.create(new float[][] {{3, 4}, {0, 0}})).toFloatArray();
             assertThat(normalized).containsExactly(new float[] {0.6f, 0.8f, 0, 0}, within(1e-7f));
         }
+    }
+
+    @Test
+    void plainL2NormalizeGivesUnitRowsAndKeepsZero() {
+        assertThat(PoolingMath.l2Normalize(new float[] {3, 4})).containsExactly(new float[] {0.6f, 0.8f}, within(1e-7f));
+        assertThat(PoolingMath.l2Normalize(new float[] {0, 0})).containsExactly(0, 0);
+    }
+
+    @Test
+    void aPoolingWithOnlyTheNDArrayFormRunsOnThePyTorchEngineForPlainArrays() {
+        Pooling secondToken = (tokens, mask) -> tokens.get(":, 1, :");
+        float[][] pooled = secondToken.pool(flatten(HIDDEN), 2, MASK);
+        assertClose(pooled, expected((row, unit) -> (double) HIDDEN[row][1][unit]));
+    }
+
+    @Test
+    void plainArraysOfTheWrongSizeAreRefusedWithTheSizes() {
+        assertThatThrownBy(() -> new MeanPooling().pool(new float[10], 2, MASK))
+                .isInstanceOf(RetrievalsException.class)
+                .hasMessageContaining("mean pooling expects 3 x 4 x 2")
+                .hasMessageContaining("got 10");
+        assertThatThrownBy(() -> new ClsPooling().pool(new float[6], 2, new long[][] {{1, 1}, {1}}))
+                .isInstanceOf(RetrievalsException.class)
+                .hasMessageContaining("rows of 2 and 1");
     }
 
     @Test

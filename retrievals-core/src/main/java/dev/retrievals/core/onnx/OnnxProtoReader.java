@@ -16,12 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Turns the bytes of an ONNX file into an {@link OnnxModel}; errors name the source and the place. */
-final class OnnxDecoder {
-    private static final Logger LOG = LoggerFactory.getLogger(OnnxDecoder.class);
+final class OnnxProtoReader {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxProtoReader.class);
 
     private final String source;
 
-    OnnxDecoder(String source) {
+    OnnxProtoReader(String source) {
         this.source = source;
     }
 

@@ -6,8 +6,8 @@ import java.util.Map;
  * Turns an {@link OnnxModel} into protobuf messages in ONNX's schema. Tensors are always written
  * as {@code raw_data}, by reference to their buffers.
  */
-final class OnnxEncoder {
-    private OnnxEncoder() {}
+final class OnnxProtoWriter {
+    private OnnxProtoWriter() {}
 
     static ProtoMessage encodeModel(OnnxModel model) {
         ProtoMessage message = new ProtoMessage().varint(OnnxSchema.Model.IR_VERSION, model.irVersion());

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Reads protobuf bytes written by hand in onnx.proto's schema, and refuses what is not ONNX. */
-class OnnxDecoderTest {
+class OnnxProtoReaderTest {
     // Field numbers copied from onnx.proto, independently of the code under test.
     private static final int MODEL_IR = 1;
     private static final int MODEL_PRODUCER = 2;
