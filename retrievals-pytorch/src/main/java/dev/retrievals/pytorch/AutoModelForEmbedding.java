@@ -54,6 +54,7 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
     private final String queryInstruction;
     private final String documentInstruction;
     private volatile boolean training;
+    private volatile boolean scopedForward = true;
 
     private AutoModelForEmbedding(
             NDManager manager, TransformerConfig config, TransformerArchitecture architecture, ModelParameters parameters,
@@ -171,7 +172,7 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
         NDArray ids = scope.create(batch.inputIds());
         NDArray mask = scope.create(batch.attentionMask());
         NDArray types = architecture.usesTokenTypes(config) ? scope.create(batch.tokenTypeIds()) : null;
-        DjlEncoderOps ops = new DjlEncoderOps(parameters.all(), training, parameters.dataType());
+        DjlEncoderOps ops = new DjlEncoderOps(parameters.all(), training, parameters.dataType(), scopedForward);
         return architecture.lastHiddenState(ops, config, ids, mask, types);
     }
 
@@ -278,6 +279,21 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
     @Override
     public boolean isTraining() {
         return training;
+    }
+
+    /**
+     * Whether forward passes release each layer's intermediate arrays as soon as the layer has its
+     * output (on, the default), or keep them all until the caller's scope closes (off: the memory of
+     * every layer's intermediates at once, as before scoping existed). Results and gradients are the
+     * same either way; the switch exists to measure and compare the two.
+     */
+    public void setScopedForward(boolean on) {
+        scopedForward = on;
+    }
+
+    /** Whether forward passes release intermediates per layer; see {@link #setScopedForward}. */
+    public boolean isScopedForward() {
+        return scopedForward;
     }
 
     /** The weights by Hugging Face name, with freezing (for optimizers and per-group learning rates). */
