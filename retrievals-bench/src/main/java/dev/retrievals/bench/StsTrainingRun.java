@@ -2,8 +2,8 @@ package dev.retrievals.bench;
 
 import dev.retrievals.collators.ScoredPairCollator;
 import dev.retrievals.core.data.Dataset;
+import dev.retrievals.core.model.TrainableEncoder;
 import dev.retrievals.losses.CoSENT;
-import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.trainer.RetrievalTrainer;
 import dev.retrievals.trainer.TrainerControl;
 import dev.retrievals.trainer.TrainerListener;
@@ -51,12 +51,12 @@ final class StsTrainingRun {
     private StsTrainingRun() {}
 
     /** Trains {@code model} for {@code steps} steps of {@code batchSize} pairs. */
-    static Result run(AutoModelForEmbedding model, Dataset data, int batchSize, Padding padding, int steps, int seed) {
+    static Result run(TrainableEncoder model, Dataset data, int batchSize, Padding padding, int steps, int seed) {
         return run(model, data, batchSize, padding, steps, seed, new TrainerListener() {});
     }
 
     /** Trains {@code model} for {@code steps} steps of {@code batchSize} pairs, telling {@code listener} too. */
-    static Result run(AutoModelForEmbedding model, Dataset data, int batchSize, Padding padding, int steps, int seed,
+    static Result run(TrainableEncoder model, Dataset data, int batchSize, Padding padding, int steps, int seed,
             TrainerListener listener) {
         Path output = temporaryFolder();
         try {
