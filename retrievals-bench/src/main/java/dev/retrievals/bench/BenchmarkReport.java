@@ -94,7 +94,8 @@ final class BenchmarkReport {
         line("");
         line("Main figures run with the settings of the `retrievals` command (`conf/launcher.properties` of the distribution,"
                 + " `launcher.properties` in retrievals-core, which `bin/retrievals` and `bench/run` both read): JVM `"
-                + String.join(" ", BenchmarkRunner.FLAGS) + "`, environment `" + environment(BenchmarkRunner.ENVIRONMENT) + "`.");
+                + String.join(" ", BenchmarkRunner.FLAGS) + "`; environment for training " + environment(BenchmarkRunner.TRAINING)
+                + ", for inference (encode, evaluate, export) " + environment(BenchmarkRunner.INFERENCE) + ".");
         if (!failures.isEmpty()) {
             line("");
             line("**Failed runs** (their figures are missing): " + String.join(", ", failures));
@@ -137,10 +138,10 @@ final class BenchmarkReport {
         return r == null ? null : r.getAsJsonObject("pytorch");
     }
 
-    /** {@code A=1 B=2}, or "glibc's defaults" for none. */
+    /** {@code `A=1 B=2`}, or "(glibc's defaults)" for none. */
     private static String environment(Map<String, String> environment) {
-        return environment.isEmpty() ? "(glibc's defaults)" : environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .reduce((a, b) -> a + " " + b).orElse("");
+        return environment.isEmpty() ? "(glibc's defaults)" : "`" + environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .reduce((a, b) -> a + " " + b).orElse("") + "`";
     }
 
     /**
@@ -549,7 +550,7 @@ final class BenchmarkReport {
             JsonObject run = r.getAsJsonObject("run");
             line("*Run: `" + run.get("command").getAsString() + "`, started " + run.get("started").getAsString()
                     + "; the commands ran with the launcher's own settings: JVM `" + String.join(" ", BenchmarkRunner.FLAGS)
-                    + "`, environment `" + environment(BenchmarkRunner.ENVIRONMENT) + "`.*");
+                    + "`, environment " + environment(BenchmarkRunner.INFERENCE) + ".*");
             line("");
         }
         line("| engine | wall s | user s | sys s | minor page faults | peak RSS MB |");
@@ -627,7 +628,7 @@ final class BenchmarkReport {
         }
         JsonObject malloc = result("train_minilm_default_malloc");
         if (r != null && malloc != null) {
-            line("| The command's allocator settings (`" + environment(BenchmarkRunner.ENVIRONMENT) + "`) instead of glibc's defaults |"
+            line("| The command's allocator settings for training (" + environment(BenchmarkRunner.TRAINING) + ") instead of glibc's defaults |"
                     + " ratio " + stat(malloc, "matmul_ratio").format("%.2f") + ", step " + stat(malloc, "step_seconds").format("%.2f")
                     + " s, AdamW " + stat(malloc, "adam_seconds_fused").format("%.3f") + " s | ratio " + stat(r, "matmul_ratio").format("%.2f")
                     + ", step " + stat(r, "step_seconds").format("%.2f") + " s, AdamW " + stat(r, "adam_seconds_fused").format("%.3f")

@@ -38,15 +38,17 @@ public final class BenchmarkRunner {
     static final LauncherSettings LAUNCHER = LauncherSettings.load();
     /** JVM options and flags of the main figures: the command's. */
     static final List<String> FLAGS = LAUNCHER.jvmArguments();
-    /** Environment of the main figures: the command's (glibc malloc settings). */
-    static final Map<String, String> ENVIRONMENT = LAUNCHER.environment();
+    /** Environment of the training figures: what the command sets for {@code train}. */
+    static final Map<String, String> TRAINING = LAUNCHER.environment("train");
+    /** Environment of the in-process inference figures: what the command sets for {@code encode}. */
+    static final Map<String, String> INFERENCE = LAUNCHER.environment("encode");
 
     /**
      * glibc malloc setting that trades speed for resident memory: every block of 1 MiB or more is
      * mapped on its own and returned to the kernel when freed (the default threshold rises with
      * the largest block freed, after which libtorch's activations stay in malloc's heap).
      */
-    static final Map<String, String> LEAN_ENVIRONMENT = Map.of("MALLOC_MMAP_THRESHOLD_", "1048576");
+    static final Map<String, String> LEAN_TRAINING = Map.of("MALLOC_MMAP_THRESHOLD_", "1048576");
 
     private BenchmarkRunner() {}
 
@@ -70,17 +72,19 @@ public final class BenchmarkRunner {
         Runner runner = new Runner(work, results, failures, name -> reportOnly || (!only.isEmpty() && only.stream().noneMatch(name::startsWith)),
                 published.has("details") ? published.getAsJsonObject("details") : new JsonObject(), command, started);
 
-        runner.run("train_minilm", TrainingStepBenchmark.class, FLAGS, ENVIRONMENT, "model=all-MiniLM-L6-v2", "rounds=" + trainRounds);
+        runner.run("train_minilm", TrainingStepBenchmark.class, FLAGS, TRAINING, "model=all-MiniLM-L6-v2", "rounds=" + trainRounds);
         int abRounds = Math.max(6, trainRounds / 2);
-        runner.run("train_minilm_default_malloc", TrainingStepBenchmark.class, FLAGS, Map.of(),
-                "model=all-MiniLM-L6-v2", "rounds=" + abRounds);
+        if (!TRAINING.isEmpty()) {
+            runner.run("train_minilm_default_malloc", TrainingStepBenchmark.class, FLAGS, Map.of(),
+                    "model=all-MiniLM-L6-v2", "rounds=" + abRounds);
+        }
         List<String> defaultInterop = FLAGS.stream().filter(flag -> !flag.startsWith("-Dai.djl.pytorch.num_interop_threads=")).toList();
-        runner.run("train_minilm_default_interop", TrainingStepBenchmark.class, defaultInterop, ENVIRONMENT,
+        runner.run("train_minilm_default_interop", TrainingStepBenchmark.class, defaultInterop, TRAINING,
                 "model=all-MiniLM-L6-v2", "rounds=" + abRounds);
-        runner.run("train_bge", TrainingStepBenchmark.class, FLAGS, ENVIRONMENT, "model=bge-small-zh-v1.5", "rounds=" + trainRounds);
-        runner.run("padding", PaddingBenchmark.class, FLAGS, ENVIRONMENT,
+        runner.run("train_bge", TrainingStepBenchmark.class, FLAGS, TRAINING, "model=bge-small-zh-v1.5", "rounds=" + trainRounds);
+        runner.run("padding", PaddingBenchmark.class, FLAGS, TRAINING,
                 "rounds=" + settings.integer("padding_rounds", 5), "steps=" + settings.integer("padding_steps", 6));
-        runner.run("inference", InferenceBenchmark.class, FLAGS, ENVIRONMENT,
+        runner.run("inference", InferenceBenchmark.class, FLAGS, INFERENCE,
                 "rounds=" + settings.integer("inference_rounds", 5), "texts=" + settings.integer("inference_texts", 10_000), "pytorch_texts=" + settings.integer("pytorch_texts", 2000));
         // The command itself, measured from outside; its own launcher sets its JVM options and environment.
         runner.run("encode_command", EncodeCommandBenchmark.class, List.of("-Xmx512m"), Map.of(),
@@ -91,23 +95,23 @@ public final class BenchmarkRunner {
         int steps = settings.integer("memory_steps", 3);
         for (int batch : new int[] {32, 128, 512}) {
             for (int repeat = 1; repeat <= repeats; repeat++) {
-                runner.run("memory_batch" + batch + "_" + repeat, TrainingProbe.class, FLAGS, ENVIRONMENT,
+                runner.run("memory_batch" + batch + "_" + repeat, TrainingProbe.class, FLAGS, TRAINING,
                         "batch=" + batch, "steps=" + steps);
             }
         }
         // The forward pass before scoping, same settings (batch 512 unscoped needs about 18 GB: left out).
         for (int batch : new int[] {32, 128}) {
-            runner.run("memory_unscoped_batch" + batch, TrainingProbe.class, FLAGS, ENVIRONMENT, "batch=" + batch, "steps=" + steps,
+            runner.run("memory_unscoped_batch" + batch, TrainingProbe.class, FLAGS, TRAINING, "batch=" + batch, "steps=" + steps,
                     "scoped=false");
         }
-        runner.run("memory_gradcache_batch512", GradCacheProbe.class, FLAGS, ENVIRONMENT, "batch=512", "mini_batch=32", "steps=1");
+        runner.run("memory_gradcache_batch512", GradCacheProbe.class, FLAGS, TRAINING, "batch=512", "mini_batch=32", "steps=1");
         // One intra-op thread against the engine's default, next to each other: on an oversubscribed
         // machine, OpenMP threads wait in barriers for a descheduled peer at every parallel op.
         List<String> oneThread = new ArrayList<>(FLAGS);
         oneThread.add("-Dai.djl.pytorch.num_threads=1");
         for (int repeat = 1; repeat <= repeats; repeat++) {
-            runner.run("threads_default_" + repeat, TrainingProbe.class, FLAGS, ENVIRONMENT, "batch=32", "steps=4");
-            runner.run("threads_intra1_" + repeat, TrainingProbe.class, oneThread, ENVIRONMENT, "batch=32", "steps=4");
+            runner.run("threads_default_" + repeat, TrainingProbe.class, FLAGS, TRAINING, "batch=32", "steps=4");
+            runner.run("threads_intra1_" + repeat, TrainingProbe.class, oneThread, TRAINING, "batch=32", "steps=4");
         }
         // Long runs with glibc's default allocator, again with a collection before each sample, and with large blocks
         // always mapped and returned (the lean setting).
@@ -115,7 +119,7 @@ public final class BenchmarkRunner {
         String sampleEvery = "sample_every=" + Math.max(1, growthSteps / 10);
         runner.run("memory_growth", MemoryGrowthProbe.class, FLAGS, Map.of(), "steps=" + growthSteps, sampleEvery);
         runner.run("memory_growth_gc", MemoryGrowthProbe.class, FLAGS, Map.of(), "steps=" + growthSteps, sampleEvery, "gc=true");
-        runner.run("memory_growth_lean", MemoryGrowthProbe.class, FLAGS, LEAN_ENVIRONMENT, "steps=" + growthSteps, sampleEvery);
+        runner.run("memory_growth_lean", MemoryGrowthProbe.class, FLAGS, LEAN_TRAINING, "steps=" + growthSteps, sampleEvery);
         JsonObject machine = machineBefore;
         machine.addProperty("load_average_after", Machine.describe().get("load_average").getAsString());
         machine.addProperty("started", started.toString());

@@ -29,7 +29,7 @@ final class ChildJvm {
     /**
      * Runs {@code mainClass} with {@code args}, the given JVM flags and environment, printing its
      * output; returns the exit code ({@value #TIMED_OUT} if it passed its deadline and was destroyed).
-     * The variables the launcher sets ({@link LauncherSettings#environment()}) are taken out of the
+     * The variables the launcher may set ({@link LauncherSettings#variables()}) are taken out of the
      * inherited environment first, so an empty {@code environment} means glibc's defaults.
      */
     static int run(Class<?> mainClass, List<String> jvmFlags, Map<String, String> environment, List<String> args) {
@@ -38,7 +38,7 @@ final class ChildJvm {
         List<String> command = JavaCommand.of(mainClass, flags, args);
         LOG.info("Running {} {} {}", mainClass.getSimpleName(), environment.isEmpty() ? "" : environment, args);
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-        builder.environment().keySet().removeAll(LauncherSettings.load().environment().keySet());
+        builder.environment().keySet().removeAll(LauncherSettings.load().variables());
         builder.environment().put("DJL_OFFLINE", "true");
         builder.environment().putAll(environment);
         try (ChildProcess child = ChildProcess.start(builder, DEADLINE)) {

@@ -13,16 +13,19 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The distribution's launcher ({@code src/dist/bin/retrievals}) starts Java with the options, flags
  * and environment of {@code conf/launcher.properties}, the same file {@link LauncherSettings} gives
- * the benchmarks: checked by running the script against a stand-in {@code java} that prints its
- * arguments and environment.
+ * the benchmarks, each subcommand with the variables of its profile: checked by running the script
+ * against a stand-in {@code java} that prints its arguments and environment.
  */
 class LauncherScriptTest {
     private static final Duration DEADLINE = Duration.ofMinutes(1);
@@ -52,10 +55,12 @@ class LauncherScriptTest {
 
     private record Launch(int exitCode, List<String> arguments, Map<String, String> environment, String err) {}
 
-    private Launch launch(Path home, Map<String, String> environment) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/retrievals").toString(), "info", "two words")
+    private Launch launch(Path home, Map<String, String> environment, String... words) throws Exception {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/retrievals").toString()));
+        command.addAll(List.of(words));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
-        builder.environment().keySet().removeAll(LauncherSettings.load().environment().keySet());
+        builder.environment().keySet().removeAll(LauncherSettings.load().variables());
         builder.environment().remove("RETRIEVALS_JAVA_OPTS");
         builder.environment().put("JAVA_HOME", dir.resolve("jdk").toString());
         builder.environment().putAll(environment);
@@ -75,30 +80,34 @@ class LauncherScriptTest {
         return new Launch(code, arguments, seen, Files.readString(dir.resolve("err.txt")));
     }
 
-    @Test
-    void javaRunsWithTheOptionsFlagsAndEnvironmentOfTheSettingsFile() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"encode", "train", "info"})
+    void javaRunsWithTheOptionsFlagsAndTheSubcommandsEnvironment(String subcommand) throws Exception {
         Path home = distribution("");
         LauncherSettings settings = LauncherSettings.load();
-        Launch launch = launch(home, Map.of());
+        Launch launch = launch(home, Map.of(), "--verbose", subcommand, "two words");
         assertThat(launch.exitCode()).as(launch.err()).isZero();
         List<String> expected = new ArrayList<>(settings.jvmArguments());
-        expected.addAll(List.of("-cp", home.toRealPath() + "/lib/*", "dev.retrievals.cli.Main", "info", "two words"));
+        expected.addAll(List.of("-cp", home.toRealPath() + "/lib/*", "dev.retrievals.cli.Main", "--verbose", subcommand, "two words"));
         assertThat(launch.arguments()).containsExactlyElementsOf(expected);
-        assertThat(launch.environment()).containsAllEntriesOf(settings.environment());
+        Map<String, String> set = new HashMap<>(launch.environment());
+        set.keySet().retainAll(settings.variables());
+        assertThat(set).as("the variables set for %s", subcommand).isEqualTo(settings.environment(subcommand));
     }
 
     @Test
     void theCallersEnvironmentAndJavaOptionsWin() throws Exception {
         Path home = distribution("");
         LauncherSettings settings = LauncherSettings.load();
-        String kept = settings.environment().keySet().iterator().next();
-        Launch launch = launch(home, Map.of(kept, "7", "RETRIEVALS_JAVA_OPTS", "-Xmx1g -Dmine=1"));
+        Map<String, String> encode = settings.environment("encode");
+        String kept = encode.keySet().iterator().next();
+        Launch launch = launch(home, Map.of(kept, "7", "RETRIEVALS_JAVA_OPTS", "-Xmx1g -Dmine=1"), "encode");
         assertThat(launch.exitCode()).as(launch.err()).isZero();
         List<String> expected = new ArrayList<>(List.of("-Xmx1g", "-Dmine=1"));
         expected.addAll(settings.javaFlags());
         assertThat(launch.arguments()).startsWith(expected.toArray(String[]::new)).doesNotContainAnyElementsOf(settings.javaOptions());
         assertThat(launch.environment()).containsEntry(kept, "7");
-        settings.environment().forEach((name, value) -> {
+        encode.forEach((name, value) -> {
             if (!name.equals(kept)) {
                 assertThat(launch.environment()).containsEntry(name, value);
             }
@@ -109,10 +118,11 @@ class LauncherScriptTest {
     void aBrokenSettingsLineStopsTheLauncherNamingTheLine() throws Exception {
         Path home = distribution("MALLOC_ARENA_MAX=1\n");
         int line = Files.readAllLines(home.resolve("conf/launcher.properties")).size();
-        Launch launch = launch(home, Map.of());
+        Launch launch = launch(home, Map.of(), "info");
         assertThat(launch.exitCode()).isEqualTo(1);
         assertThat(launch.arguments()).as("java was not started").isEmpty();
         assertThat(launch.err().strip()).isEqualTo("retrievals: " + home.toRealPath() + "/conf/launcher.properties line " + line
-                + ": 'MALLOC_ARENA_MAX=1' is not java.options=..., java.flags=... or env.NAME=value");
+                + ": 'MALLOC_ARENA_MAX=1' is not java.options=..., java.flags=..., env.NAME=value, profile.P.commands=... or"
+                + " profile.P.env.NAME=value");
     }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Encoding a few thousand long texts in a child JVM ({@link LongTextEncodeRun}) run with the
- * environment the {@code retrievals} command sets ({@link LauncherSettings}), with a fixed Java heap
+ * environment the {@code retrievals} command sets for {@code encode} ({@link LauncherSettings}), with a fixed Java heap
  * touched up front so that resident growth is native memory: the peak stays within twice one
  * layer's working set above the resident memory after a warm-up, where a forward pass that kept
  * every layer's intermediates would need several layers' worth. Both figures come from the shapes
@@ -56,7 +56,8 @@ class EncodeResidentMemoryTest {
         flags.addAll(FIXED_HEAP);
         ProcessBuilder builder = new ProcessBuilder(JavaCommand.of(LongTextEncodeRun.class, flags, List.of(String.valueOf(TEXTS), "true")))
                 .redirectErrorStream(true);
-        builder.environment().putAll(launcher.environment());
+        builder.environment().keySet().removeAll(launcher.variables());
+        builder.environment().putAll(launcher.environment("encode"));
         long[] result = null;
         StringBuilder output = new StringBuilder();
         int exit;
