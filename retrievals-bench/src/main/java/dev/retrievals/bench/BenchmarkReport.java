@@ -649,7 +649,7 @@ final class BenchmarkReport {
                     .get("intra_op").getAsString() + ") while the machine is oversubscribed | step " + laterSteps(defaultThreads).format("%.1f")
                     + " s, " + realTokens(defaultThreads).format("%.0f") + " real tokens/s | step " + laterSteps(oneThread).format("%.1f") + " s, "
                     + realTokens(oneThread).format("%.0f") + " real tokens/s | `RetrievalTrainer`, bge-small-zh-v1.5, batch 32 on STS-B,"
-                    + " fresh JVMs run in turn (load average " + machine.get("load_average_after").getAsString().split(" ")[0]
+                    + " fresh JVMs run in turn (load average " + machineOf(defaultThreads.get(0)).get("load_average_after").getAsString().split(" ")[0]
                     + " on " + machine.get("cores").getAsString() + " cores at the end) |");
         }
         line("| Tried and left out: AdamW on embedding tables updating only the rows with a gradient or moments (exact when"
@@ -697,6 +697,11 @@ final class BenchmarkReport {
 
     private JsonObject result(String name) {
         return results.get(name);
+    }
+
+    /** The run a result came from: this one, or the earlier run its figures were kept from. */
+    private JsonObject machineOf(JsonObject result) {
+        return result.has("run") || !machine.has("earlier_run") ? machine : machine.getAsJsonObject("earlier_run");
     }
 
     private List<JsonObject> memoryRuns(int batch) {
