@@ -42,10 +42,8 @@ final class EncodeCommand extends CliCommand {
             + " (default: standard output).")
     Path output;
 
-    @Option(names = "--backend", paramLabel = "pytorch|onnx", defaultValue = "pytorch", description = "Engine that runs the model"
-            + " (default: ${DEFAULT-VALUE}). With onnx, --model is an exported folder, an .onnx file or a run folder (its onnx/"
-            + " export).")
-    String backend;
+    @Mixin
+    BackendSelection backend;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -64,20 +62,16 @@ final class EncodeCommand extends CliCommand {
         }
         boolean normalize = !noNormalize;
         float[][] vectors;
-        switch (backend) {
-            case "pytorch" -> {
-                try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(selection.model, selection.pooling,
-                        selection.options().withNormalize(normalize ? null : false))) {
-                    vectors = encoder.encode(texts, EncodeOptions.defaults().withBatchSize(batchSize)
-                            .withNormalize(normalize ? null : false).withProgressBar(texts.size() > 1000));
-                }
+        if (backend.onnx(name())) {
+            try (TextEncoder encoder = Exports.onnxEncoder(Path.of(selection.model), normalize, batchSize, selection.device)) {
+                vectors = encoder.encode(texts);
             }
-            case "onnx" -> {
-                try (TextEncoder encoder = Exports.onnxEncoder(Path.of(selection.model), normalize, batchSize, selection.device)) {
-                    vectors = encoder.encode(texts);
-                }
+        } else {
+            try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(selection.model, selection.pooling,
+                    selection.options().withNormalize(normalize ? null : false))) {
+                vectors = encoder.encode(texts, EncodeOptions.defaults().withBatchSize(batchSize)
+                        .withNormalize(normalize ? null : false).withProgressBar(texts.size() > 1000));
             }
-            default -> throw new UsageException("option --backend of 'encode' is '" + backend + "'; expected pytorch or onnx");
         }
         write(texts, vectors, output, out());
         return 0;

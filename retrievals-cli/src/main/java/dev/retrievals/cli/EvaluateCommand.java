@@ -1,6 +1,7 @@
 package dev.retrievals.cli;
 
 import com.google.gson.GsonBuilder;
+import dev.retrievals.core.encode.TextEncoder;
 import dev.retrievals.core.eval.EvaluationResult;
 import dev.retrievals.core.eval.Evaluator;
 import dev.retrievals.core.spi.PluginKinds;
@@ -19,13 +20,20 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code retrievals evaluate --model ID|PATH (--sts FILE | --retrieval DIR | --classification FILE)
- * [--output FILE.json]}: prints the metrics and writes them as JSON.
+ * [--backend pytorch|onnx] [--output FILE.json]}: prints the metrics and writes them as JSON. With
+ * {@code --backend onnx} ONNX Runtime runs an export (a run folder resolves to its {@code onnx/}).
  */
 @Command(name = "evaluate", description = "Score a model on STS pairs, a BEIR retrieval folder or a classification file;"
         + " prints the metrics and writes them as JSON.")
 final class EvaluateCommand extends CliCommand {
+    /** Texts per ONNX Runtime call when evaluating an export. */
+    private static final int EVALUATION_BATCH = 32;
+
     @Mixin
     ModelSelection selection;
+
+    @Mixin
+    BackendSelection backend;
 
     @Option(names = "--sts", paramLabel = "FILE", description = "Scored pairs (sentence1, sentence2, score): Spearman and Pearson.")
     String sts;
@@ -52,7 +60,8 @@ final class EvaluateCommand extends CliCommand {
     protected int run() throws Exception {
         Evaluator evaluator = evaluator();
         PrintWriter out = out();
-        try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(selection.model, selection.pooling, selection.options())) {
+        try (TextEncoder encoder = backend.onnx(name()) ? Exports.onnxEncoder(Path.of(selection.model), true, EVALUATION_BATCH, selection.device)
+                : AutoModelForEmbedding.fromPretrained(selection.model, selection.pooling, selection.options())) {
             EvaluationResult result = evaluator.evaluate(encoder);
             Map<String, Double> metrics = new TreeMap<>(result.metrics());
             metrics.forEach((name, value) -> out.printf(Locale.ROOT, "%-16s %.4f%n", name, value));

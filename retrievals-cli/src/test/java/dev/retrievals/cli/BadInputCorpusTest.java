@@ -155,6 +155,15 @@ class BadInputCorpusTest {
                 new Case("evaluate without a model", f -> new String[] {"evaluate", "--sts", "x.jsonl"}, "'evaluate' needs --model"),
                 new Case("evaluate with two datasets", f -> new String[] {"evaluate", "--model", model.toString(), "--sts", "a",
                         "--retrieval", "b"}, "exactly one of"),
+                new Case("evaluate with an unknown backend", f -> new String[] {"evaluate", "--model", model.toString(), "--sts",
+                        write(f, "sts.jsonl", PAIRS + PAIRS.replace("1}", "3}")).toString(), "--backend", "tensorflow"},
+                        "option --backend of 'evaluate' is 'tensorflow'; expected pytorch or onnx"),
+                new Case("evaluate on ONNX Runtime a run folder without an export", f -> {
+                    Files.createDirectories(f.resolve("run"));
+                    Files.writeString(f.resolve("run/metrics.jsonl"), "");
+                    return new String[] {"evaluate", "--model", f.resolve("run").toString(), "--backend", "onnx", "--sts",
+                            write(f, "sts.jsonl", PAIRS + PAIRS.replace("1}", "3}")).toString()};
+                }, "has no ONNX export"),
                 new Case("missing encode input", f -> new String[] {"encode", "--model", model.toString(), "--input", "none.txt"},
                         "input file none.txt does not exist"),
                 new Case("JSONL line without the text field", f -> new String[] {"encode", "--model", model.toString(), "--input",

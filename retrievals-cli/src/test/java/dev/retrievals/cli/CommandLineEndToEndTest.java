@@ -9,6 +9,7 @@ import dev.retrievals.core.data.SharedData;
 import dev.retrievals.core.eval.EvaluationResult;
 import dev.retrievals.core.process.ChildProcess;
 import dev.retrievals.core.process.JavaCommand;
+import dev.retrievals.onnx.OnnxEncoder;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.trainer.eval.StsEvaluator;
 import java.awt.image.BufferedImage;
@@ -201,6 +202,20 @@ class CommandLineEndToEndTest {
             assertThat(dot).as("cosine of unit vectors, line %d", i).isGreaterThan(0.9999);
         }
         assertThat(JsonParser.parseString(torchLines.get(1)).getAsJsonObject().get("text").getAsString()).isEqualTo("stocks fell sharply");
+
+        // evaluate the run folder's export on ONNX Runtime: the figure OnnxEncoder gives in this JVM, and near the PyTorch one
+        Result evaluateOnnx = run("evaluate", "--model", "run", "--backend", "onnx", "--sts", devSmall.toString(), "--output",
+                "metrics-onnx.json");
+        assertThat(evaluateOnnx.exitCode()).as(evaluateOnnx.err()).isZero();
+        Map<String, Double> onnxInProcess;
+        try (OnnxEncoder encoder = OnnxEncoder.builder(run.resolve("onnx")).build()) {
+            onnxInProcess = StsEvaluator.builder(devSmall).build().evaluate(encoder).metrics();
+        }
+        JsonObject onnxMetrics = JsonParser.parseString(Files.readString(dir.resolve("metrics-onnx.json"))).getAsJsonObject();
+        for (String metric : List.of("spearman", "pearson")) {
+            assertThat(onnxMetrics.get(metric).getAsDouble()).as(metric).isCloseTo(onnxInProcess.get(metric), within(1e-6))
+                    .isCloseTo(trained.get(metric), within(1e-3));
+        }
 
         Path notAModel = Files.createDirectories(dir.resolve("notes"));
         Result neither = run("evaluate", "--model", notAModel.toString(), "--sts", devSmall.toString());
