@@ -5,7 +5,6 @@ import dev.retrievals.core.eval.EvaluationResult;
 import dev.retrievals.core.eval.Evaluator;
 import dev.retrievals.core.spi.PluginKinds;
 import dev.retrievals.core.spi.PluginRegistry;
-import dev.retrievals.pytorch.AutoModelForEmbedding;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +26,9 @@ final class EvaluateCommand extends CliCommand {
     @Mixin
     ModelSelection selection;
 
+    @Mixin
+    EngineSelection engine;
+
     @Option(names = "--sts", paramLabel = "FILE", description = "Scored pairs (sentence1, sentence2, score): Spearman and Pearson.")
     String sts;
 
@@ -36,6 +38,10 @@ final class EvaluateCommand extends CliCommand {
 
     @Option(names = "--split", paramLabel = "S", description = "The qrels split of --retrieval: qrels/S.tsv (default: test).")
     String split;
+
+    @Option(names = "--retriever", paramLabel = "NAME", description = "How --retrieval searches: exact (default) or hnsw for corpora"
+            + " too large for exact search (it then also reports hnsw_recall@10 against exact search on a sample of queries).")
+    String retriever;
 
     @Option(names = "--classification", paramLabel = "FILE", description = "Labelled texts (text, label) to fit on; test.jsonl beside"
             + " it is scored (k-nearest neighbours).")
@@ -52,8 +58,8 @@ final class EvaluateCommand extends CliCommand {
     protected int run() throws Exception {
         Evaluator evaluator = evaluator();
         PrintWriter out = out();
-        try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(selection.model, selection.pooling)) {
-            EvaluationResult result = evaluator.evaluate(encoder);
+        try (ModelEncoders.Opened model = engine.open(selection, name(), true, 32)) {
+            EvaluationResult result = evaluator.evaluate(model.encoder());
             Map<String, Double> metrics = new TreeMap<>(result.metrics());
             metrics.forEach((name, value) -> out.printf(Locale.ROOT, "%-16s %.4f%n", name, value));
             out.printf("primary metric: %s%n", result.primaryMetric());
@@ -72,6 +78,9 @@ final class EvaluateCommand extends CliCommand {
         if (chosen != 1) {
             throw new UsageException("'evaluate' needs exactly one of --sts FILE, --retrieval DIR, --classification FILE");
         }
+        if (retrieval == null && (split != null || retriever != null)) {
+            throw new UsageException("--split and --retriever of 'evaluate' go with --retrieval DIR");
+        }
         if (sts != null) {
             return PluginRegistry.global().create(PluginKinds.EVALUATOR, "sts", Map.of("path", existing(sts)));
         }
@@ -79,6 +88,9 @@ final class EvaluateCommand extends CliCommand {
             Map<String, Object> options = new java.util.LinkedHashMap<>(Map.of("path", existing(retrieval)));
             if (split != null) {
                 options.put("split", split);
+            }
+            if (retriever != null) {
+                options.put("retriever", retriever);
             }
             return PluginRegistry.global().create(PluginKinds.EVALUATOR, "retrieval", options);
         }
