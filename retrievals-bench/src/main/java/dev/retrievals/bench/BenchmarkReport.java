@@ -43,6 +43,7 @@ final class BenchmarkReport {
         memory();
         startup();
         memoryGrowth();
+        mining().write(this::line, headline("mining"), stats);
         fixes();
         JsonObject root = new JsonObject();
         root.addProperty("generated_by", "bench/run");
@@ -76,6 +77,19 @@ final class BenchmarkReport {
                 line("| " + key.replace('_', ' ') + " | " + machine.get(key).getAsString() + " |");
             }
         }
+        if (machine.has("partial_runs")) {
+            for (com.google.gson.JsonElement element : machine.getAsJsonArray("partial_runs")) {
+                JsonObject run = element.getAsJsonObject();
+                line("");
+                String load = run.get("load_average").getAsString().equals("?") ? ""
+                        : "; load average " + run.get("load_average").getAsString().split(" ")[0] + " at the start, "
+                                + run.get("load_average_after").getAsString().split(" ")[0] + " at the end";
+                line(String.format(Locale.ROOT, "Results %s were measured later by `%s`, started %s (%.1f minutes%s%s); all other sections"
+                        + " are from the run in the table above.", run.get("benchmarks").toString().replace("\"", "`").replace(",", ", "),
+                        run.get("command").getAsString(), run.get("started").getAsString(), run.get("minutes").getAsDouble(), load,
+                        run.has("note") ? "; " + run.get("note").getAsString() : ""));
+            }
+        }
         line("");
         line("**The machine was shared**: other developers' builds and tests ran on the same " + machine.get("cores").getAsString()
                 + " cores at the same time (see the load averages above), so absolute figures are noisy and low. Comparisons are"
@@ -101,6 +115,7 @@ final class BenchmarkReport {
         headlineRow("inference.sentences_per_s", result("inference"), "sentences_per_s_onnx_encoder", "%.0f", "", Double.NaN);
         headlineRow("memory.peak_rss_mb_batch32", memoryResult(32), "peak_rss_mb", "%.0f", "", Double.NaN);
         headlineRow("startup.seconds_to_first_step", memoryResult(32), "seconds_to_first_step", "%.1f", "", Double.NaN);
+        mining().headlineRows(this::line);
         line("");
     }
 
@@ -410,6 +425,10 @@ final class BenchmarkReport {
     }
 
     // ----- helpers -----
+
+    private MiningSection mining() {
+        return new MiningSection(result(MiningSection.SCIFACT), result(MiningSection.MILLION));
+    }
 
     private JsonObject result(String name) {
         return results.get(name);

@@ -23,9 +23,12 @@ import org.slf4j.LoggerFactory;
  * {@code work} (folder for raw results), {@code train_rounds} (8), {@code padding_rounds} (5),
  * {@code padding_steps} (6), {@code inference_rounds} (5), {@code inference_texts} (10000),
  * {@code pytorch_texts} (2000),
- * {@code memory_repeats} (3), {@code memory_steps} (3), {@code growth_steps} (400); {@code report_only=true} runs nothing and
+ * {@code memory_repeats} (3), {@code memory_steps} (3), {@code growth_steps} (400), {@code mining_documents} (1000000: the
+ * random corpus of the large mining run), {@code mining_rounds} (3); {@code report_only=true} runs nothing and
  * rewrites the page from the results already in {@code work}; {@code only=train,padding} runs only
- * the benchmarks whose names start with one of those words and reuses the other results in {@code work}.
+ * the benchmarks whose names start with one of those words and reuses the other results in {@code work}, or, where
+ * {@code work} has none, those recorded in the existing {@code benchmarks.json}. The page's machine table then stays
+ * that of the run that measured the rest, and the partial run is listed under it.
  */
 public final class BenchmarkRunner {
     private static final Logger LOG = LoggerFactory.getLogger(BenchmarkRunner.class);
@@ -51,7 +54,8 @@ public final class BenchmarkRunner {
     /** Entry point; see the class comment for the settings. */
     public static void main(String[] args) {
         BenchArgs settings = BenchArgs.parse("BenchmarkRunner", args).allow("docs", "work", "train_rounds", "padding_rounds",
-                "padding_steps", "inference_rounds", "inference_texts", "pytorch_texts", "memory_repeats", "memory_steps", "growth_steps", "report_only", "only");
+                "padding_steps", "inference_rounds", "inference_texts", "pytorch_texts", "memory_repeats", "memory_steps", "growth_steps",
+                "mining_documents", "mining_rounds", "report_only", "only");
         Path docs = Path.of(settings.string("docs", "docs"));
         Path work = Path.of(settings.string("work", "retrievals-bench/target/bench-results"));
         int trainRounds = settings.integer("train_rounds", 8);
@@ -61,7 +65,10 @@ public final class BenchmarkRunner {
         List<String> failures = new ArrayList<>();
         boolean reportOnly = Boolean.parseBoolean(settings.string("report_only", "false"));
         List<String> only = settings.string("only", "").isEmpty() ? List.of() : List.of(settings.string("only", "").split(","));
-        Runner runner = new Runner(work, results, failures, name -> reportOnly || (!only.isEmpty() && only.stream().noneMatch(name::startsWith)));
+        JsonObject previous = Files.isRegularFile(docs.resolve("benchmarks.json")) ? JsonFiles.read(docs.resolve("benchmarks.json")) : null;
+        JsonObject previousResults = previous != null && previous.has("details") ? previous.getAsJsonObject("details") : new JsonObject();
+        Runner runner = new Runner(work, results, failures, name -> reportOnly || (!only.isEmpty() && only.stream().noneMatch(name::startsWith)),
+                previousResults);
 
         runner.run("train_minilm", TrainingStepBenchmark.class, TUNED_FLAGS, TUNED_ENVIRONMENT,
                 "model=all-MiniLM-L6-v2", "rounds=" + trainRounds);
@@ -99,12 +106,22 @@ public final class BenchmarkRunner {
         runner.run("memory_growth", MemoryGrowthProbe.class, TUNED_FLAGS, Map.of(), "steps=" + growthSteps, sampleEvery);
         runner.run("memory_growth_gc", MemoryGrowthProbe.class, TUNED_FLAGS, Map.of(), "steps=" + growthSteps, sampleEvery, "gc=true");
         runner.run("memory_growth_lean", MemoryGrowthProbe.class, TUNED_FLAGS, LEAN_ENVIRONMENT, "steps=" + growthSteps, sampleEvery);
+        // The large mining runs: SciFact's real vectors (corpus encoding, exact and HNSW search), then a million random ones.
+        runner.run(MiningSection.SCIFACT, MiningSciFactBenchmark.class, TUNED_FLAGS, Map.of(),
+                "rounds=" + settings.integer("mining_rounds", 3));
+        runner.run(MiningSection.MILLION, MiningMillionBenchmark.class, List.of("-Xmx2g"), Map.of(),
+                "documents=" + settings.integer("mining_documents", 1_000_000));
         JsonObject machine = machineBefore;
         machine.addProperty("load_average_after", Machine.describe().get("load_average").getAsString());
         machine.addProperty("started", started.toString());
         machine.addProperty("command", ("bench/run " + String.join(" ", java.util.Arrays.stream(args)
-                .filter(a -> !a.startsWith("docs=") && !a.startsWith("work=") && !a.startsWith("only=")).toList())).trim());
+                .filter(a -> !a.startsWith("docs=") && !a.startsWith("work=")).toList())).trim());
         machine.addProperty("minutes", Duration.between(started, Instant.now()).toSeconds() / 60.0);
+        if (!only.isEmpty() && !reportOnly && previous != null && previous.has("machine")) {
+            machine = PartialRuns.keepHeader(previous.getAsJsonObject("machine"), machine, runner.ran());
+        } else if (reportOnly && previous != null && previous.has("machine")) {
+            machine = previous.getAsJsonObject("machine");
+        }
         BenchmarkReport report = new BenchmarkReport(machine, results, failures, repeats);
         report.write(docs.resolve("benchmarks.md"), docs.resolve("benchmarks.json"));
         LOG.info("Wrote {} and {} in {} min", docs.resolve("benchmarks.md"), docs.resolve("benchmarks.json"),
@@ -116,17 +133,25 @@ public final class BenchmarkRunner {
     }
 
     /** Runs child benchmarks and collects their JSON results by name. */
-    private record Runner(Path work, Map<String, JsonObject> results, List<String> failures, Predicate<String> reuse) {
+    private record Runner(Path work, Map<String, JsonObject> results, List<String> failures, Predicate<String> reuse,
+            JsonObject previous, List<String> ran) {
+        Runner(Path work, Map<String, JsonObject> results, List<String> failures, Predicate<String> reuse, JsonObject previous) {
+            this(work, results, failures, reuse, previous, new ArrayList<>());
+        }
+
         void run(String name, Class<?> benchmark, List<String> flags, Map<String, String> environment, String... args) {
             Path out = work.resolve(name + ".json");
             if (reuse.test(name)) {
                 if (Files.isRegularFile(out)) {
                     results.put(name, JsonFiles.read(out));
+                } else if (previous.has(name)) {
+                    results.put(name, previous.getAsJsonObject(name));
                 } else {
-                    failures.add(name + " (no result in " + work + ")");
+                    failures.add(name + " (no result in " + work + " or the existing benchmarks.json)");
                 }
                 return;
             }
+            ran.add(name);
             List<String> all = new ArrayList<>(List.of(args));
             all.add("out=" + out);
             try {

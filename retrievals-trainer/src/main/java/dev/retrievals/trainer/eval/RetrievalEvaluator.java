@@ -10,6 +10,7 @@ import dev.retrievals.core.search.Retriever;
 import dev.retrievals.core.search.SearchHit;
 import dev.retrievals.core.search.SearchIndex;
 import dev.retrievals.core.search.SearchQueries;
+import dev.retrievals.core.search.SearchRecall;
 import dev.retrievals.core.spi.OptionSpec;
 import dev.retrievals.core.spi.Options;
 import dev.retrievals.core.spi.PluginKinds;
@@ -23,11 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -222,15 +221,7 @@ public final class RetrievalEvaluator implements Evaluator {
         try (SearchIndex exactIndex = PluginRegistry.global().create(PluginKinds.RETRIEVER, "exact").index(store)) {
             exact = exactIndex.search(sampled, 10);
         }
-        long found = 0;
-        long wanted = 0;
-        for (int q = 0; q < sample; q++) {
-            Set<Integer> truth = new HashSet<>();
-            exact.get(q).forEach(hit -> truth.add(hit.document()));
-            wanted += truth.size();
-            found += approximate.get(q).stream().filter(hit -> truth.contains(hit.document())).count();
-        }
-        return wanted == 0 ? 1.0 : (double) found / wanted;
+        return SearchRecall.of(exact, approximate);
     }
 
     /** The document side of an encoder, as a plain text encoder for the corpus store. */
