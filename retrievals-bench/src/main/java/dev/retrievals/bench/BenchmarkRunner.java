@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code pytorch_texts} (2000),
  * {@code memory_repeats} (3), {@code memory_steps} (3), {@code growth_steps} (400), {@code mining_documents} (1000000: the
  * random corpus of the large mining run), {@code mining_rounds} (3), {@code mining_encode_documents} (empty: the whole SciFact corpus;
- * else time only the first that many) with {@code mining_store} (a kept SciFact store to search instead); {@code report_only=true} runs nothing and
+ * else time only the first that many) with {@code mining_store} (a kept SciFact store to search instead), {@code mining_hnsw} (true; false skips HNSW on the
+ * million vectors); {@code report_only=true} runs nothing and
  * rewrites the page from the results already in {@code work}; {@code only=train,padding} runs only
  * the benchmarks whose names start with one of those words and reuses the other results in {@code work}, or, where
  * {@code work} has none, those recorded in the existing {@code benchmarks.json}. The page's machine table then stays
@@ -56,7 +57,7 @@ public final class BenchmarkRunner {
     public static void main(String[] args) {
         BenchArgs settings = BenchArgs.parse("BenchmarkRunner", args).allow("docs", "work", "train_rounds", "padding_rounds",
                 "padding_steps", "inference_rounds", "inference_texts", "pytorch_texts", "memory_repeats", "memory_steps", "growth_steps",
-                "mining_documents", "mining_rounds", "mining_encode_documents", "mining_store", "report_only", "only");
+                "mining_documents", "mining_rounds", "mining_encode_documents", "mining_store", "mining_hnsw", "report_only", "only");
         Path docs = Path.of(settings.string("docs", "docs"));
         Path work = Path.of(settings.string("work", "retrievals-bench/target/bench-results"));
         int trainRounds = settings.integer("train_rounds", 8);
@@ -112,7 +113,7 @@ public final class BenchmarkRunner {
                 "rounds=" + settings.integer("mining_rounds", 3), "encode_documents=" + settings.string("mining_encode_documents", ""),
                 "store=" + settings.string("mining_store", ""));
         runner.run(MiningSection.MILLION, MiningMillionBenchmark.class, List.of("-Xmx2g"), Map.of(),
-                "documents=" + settings.integer("mining_documents", 1_000_000));
+                "documents=" + settings.integer("mining_documents", 1_000_000), "hnsw=" + settings.string("mining_hnsw", "true"));
         JsonObject machine = machineBefore;
         machine.addProperty("load_average_after", Machine.describe().get("load_average").getAsString());
         machine.addProperty("started", started.toString());
