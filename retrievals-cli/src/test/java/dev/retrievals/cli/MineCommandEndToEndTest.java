@@ -158,6 +158,14 @@ class MineCommandEndToEndTest {
                 .contains("scores by model").contains("positive   count").contains("dropped    {positive_id=").contains("seconds");
         assertThat(dir.resolve("store/vectors.npy")).as("--store keeps the corpus encoding").isRegularFile();
 
+        // evaluate --store reuses the store mine wrote with the same model, and scores as a fresh encoding does
+        CliProcess.Result kept = run("evaluate", "--model", model.toString(), "--retrieval", slice.folder.toString(), "--split", "train",
+                "--store", "store");
+        CliProcess.Result fresh = run("evaluate", "--model", model.toString(), "--retrieval", slice.folder.toString(), "--split", "train");
+        assertThat(kept.exitCode()).as(kept.err()).isZero();
+        assertThat(kept.err()).contains("matches the corpus and model: reused").doesNotContain("encode corpus");
+        assertThat(kept.out()).contains("ndcg@10").isEqualTo(fresh.out());
+
         CliProcess.Result infonce = run(train("mined.jsonl", "infonce", "run-infonce"));
         assertThat(infonce.exitCode()).as(infonce.err()).isZero();
         assertThat(collatorOf(dir.resolve("run-infonce")).get("name").getAsString()).isEqualTo("group");
