@@ -45,6 +45,7 @@ final class BenchmarkReport {
         memoryGrowth();
         encodeCommand();
         gradientCache();
+        mining().write(this::line, headline("mining"), stats);
         fixes();
         JsonObject root = new JsonObject();
         root.addProperty("generated_by", "bench/run");
@@ -76,6 +77,19 @@ final class BenchmarkReport {
         for (String key : List.of("command", "cpu", "cores", "memory_total", "os", "jvm", "started", "minutes", "load_average", "load_average_after")) {
             if (machine.has(key)) {
                 line("| " + key.replace('_', ' ') + " | " + machine.get(key).getAsString() + " |");
+            }
+        }
+        if (machine.has("partial_runs")) {
+            for (com.google.gson.JsonElement element : machine.getAsJsonArray("partial_runs")) {
+                JsonObject run = element.getAsJsonObject();
+                line("");
+                String load = run.get("load_average").getAsString().equals("?") ? ""
+                        : "; load average " + run.get("load_average").getAsString().split(" ")[0] + " at the start, "
+                                + run.get("load_average_after").getAsString().split(" ")[0] + " at the end";
+                line(String.format(Locale.ROOT, "Results %s were measured later by `%s`, started %s (%.1f minutes%s%s); all other sections"
+                        + " are from the run in the table above.", run.get("benchmarks").toString().replace("\"", "`").replace(",", ", "),
+                        run.get("command").getAsString(), run.get("started").getAsString(), run.get("minutes").getAsDouble(), load,
+                        run.has("note") ? "; " + run.get("note").getAsString() : ""));
             }
         }
         line("");
@@ -119,6 +133,7 @@ final class BenchmarkReport {
         headlineRow("memory.gradcache_peak_rss_mb_batch512", single(result("memory_gradcache_batch512"), "peak_rss_mb"), "peak_rss_mb",
                 "%.0f", "", Double.NaN);
         headlineRow("startup.seconds_to_first_step", memoryResult(32), "seconds_to_first_step", "%.1f", "", Double.NaN);
+        mining().headlineRows(this::line);
         line("");
     }
 
@@ -694,6 +709,10 @@ final class BenchmarkReport {
     }
 
     // ----- helpers -----
+
+    private MiningSection mining() {
+        return new MiningSection(result(MiningSection.SCIFACT), result(MiningSection.MILLION));
+    }
 
     private JsonObject result(String name) {
         return results.get(name);

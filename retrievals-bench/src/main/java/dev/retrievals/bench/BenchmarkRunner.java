@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * {@code only=train,memory} runs only the benchmarks whose names start with one of those words and
  * reuses the others: from {@code work}, else from the {@code details} of the {@code benchmarks.json}
  * being replaced (the page then names the run they came from).
+ * Mining: {@code mining_documents} (1000000: the random corpus of the large mining run),
+ * {@code mining_rounds} (3), {@code mining_encode_documents} (empty: the whole SciFact corpus; else time only
+ * the first that many) with {@code mining_store} (a kept SciFact store to search instead), {@code mining_hnsw}
+ * (true; false skips HNSW on the million vectors).
  */
 public final class BenchmarkRunner {
     private static final Logger LOG = LoggerFactory.getLogger(BenchmarkRunner.class);
@@ -56,7 +60,8 @@ public final class BenchmarkRunner {
     public static void main(String[] args) {
         BenchArgs settings = BenchArgs.parse("BenchmarkRunner", args).allow("docs", "work", "launcher", "train_rounds", "padding_rounds",
                 "padding_steps", "inference_rounds", "inference_texts", "pytorch_texts", "encode_rounds", "encode_texts", "memory_repeats",
-                "memory_steps", "growth_steps", "report_only", "only");
+                "memory_steps", "growth_steps", "mining_documents", "mining_rounds",
+                "mining_encode_documents", "mining_store", "mining_hnsw", "report_only", "only");
         Path docs = Path.of(settings.string("docs", "docs"));
         Path work = Path.of(settings.string("work", "retrievals-bench/target/bench-results"));
         int trainRounds = settings.integer("train_rounds", 12);
@@ -120,6 +125,12 @@ public final class BenchmarkRunner {
         runner.run("memory_growth", MemoryGrowthProbe.class, FLAGS, Map.of(), "steps=" + growthSteps, sampleEvery);
         runner.run("memory_growth_gc", MemoryGrowthProbe.class, FLAGS, Map.of(), "steps=" + growthSteps, sampleEvery, "gc=true");
         runner.run("memory_growth_lean", MemoryGrowthProbe.class, FLAGS, LEAN_TRAINING, "steps=" + growthSteps, sampleEvery);
+        // The large mining runs: SciFact's real vectors (corpus encoding, exact and HNSW search), then a million random ones.
+        runner.run(MiningSection.SCIFACT, MiningSciFactBenchmark.class, FLAGS, INFERENCE,
+                "rounds=" + settings.integer("mining_rounds", 3), "encode_documents=" + settings.string("mining_encode_documents", ""),
+                "store=" + settings.string("mining_store", ""));
+        runner.run(MiningSection.MILLION, MiningMillionBenchmark.class, List.of("-Xmx2g"), Map.of(),
+                "documents=" + settings.integer("mining_documents", 1_000_000), "hnsw=" + settings.string("mining_hnsw", "true"));
         JsonObject machine = machineBefore;
         machine.addProperty("load_average_after", Machine.describe().get("load_average").getAsString());
         machine.addProperty("started", started.toString());

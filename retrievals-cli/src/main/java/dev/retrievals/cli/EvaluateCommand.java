@@ -1,12 +1,11 @@
 package dev.retrievals.cli;
 
 import com.google.gson.GsonBuilder;
-import dev.retrievals.core.encode.TextEncoder;
 import dev.retrievals.core.eval.EvaluationResult;
 import dev.retrievals.core.eval.Evaluator;
 import dev.retrievals.core.spi.PluginKinds;
 import dev.retrievals.core.spi.PluginRegistry;
-import dev.retrievals.pytorch.AutoModelForEmbedding;
+import dev.retrievals.index.store.CorpusStoreBuilder;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,9 +18,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code retrievals evaluate --model ID|PATH (--sts FILE | --retrieval DIR | --classification FILE)
- * [--backend pytorch|onnx] [--output FILE.json]}: prints the metrics and writes them as JSON. With
- * {@code --backend onnx} ONNX Runtime runs an export (a run folder resolves to its {@code onnx/}).
+ * {@code retrievals evaluate --model ID|PATH (--sts FILE | --retrieval DIR [--split S] [--store DIR] |
+ * --classification FILE) [--backend pytorch|onnx] [--output FILE.json]}: prints the metrics and writes them as
+ * JSON. With {@code --backend onnx} ONNX Runtime runs an export (a run folder resolves to its {@code onnx/}).
  */
 @Command(name = "evaluate", description = "Score a model on STS pairs, a BEIR retrieval folder or a classification file;"
         + " prints the metrics and writes them as JSON.")
@@ -33,7 +32,7 @@ final class EvaluateCommand extends CliCommand {
     ModelSelection selection;
 
     @Mixin
-    BackendSelection backend;
+    EngineSelection engine;
 
     @Option(names = "--sts", paramLabel = "FILE", description = "Scored pairs (sentence1, sentence2, score): Spearman and Pearson.")
     String sts;
@@ -44,6 +43,15 @@ final class EvaluateCommand extends CliCommand {
 
     @Option(names = "--split", paramLabel = "S", description = "The qrels split of --retrieval: qrels/S.tsv (default: test).")
     String split;
+
+    @Option(names = "--retriever", paramLabel = "NAME", description = "How --retrieval searches: exact (default) or hnsw for corpora"
+            + " too large for exact search (it then also reports hnsw_recall@10 against exact search on a sample of queries).")
+    String retriever;
+
+    @Option(names = "--store", paramLabel = "DIR", description = "Keep the corpus encoding of --retrieval in DIR and reuse it"
+            + " while corpus, model and settings match (other splits of the same folder included; a store that 'mine --store'"
+            + " wrote for the same model too); default: a temporary folder.")
+    Path store;
 
     @Option(names = "--classification", paramLabel = "FILE", description = "Labelled texts (text, label) to fit on; test.jsonl beside"
             + " it is scored (k-nearest neighbours).")
@@ -58,11 +66,17 @@ final class EvaluateCommand extends CliCommand {
 
     @Override
     protected int run() throws Exception {
-        Evaluator evaluator = evaluator();
+        Map<String, Object> retrievalOptions = new java.util.LinkedHashMap<>();
+        Evaluator evaluator = evaluator(retrievalOptions);
         PrintWriter out = out();
-        try (TextEncoder encoder = backend.onnx(name()) ? Exports.onnxEncoder(Path.of(selection.model), true, EVALUATION_BATCH, selection.device)
-                : AutoModelForEmbedding.fromPretrained(selection.model, selection.pooling, selection.options())) {
-            EvaluationResult result = evaluator.evaluate(encoder);
+        try (ModelEncoders.Opened model = engine.open(selection, name(), true, EVALUATION_BATCH)) {
+            if (store != null) {
+                // chunks as 'mine' and 'encode' write them, so their stores of the same model are reused
+                retrievalOptions.putAll(Map.of("store", store.toString(), "model_fingerprint", model.fingerprint(),
+                        "corpus_chunk_size", String.valueOf(CorpusStoreBuilder.CHUNK_SIZE.defaultValue())));
+                evaluator = PluginRegistry.global().create(PluginKinds.EVALUATOR, "retrieval", retrievalOptions);
+            }
+            EvaluationResult result = evaluator.evaluate(model.encoder());
             Map<String, Double> metrics = new TreeMap<>(result.metrics());
             metrics.forEach((name, value) -> out.printf(Locale.ROOT, "%-16s %.4f%n", name, value));
             out.printf("primary metric: %s%n", result.primaryMetric());
@@ -76,20 +90,27 @@ final class EvaluateCommand extends CliCommand {
         return 0;
     }
 
-    private Evaluator evaluator() {
+    /** The evaluator chosen by the options; for {@code --retrieval}, its plugin options are also put in {@code retrievalOptions}. */
+    private Evaluator evaluator(Map<String, Object> retrievalOptions) {
         int chosen = (sts != null ? 1 : 0) + (retrieval != null ? 1 : 0) + (classification != null ? 1 : 0);
         if (chosen != 1) {
             throw new UsageException("'evaluate' needs exactly one of --sts FILE, --retrieval DIR, --classification FILE");
+        }
+        if (retrieval == null && (split != null || retriever != null || store != null)) {
+            throw new UsageException("--split, --retriever and --store of 'evaluate' go with --retrieval DIR");
         }
         if (sts != null) {
             return PluginRegistry.global().create(PluginKinds.EVALUATOR, "sts", Map.of("path", existing(sts)));
         }
         if (retrieval != null) {
-            Map<String, Object> options = new java.util.LinkedHashMap<>(Map.of("path", existing(retrieval)));
+            retrievalOptions.put("path", existing(retrieval));
             if (split != null) {
-                options.put("split", split);
+                retrievalOptions.put("split", split);
             }
-            return PluginRegistry.global().create(PluginKinds.EVALUATOR, "retrieval", options);
+            if (retriever != null) {
+                retrievalOptions.put("retriever", retriever);
+            }
+            return PluginRegistry.global().create(PluginKinds.EVALUATOR, "retrieval", retrievalOptions);
         }
         String train = existing(classification);
         String test = classificationTest != null ? existing(classificationTest) : siblingTest(train);
