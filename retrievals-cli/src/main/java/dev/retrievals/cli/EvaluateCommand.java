@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -66,7 +67,7 @@ final class EvaluateCommand extends CliCommand {
 
     @Override
     protected int run() throws Exception {
-        Map<String, Object> retrievalOptions = new java.util.LinkedHashMap<>();
+        Map<String, Object> retrievalOptions = new LinkedHashMap<>();
         Evaluator evaluator = evaluator(retrievalOptions);
         PrintWriter out = out();
         try (ModelEncoders.Opened model = engine.open(selection, name(), true, EVALUATION_BATCH)) {

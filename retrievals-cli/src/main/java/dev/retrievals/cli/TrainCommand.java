@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -371,6 +372,6 @@ final class TrainCommand extends CliCommand {
     }
 
     /** The retrieval metrics the before/after table shows. */
-    private static final java.util.Set<String> SHOWN_RETRIEVAL_METRICS = java.util.Set.of("ndcg@10", "mrr@10", "recall@10", "recall@100",
+    private static final Set<String> SHOWN_RETRIEVAL_METRICS = Set.of("ndcg@10", "mrr@10", "recall@10", "recall@100",
             "map@100");
 }
