@@ -50,6 +50,12 @@ public final class LossInputs {
     /** Cross-encoder logits, {@code [batch, m]}: the {@code m} (query, document) pairs of each row, a group's positive first. */
     public static final String LOGITS = "logits";
 
+    /**
+     * The text role of a cross-encoder batch: (query, document) pairs tokenized together, row-major
+     * ({@code m} pairs per row, a group's positive first); the trainer turns them into {@link #LOGITS}.
+     */
+    public static final String PAIR = "pair";
+
     /** The roles that hold embeddings {@code [rows, dim]} (and not labels or scores). */
     public static final Set<String> EMBEDDING_ROLES = Set.of(QUERY, POSITIVE, NEGATIVE, TEXT);
 
