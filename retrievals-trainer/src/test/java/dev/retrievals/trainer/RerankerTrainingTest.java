@@ -15,7 +15,6 @@ import dev.retrievals.losses.InfoNCE;
 import dev.retrievals.pytorch.AutoModelForRanking;
 import dev.retrievals.trainer.eval.StsEvaluator;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -32,11 +31,6 @@ class RerankerTrainingTest {
     @TempDir
     Path dir;
 
-    private static Path firstLines(Path source, int lines, Path target) throws IOException {
-        Files.write(target, Files.readAllLines(source, StandardCharsets.UTF_8).subList(0, lines), StandardCharsets.UTF_8);
-        return target;
-    }
-
     private static Dataset stsTrain(int rows) {
         return Dataset.fromJsonl(TrainingData.dataDir().resolve("sts-b-zh/train.jsonl")).take(rows);
     }
@@ -49,7 +43,7 @@ class RerankerTrainingTest {
     @Tag("slow")
     @Timeout(900)
     void twentyStepsOnChineseStsRaiseTheRerankersSpearman() throws IOException {
-        Path valid = firstLines(TrainingData.dataDir().resolve("sts-b-zh/valid.jsonl"), 200, dir.resolve("valid.jsonl"));
+        Path valid = TrainingData.firstLines(TrainingData.dataDir().resolve("sts-b-zh/valid.jsonl"), 200, dir.resolve("valid.jsonl"));
         Evaluator sts = StsEvaluator.builder(valid).build();
         try (AutoModelForRanking model = AutoModelForRanking.builder("bge-small-zh-v1.5").startHeadIfMissing(true).seed(1).build()) {
             double before = sts.evaluate(model).primary();
@@ -92,14 +86,7 @@ class RerankerTrainingTest {
     @Test
     void resumingARerankerRunGivesTheWeightsOfAnUninterruptedRun() throws IOException {
         Map<String, float[]> uninterrupted = train(dir.resolve("a"), "", null);
-        train(dir.resolve("b"), "", new TrainerListener() {
-            @Override
-            public void onStepEnd(TrainerState state, TrainerControl control) {
-                if (state.globalStep() == N) {
-                    control.requestStop("test stops halfway");
-                }
-            }
-        });
+        train(dir.resolve("b"), "", TrainingData.stopAfter(N));
         assertThat(Checkpoints.latest(dir.resolve("b"))).isPresent();
         Map<String, float[]> resumed = train(dir.resolve("b"), "latest", null);
         assertThat(uninterrupted).containsKeys("bert.pooler.dense.weight", "classifier.weight", "bert.embeddings.word_embeddings.weight");
