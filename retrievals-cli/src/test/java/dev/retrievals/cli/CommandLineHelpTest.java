@@ -88,7 +88,7 @@ class CommandLineHelpTest {
     void unknownCommandsAndOptionsGetOneLineWithASuggestion() {
         Result command = run("trian");
         assertThat(command.code()).isEqualTo(2);
-        assertThat(command.err()).startsWith("retrievals: unknown command 'trian'; did you mean train?");
+        assertThat(command.err()).startsWith("retrievals: unknown command 'trian'; did you mean one of train, rerank?");
         assertThat(command.err().strip().lines().count()).isEqualTo(1);
 
         Result option = run("train", "--learning-rat", "1");

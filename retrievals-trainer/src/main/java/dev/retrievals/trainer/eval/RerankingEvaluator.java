@@ -97,9 +97,18 @@ public final class RerankingEvaluator implements Evaluator {
                 + " it was given an embedding model (use the retrieval evaluator for embedding models)");
     }
 
-    /** Reranks each query's first-stage candidates by the reranker's score and reports both rankings' metrics. */
-    @Override
-    public EvaluationResult evaluate(PairScorer reranker) {
+    /**
+     * One judged query's reranked list.
+     *
+     * @param queryId the query's id
+     * @param documentIds the first stage's top-k document ids, reranked (best first)
+     * @param scores the reranker's score of each, in the same order
+     * @param firstStageIds the first stage's top-k document ids in its own order
+     */
+    public record RerankedQuery(String queryId, List<String> documentIds, float[] scores, List<String> firstStageIds) {}
+
+    /** Reranks each judged query's first-stage candidates by the reranker's score (ties keep the first stage's order). */
+    public List<RerankedQuery> rerank(PairScorer reranker) {
         List<List<Integer>> firstStageTop = candidates();
         List<String> queries = new ArrayList<>();
         List<String> documents = new ArrayList<>();
@@ -110,8 +119,7 @@ public final class RerankingEvaluator implements Evaluator {
             }
         }
         float[] scores = reranker.score(queries, documents);
-        Map<String, Double> reranked = new LinkedHashMap<>();
-        Map<String, Double> first = new LinkedHashMap<>();
+        List<RerankedQuery> reranked = new ArrayList<>(firstStageTop.size());
         int at = 0;
         for (int q = 0; q < firstStageTop.size(); q++) {
             List<Integer> top = firstStageTop.get(q);
@@ -121,14 +129,35 @@ public final class RerankingEvaluator implements Evaluator {
                 order.add(i);
             }
             order.sort(Comparator.comparingDouble((Integer i) -> -scores[offset + i]).thenComparing(i -> i));
+            float[] ordered = new float[top.size()];
+            for (int i = 0; i < ordered.length; i++) {
+                ordered[i] = scores[offset + order.get(i)];
+            }
             at += top.size();
-            add(reranked, "", order.stream().map(i -> data.documentIds.get(top.get(i))).toList(), data.judgments.get(q));
-            add(first, FIRST_STAGE, top.stream().map(data.documentIds::get).toList(), data.judgments.get(q));
+            reranked.add(new RerankedQuery(data.queryIds.get(q), order.stream().map(i -> data.documentIds.get(top.get(i))).toList(),
+                    ordered, top.stream().map(data.documentIds::get).toList()));
+        }
+        return reranked;
+    }
+
+    /** Reranks each query's first-stage candidates by the reranker's score and reports both rankings' metrics. */
+    @Override
+    public EvaluationResult evaluate(PairScorer reranker) {
+        return metrics(rerank(reranker));
+    }
+
+    /** nDCG@10, MRR@10 and MAP@k of reranked lists and of their first stage. */
+    public EvaluationResult metrics(List<RerankedQuery> reranked) {
+        Map<String, Double> rerankedSums = new LinkedHashMap<>();
+        Map<String, Double> first = new LinkedHashMap<>();
+        for (int q = 0; q < reranked.size(); q++) {
+            add(rerankedSums, "", reranked.get(q).documentIds(), data.judgments.get(q));
+            add(first, FIRST_STAGE, reranked.get(q).firstStageIds(), data.judgments.get(q));
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
-        reranked.forEach((name, sum) -> metrics.put(name, sum / firstStageTop.size()));
-        first.forEach((name, sum) -> metrics.put(name, sum / firstStageTop.size()));
-        LOG.info("{} on {} ({} queries, top {}): {} = {} (first stage {})", OWNER, source, firstStageTop.size(), topK, NDCG,
+        rerankedSums.forEach((name, sum) -> metrics.put(name, sum / reranked.size()));
+        first.forEach((name, sum) -> metrics.put(name, sum / reranked.size()));
+        LOG.info("{} on {} ({} queries, top {}): {} = {} (first stage {})", OWNER, source, reranked.size(), topK, NDCG,
                 metrics.get(NDCG), metrics.get(FIRST_STAGE + NDCG));
         return new EvaluationResult(metrics, NDCG, true);
     }

@@ -1,0 +1,120 @@
+package dev.retrievals.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.retrievals.core.data.SharedData;
+import dev.retrievals.core.testing.TinyModelFolder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reranker commands on a tiny model: train --task rerank (a new head, said in the log), evaluate
+ * --sts and --reranking, rerank, export; an embedding model given as a reranker is one clear line.
+ */
+class RerankCommandsTest {
+    @TempDir
+    Path dir;
+
+    record Result(int exitCode, String out, String err) {}
+
+    static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A BEIR folder: two queries, five documents, known judgments. */
+    private Path beir() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("beir/qrels"));
+        Files.writeString(folder.resolveSibling("corpus.jsonl"), """
+                {"id": "d1", "text": "banana bread"}
+                {"id": "d2", "text": "apple juice"}
+                {"id": "d3", "text": "apple pie recipe easy"}
+                {"id": "d4", "text": "car engine repair manual"}
+                {"id": "d5", "text": "car wash"}
+                """);
+        Files.writeString(folder.resolveSibling("queries.jsonl"), """
+                {"id": "q1", "text": "apple pie recipe"}
+                {"id": "q2", "text": "car engine repair"}
+                """);
+        Files.writeString(folder.resolve("test.tsv"), "query-id\tcorpus-id\tscore\nq1\td3\t1\nq2\td4\t2\nq2\td5\t1\n");
+        return folder.getParent();
+    }
+
+    @Test
+    @Tag("slow")
+    @Timeout(600)
+    void trainEvaluateRerankAndExportAReranker() throws IOException {
+        Path tiny = TinyModelFolder.write(dir.resolve("tiny"), 4);
+        Path run = dir.resolve("run");
+        String train = SharedData.resolve("sts-b-zh/train.jsonl").toString();
+        String valid = SharedData.resolve("sts-b-zh/valid.jsonl").toString();
+        Result trained = run("train", "--task", "rerank", "--model", tiny.toString(), "--data", train, "--score-scale", "5",
+                "--max-steps", "2", "--batch-size", "4", "--output-dir", run.toString(), "--no-export");
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+        JsonObject config = JsonParser.parseString(Files.readString(run.resolve("model/config.json"))).getAsJsonObject();
+        assertThat(config.getAsJsonArray("architectures").get(0).getAsString()).isEqualTo("BertForSequenceClassification");
+        assertThat(config.get("num_labels").getAsInt()).isEqualTo(1);
+
+        Result sts = run("evaluate", "--model", run.toString(), "--sts", valid);
+        assertThat(sts.exitCode()).as(sts.err()).isZero();
+        assertThat(sts.out()).contains("spearman").contains("primary metric: spearman");
+
+        Path beir = beir();
+        Result evaluated = run("evaluate", "--model", run.toString(), "--reranking", beir.toString(), "--first-stage", tiny.toString(),
+                "--top-k", "3");
+        assertThat(evaluated.exitCode()).as(evaluated.err()).isZero();
+        assertThat(evaluated.out()).contains("ndcg@10").contains("first_stage_ndcg@10").contains("map@3");
+
+        Path output = dir.resolve("reranked.jsonl");
+        Result reranked = run("rerank", "--model", run.toString(), "--first-stage", tiny.toString(), "--data", beir.toString(),
+                "--top-k", "3", "--output", output.toString());
+        assertThat(reranked.exitCode()).as(reranked.err()).isZero();
+        List<String> lines = Files.readAllLines(output);
+        assertThat(lines).hasSize(2);
+        JsonObject first = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+        assertThat(first.get("query_id").getAsString()).isEqualTo("q1");
+        assertThat(first.getAsJsonArray("hits")).hasSize(3);
+        double previous = Double.POSITIVE_INFINITY;
+        for (var hit : first.getAsJsonArray("hits")) {
+            double score = hit.getAsJsonObject().get("score").getAsDouble();
+            assertThat(score).isLessThanOrEqualTo(previous);
+            previous = score;
+        }
+
+        Result exported = run("export", "--model", run.toString(), "--output", dir.resolve("onnx").toString());
+        assertThat(exported.exitCode()).as(exported.err()).isZero();
+        assertThat(dir.resolve("onnx/model.onnx")).exists();
+    }
+
+    @Test
+    void anEmbeddingModelGivenAsARerankerIsOneClearLine() throws IOException {
+        Path tiny = TinyModelFolder.write(dir.resolve("embedding"), 1);
+        Path beir = beir();
+        Result evaluated = run("evaluate", "--model", tiny.toString(), "--reranking", beir.toString(), "--first-stage", tiny.toString());
+        assertThat(evaluated.exitCode()).isEqualTo(2);
+        assertThat(evaluated.err().strip().lines().count()).isEqualTo(1);
+        assertThat(evaluated.err()).contains("is an embedding model, not a reranker");
+        Result reranked = run("rerank", "--model", tiny.toString(), "--first-stage", tiny.toString(), "--data", beir.toString(),
+                "--output", dir.resolve("out.jsonl").toString());
+        assertThat(reranked.exitCode()).isEqualTo(2);
+        assertThat(reranked.err()).contains("is an embedding model, not a reranker");
+        assertThat(dir.resolve("out.jsonl")).doesNotExist();
+        Result wrongLoss = run("train", "--task", "rerank", "--model", tiny.toString(), "--data",
+                SharedData.resolve("sts-b-zh/train.jsonl").toString(), "--loss", "infonce", "--output-dir", dir.resolve("r").toString());
+        assertThat(wrongLoss.exitCode()).isEqualTo(2);
+        assertThat(wrongLoss.err()).contains("does not train a reranker").contains("bce, listwise_ce, margin_mse, distill_kl_div");
+    }
+}
