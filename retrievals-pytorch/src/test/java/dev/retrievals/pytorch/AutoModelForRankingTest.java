@@ -9,7 +9,11 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.retrievals.core.RetrievalsException;
+import com.sun.net.httpserver.HttpServer;
 import dev.retrievals.core.collator.TokenBatch;
+import dev.retrievals.core.hub.HubClient;
+import dev.retrievals.pytorch.arch.ClassificationHead;
+import java.util.concurrent.atomic.AtomicInteger;
 import dev.retrievals.core.rerank.RankedDocument;
 import dev.retrievals.core.safetensors.SafetensorsFile;
 import java.nio.file.Files;
@@ -119,6 +123,23 @@ class AutoModelForRankingTest {
             for (int i = 0; i < before.length; i++) {
                 assertThat(after[i]).isEqualTo(before[i]);
             }
+        }
+    }
+
+    @Test
+    void aHubIdLoadsTheRerankerThroughTheHubClient() throws Exception {
+        Path folder = new TinyRankerFolder(TinyModels.xlmRobertaConfig(), 1, 12).write(temp.resolve("repo"));
+        HttpServer server = HubModelLoadingTest.hub(folder, new AtomicInteger());
+        try {
+            HubClient client = HubClient.builder().environment(Map.of()).endpoint("http://127.0.0.1:" + server.getAddress().getPort())
+                    .cacheDir(temp.resolve("cache")).token(null).build();
+            try (AutoModelForRanking fromHub = AutoModelForRanking.builder("org/tiny").hub(() -> client).build();
+                    AutoModelForRanking local = AutoModelForRanking.fromPretrained(folder.toString())) {
+                assertThat(fromHub.head()).isEqualTo(ClassificationHead.ROBERTA);
+                assertThat(fromHub.score(QUERIES, DOCUMENTS)).containsExactly(local.score(QUERIES, DOCUMENTS));
+            }
+        } finally {
+            server.stop(0);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.retrievals.core.encode.BatchedEncoding;
 import dev.retrievals.core.encode.TextEncoder;
 import dev.retrievals.core.io.AtomicFolder;
 import dev.retrievals.core.progress.ProgressBar;
+import dev.retrievals.core.rerank.PairScorer;
 import dev.retrievals.core.search.Retriever;
 import dev.retrievals.core.search.SearchHit;
 import dev.retrievals.core.search.SearchIndex;
@@ -53,9 +54,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Scores are the model's cosine similarities (the retriever only chooses and orders the
  * candidates, so a {@code bm25} or {@code hybrid} window is still scored by the model). With a
- * teacher, the teacher's cosine similarities of (query, positive) and (query, candidate) are used
- * instead for the windows, the margins and the sampling, as sentence-transformers does with a
- * cross-encoder, and they are written out. The output is written atomically in one of the
+ * teacher, the teacher's scores of (query, positive) and (query, candidate) are used instead for
+ * the windows, the margins and the sampling, and they are written out: an embedding model's cosine
+ * similarities, or a reranker's (cross-encoder's) pair scores, as sentence-transformers does with
+ * a cross-encoder. The written scores then train a bi-encoder by distillation (MarginMSE,
+ * DistillKLDiv through the group collator's {@code with_scores}). The output is written atomically in one of the
  * {@link OutputFormat}s; an existing output path is refused.
  *
  * <p>Differences from sentence-transformers: {@code range_min} counts ranks after the
@@ -98,6 +101,7 @@ public final class HardNegativeMiner {
     private final String documentPrompt;
     private final int batchSize;
     private final TextEncoder teacher;
+    private final PairScorer pairTeacher;
     private final OutputFormat format;
     private final Boolean includeScores;
     private final Path storeFolder;
@@ -121,6 +125,7 @@ public final class HardNegativeMiner {
         this.documentPrompt = builder.documentPrompt;
         this.batchSize = builder.batchSize;
         this.teacher = builder.teacher;
+        this.pairTeacher = builder.pairTeacher;
         this.format = builder.format;
         this.includeScores = builder.includeScores;
         this.storeFolder = builder.storeFolder;
@@ -221,10 +226,28 @@ public final class HardNegativeMiner {
                 }
             }
             phase.done("teacher_positives");
+        } else if (pairTeacher != null) {
+            List<String> pairQueries = new ArrayList<>();
+            List<String> pairDocuments = new ArrayList<>();
+            for (int q = 0; q < queries.size(); q++) {
+                for (int position : positives.get(q)) {
+                    pairQueries.add(queries.get(q));
+                    pairDocuments.add(store.text(position));
+                }
+            }
+            float[] scored = pairTeacher.score(pairQueries, pairDocuments);
+            int next = 0;
+            for (int q = 0; q < queries.size(); q++) {
+                for (int p = 0; p < positives.get(q).length; p++) {
+                    positiveScores[q][p] = scored[next++];
+                }
+            }
+            phase.done("teacher_positives");
         }
+        boolean hasTeacher = teacher != null || pairTeacher != null;
         CandidateSelection selection = new CandidateSelection(numNegatives, rangeMin, effectiveRangeMax(), minScore, maxScore,
                 absoluteMargin, relativeMargin, samplingStrategy.equals("random"), seed, includePositives);
-        boolean scores = includeScores != null ? includeScores : teacher != null;
+        boolean scores = includeScores != null ? includeScores : hasTeacher;
         try (SearchIndex index = retriever.index(store)) {
             phase.done("index");
             try (MinedRowWriter writer = MinedRowWriter.open(target, format, scores);
@@ -233,13 +256,14 @@ public final class HardNegativeMiner {
                     int count = Math.min(QUERY_BLOCK, queries.size() - first);
                     List<List<CandidateSelection.Candidate>> windows =
                             windows(index, store, queries, queryVectors, positives, selection, first, count);
-                    Map<Long, Double> teacherScores = teacher == null ? Map.of() : teacherScores(store, windows, teacherQueries, first);
+                    Map<Long, Double> teacherScores = teacher != null ? teacherScores(store, windows, teacherQueries, first)
+                            : pairTeacher != null ? pairTeacherScores(store, windows, queries, first) : Map.of();
                     for (int i = 0; i < count; i++) {
                         int q = first + i;
                         float[] unit = Vectors.unit(queryVectors[q]);
                         List<CandidateSelection.Candidate> window = windows.get(i);
                         for (CandidateSelection.Candidate candidate : window) {
-                            candidate.score = teacher == null ? Vectors.dot(unit, store.vector(candidate.position))
+                            candidate.score = !hasTeacher ? Vectors.dot(unit, store.vector(candidate.position))
                                     : teacherScores.get(key(i, candidate.position));
                         }
                         List<CandidateSelection.Candidate> chosen = selection.choose(window, positiveScores[q], q);
@@ -251,7 +275,7 @@ public final class HardNegativeMiner {
                 writer.commit();
                 phase.done("write");
                 MiningSummary summary = writer.summary(queries.size(), prepared.queriesWithoutQrels(), selection.drops(
-                        prepared.queriesWithoutPositive()), phase.seconds(), teacher == null ? "model" : "teacher");
+                        prepared.queriesWithoutPositive()), phase.seconds(), hasTeacher ? "teacher" : "model");
                 LOG.info("Mined {}:\n{}", target, summary);
                 return summary;
             }
@@ -305,6 +329,28 @@ public final class HardNegativeMiner {
             for (CandidateSelection.Candidate candidate : windows.get(i)) {
                 scores.put(key(i, candidate.position),
                         Vectors.cosine(teacherQueries[first + i], byPosition.get(candidate.position)));
+            }
+        }
+        return scores;
+    }
+
+    /** The pair teacher's score of each query of the block with each of its window's candidates, by {@link #key}. */
+    private Map<Long, Double> pairTeacherScores(CorpusStore store, List<List<CandidateSelection.Candidate>> windows, List<String> queries,
+            int first) {
+        List<String> pairQueries = new ArrayList<>();
+        List<String> pairDocuments = new ArrayList<>();
+        for (int i = 0; i < windows.size(); i++) {
+            for (CandidateSelection.Candidate candidate : windows.get(i)) {
+                pairQueries.add(queries.get(first + i));
+                pairDocuments.add(store.text(candidate.position));
+            }
+        }
+        float[] scored = pairTeacher.score(pairQueries, pairDocuments);
+        Map<Long, Double> scores = new HashMap<>();
+        int next = 0;
+        for (int i = 0; i < windows.size(); i++) {
+            for (CandidateSelection.Candidate candidate : windows.get(i)) {
+                scores.put(key(i, candidate.position), (double) scored[next++]);
             }
         }
         return scores;
@@ -410,6 +456,7 @@ public final class HardNegativeMiner {
         private String documentPrompt = "";
         private int batchSize = BATCH_SIZE.defaultValue();
         private TextEncoder teacher;
+        private PairScorer pairTeacher;
         private OutputFormat format = OutputFormat.TRIPLET;
         private Boolean includeScores;
         private Path storeFolder;
@@ -506,7 +553,19 @@ public final class HardNegativeMiner {
 
         /** A teacher embedding model whose scores decide windows and margins and are written out. */
         public Builder teacher(TextEncoder value) {
+            this.pairTeacher = null;
             this.teacher = Objects.requireNonNull(value, "teacher");
+            return this;
+        }
+
+        /**
+         * A teacher reranker (cross-encoder) whose pair scores decide windows and margins and are
+         * written out, for distilling it into the embedding model (margins and score bounds are then
+         * in the reranker's units, usually logits).
+         */
+        public Builder teacher(PairScorer value) {
+            this.teacher = null;
+            this.pairTeacher = Objects.requireNonNull(value, "teacher");
             return this;
         }
 
