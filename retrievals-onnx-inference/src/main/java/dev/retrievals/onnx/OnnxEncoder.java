@@ -225,7 +225,8 @@ public final class OnnxEncoder implements TextEncoder {
         return Optional.empty();
     }
 
-    private static long padTokenId(Map<String, String> metadata, Path configFile) {
+    /** The padding id: the export's metadata, else {@code config.json}'s {@code pad_token_id}, else 0. */
+    static long padTokenId(Map<String, String> metadata, Path configFile) {
         if (metadata.containsKey(OnnxExporter.META_PAD_TOKEN_ID)) {
             return Long.parseLong(metadata.get(OnnxExporter.META_PAD_TOKEN_ID));
         }
@@ -582,7 +583,7 @@ public final class OnnxEncoder implements TextEncoder {
         }
 
         /** The named file beside the model file, or in the folder given (Hugging Face keeps {@code onnx/model.onnx} one level down). */
-        private static Path beside(Path location, Path file, String name) {
+        static Path beside(Path location, Path file, String name) {
             Path next = file.toAbsolutePath().getParent().resolve(name);
             return Files.isRegularFile(next) || !Files.isDirectory(location) ? next : location.resolve(name);
         }

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Scores (query, document) pairs with a cross-encoder on ONNX Runtime: a graph written by
  * {@link OnnxRankerExporter} (or any sequence-classification export with a {@code logits} output
- * {@code [batch, num_labels]}). Pairs are tokenized as the model was trained
+ * {@code [batch, num_labels]}; its padding id then comes from {@code config.json} beside it, its
+ * maximum length is 512 unless set). Pairs are tokenized as the model was trained
  * ({@link PairTokenizer}), sorted by length and batched, and the scores come back in input order.
  * Serving needs only ONNX Runtime and the tokenizer: no libtorch. Safe for concurrent callers (one
  * session serves them all).
@@ -59,15 +60,14 @@ public final class OnnxReranker implements PairScorer {
     private final boolean sigmoidInGraph;
     private final int batchSize;
 
-    private OnnxReranker(Builder builder, Path modelFile, Path tokenizerFile) {
+    private OnnxReranker(Builder builder, Path modelFile, Path tokenizerFile, Path configFile) {
         this.modelFile = modelFile;
         this.batchSize = builder.batchSize;
         Map<String, String> metadata = OnnxModel.read(modelFile).metadataProps();
         int maxLength = builder.maxLength != null ? builder.maxLength
                 : metadata.containsKey(OnnxExporter.META_MAX_LENGTH) ? Integer.parseInt(metadata.get(OnnxExporter.META_MAX_LENGTH))
                 : MAX_LENGTH.defaultValue();
-        long padId = metadata.containsKey(OnnxExporter.META_PAD_TOKEN_ID) ? Long.parseLong(metadata.get(OnnxExporter.META_PAD_TOKEN_ID))
-                : 0L;
+        long padId = OnnxEncoder.padTokenId(metadata, configFile);
         this.sigmoidInGraph = Boolean.parseBoolean(metadata.getOrDefault(OnnxRankerExporter.META_SIGMOID, "false"));
         this.environment = OrtEnvironment.getEnvironment();
         TextTokenizer opened = null;
@@ -223,7 +223,8 @@ public final class OnnxReranker implements PairScorer {
         public OnnxReranker build() {
             Path location = RunFolder.onnxFolder(model);
             Path file = OnnxEncoder.Builder.modelFile(location);
-            return new OnnxReranker(this, file, tokenizer != null ? tokenizer : file.toAbsolutePath().getParent().resolve("tokenizer.json"));
+            return new OnnxReranker(this, file, tokenizer != null ? tokenizer : OnnxEncoder.Builder.beside(location, file, "tokenizer.json"),
+                    OnnxEncoder.Builder.beside(location, file, "config.json"));
         }
     }
 }
