@@ -18,6 +18,8 @@ public final class BenchData {
     public static final String STS_B_ZH_TRAIN = "sts-b-zh/train.jsonl";
     /** English STS Benchmark training pairs (5,749 rows). */
     public static final String STS_B_EN_TRAIN = "sts-b-en/train.jsonl";
+    /** SciFact's corpus (5,183 abstracts: id, title, text). */
+    public static final String SCIFACT_CORPUS = "scifact/corpus.jsonl";
 
     private BenchData() {}
 

@@ -3,6 +3,7 @@ package dev.retrievals.bench;
 import dev.retrievals.core.process.ChildProcess;
 import dev.retrievals.core.process.ChildProcessTimeoutException;
 import dev.retrievals.core.process.JavaCommand;
+import dev.retrievals.core.process.LauncherSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +27,10 @@ final class ChildJvm {
     private ChildJvm() {}
 
     /**
-     * Runs {@code mainClass} with {@code args}, the given JVM flags and extra environment, printing
-     * its output; returns the exit code ({@value #TIMED_OUT} if it passed its deadline and was destroyed).
+     * Runs {@code mainClass} with {@code args}, the given JVM flags and environment, printing its
+     * output; returns the exit code ({@value #TIMED_OUT} if it passed its deadline and was destroyed).
+     * The variables the launcher may set ({@link LauncherSettings#variables()}) are taken out of the
+     * inherited environment first, so an empty {@code environment} means glibc's defaults.
      */
     static int run(Class<?> mainClass, List<String> jvmFlags, Map<String, String> environment, List<String> args) {
         List<String> flags = new ArrayList<>(jvmFlags);
@@ -35,6 +38,7 @@ final class ChildJvm {
         List<String> command = JavaCommand.of(mainClass, flags, args);
         LOG.info("Running {} {} {}", mainClass.getSimpleName(), environment.isEmpty() ? "" : environment, args);
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().keySet().removeAll(LauncherSettings.load().variables());
         builder.environment().put("DJL_OFFLINE", "true");
         builder.environment().putAll(environment);
         try (ChildProcess child = ChildProcess.start(builder, DEADLINE)) {

@@ -1,9 +1,11 @@
 package dev.retrievals.bench;
 
 import dev.retrievals.collators.ScoredPairCollator;
+import dev.retrievals.core.collator.Collator;
 import dev.retrievals.core.data.Dataset;
+import dev.retrievals.core.loss.Loss;
+import dev.retrievals.core.model.TrainableEncoder;
 import dev.retrievals.losses.CoSENT;
-import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.trainer.RetrievalTrainer;
 import dev.retrievals.trainer.TrainerControl;
 import dev.retrievals.trainer.TrainerListener;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -51,23 +54,32 @@ final class StsTrainingRun {
     private StsTrainingRun() {}
 
     /** Trains {@code model} for {@code steps} steps of {@code batchSize} pairs. */
-    static Result run(AutoModelForEmbedding model, Dataset data, int batchSize, Padding padding, int steps, int seed) {
+    static Result run(TrainableEncoder model, Dataset data, int batchSize, Padding padding, int steps, int seed) {
         return run(model, data, batchSize, padding, steps, seed, new TrainerListener() {});
     }
 
     /** Trains {@code model} for {@code steps} steps of {@code batchSize} pairs, telling {@code listener} too. */
-    static Result run(AutoModelForEmbedding model, Dataset data, int batchSize, Padding padding, int steps, int seed,
+    static Result run(TrainableEncoder model, Dataset data, int batchSize, Padding padding, int steps, int seed,
+            TrainerListener listener) {
+        ScoredPairCollator collator = ScoredPairCollator.builder(model.tokenizer()).maxLength(MAX_LENGTH)
+                .padToMultipleOf(padding == Padding.FIXED_128 ? MAX_LENGTH : 1).build();
+        return train(model, data, collator, CoSENT.create(), output -> TrainingArguments.builder(output).batchSize(batchSize)
+                .maxSteps(steps).learningRate(2e-5).seed(seed).saveStrategy("no").disableProgressBar(true)
+                .loggingSteps(Math.max(1, steps)).batchSampler(padding == Padding.FIXED_128 ? "random" : "length_grouped").build(),
+                listener);
+    }
+
+    /**
+     * Trains {@code model} with any collator and loss, the arguments built for a temporary output
+     * folder (deleted afterwards), recording every step; the model is left in evaluation mode.
+     */
+    static Result train(TrainableEncoder model, Dataset data, Collator collator, Loss loss, Function<Path, TrainingArguments> arguments,
             TrainerListener listener) {
         Path output = temporaryFolder();
         try {
-            ScoredPairCollator collator = ScoredPairCollator.builder(model.tokenizer()).maxLength(MAX_LENGTH)
-                    .padToMultipleOf(padding == Padding.FIXED_128 ? MAX_LENGTH : 1).build();
-            TrainingArguments args = TrainingArguments.builder(output).batchSize(batchSize).maxSteps(steps).learningRate(2e-5)
-                    .seed(seed).saveStrategy("no").disableProgressBar(true).loggingSteps(Math.max(1, steps))
-                    .batchSampler(padding == Padding.FIXED_128 ? "random" : "length_grouped").build();
             StepRecorder recorder = new StepRecorder();
-            try (RetrievalTrainer trainer = RetrievalTrainer.builder().model(model).args(args).trainDataset(data)
-                    .collator(collator).loss(CoSENT.create()).listener(recorder).listener(listener).build()) {
+            try (RetrievalTrainer trainer = RetrievalTrainer.builder().model(model).args(arguments.apply(output)).trainDataset(data)
+                    .collator(collator).loss(loss).listener(recorder).listener(listener).build()) {
                 trainer.train();
             }
             model.eval();

@@ -28,11 +28,13 @@ import java.util.Random;
  * every position a real token, against the fp32 matrix-multiply rate of the same engine measured in
  * the same process between steps. Model FLOPs per step are {@code 6 × non-embedding parameters ×
  * tokens + 12 × layers × hidden × sequence × tokens} (the attention matmuls, forward and backward).
- * Rounds alternate the optimizer between the fused one ({@link AdamW}, {@link GradientClipping}) and
- * the element-wise {@link UnfusedOptimizerBaseline}, so the page shows both from one run.
+ * Rounds cycle through three kinds, so the page shows each comparison from one process: the fused
+ * optimizer ({@link AdamW}, {@link GradientClipping}) with scoped forward passes (the figures); the
+ * same with scoping off (the forward pass before scoping; the effect of scoping is the ratio of a
+ * scoped round to the unscoped round after it); and the element-wise {@link UnfusedOptimizerBaseline}.
  *
  * <p>Settings: {@code model} (all-MiniLM-L6-v2), {@code batch} (32), {@code length} (128),
- * {@code rounds} (10), {@code out} (the JSON result file).
+ * {@code rounds} (12), {@code out} (the JSON result file).
  */
 public final class TrainingStepBenchmark {
     private static final double LEARNING_RATE = 2e-5;
@@ -56,7 +58,10 @@ public final class TrainingStepBenchmark {
         String id = settings.string("model", "all-MiniLM-L6-v2");
         int batchSize = settings.integer("batch", 32);
         int length = settings.integer("length", 128);
-        int rounds = settings.integer("rounds", 10);
+        int rounds = settings.integer("rounds", 12);
+        if (rounds < 3) {
+            throw new IllegalArgumentException("TrainingStepBenchmark: rounds=" + rounds + " is below 3, one round of each kind");
+        }
         try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(id)) {
             TokenBatch batch = fullBatch(batchSize, length, model.config().vocabSize(), model.tokenizer().padId());
             JsonObject result = new TrainingStepBenchmark(model, batch).run(rounds);
@@ -110,6 +115,9 @@ public final class TrainingStepBenchmark {
         List<Double> clipBaseline = new ArrayList<>();
         List<Double> adamFused = new ArrayList<>();
         List<Double> adamBaseline = new ArrayList<>();
+        List<Double> unscopedSeconds = new ArrayList<>();
+        List<Double> unscopedRatios = new ArrayList<>();
+        List<Double> scopingEffect = new ArrayList<>();
         try (NDManager scope = model.newScope();
                 AdamW adam = new AdamW(new ParameterGroups(LEARNING_RATE, WEIGHT_DECAY).build(parameters, Map.of()), 0.9, 0.999, 1e-8);
                 UnfusedOptimizerBaseline baseline = new UnfusedOptimizerBaseline(parameters, scope)) {
@@ -120,22 +128,32 @@ public final class TrainingStepBenchmark {
             step(parameters, adam, baseline, scope, true);
             for (int round = 0; round < rounds; round++) {
                 double matmulRate = matmulFlops / matmulSeconds(activations, weight, scope);
-                boolean fused = round % 2 == 0;
+                // Rounds cycle through: fused optimizer with scoped forward passes (the figures), the same without scoping
+                // (the forward pass before scoping), and the element-wise optimizer (scoped).
+                int kind = round % 3;
+                boolean fused = kind != 2;
+                model.setScopedForward(kind != 1);
                 double[] phases = step(parameters, adam, baseline, scope, fused);
                 forwardBackward.add(phases[0]);
                 (fused ? clipFused : clipBaseline).add(phases[1]);
                 (fused ? adamFused : adamBaseline).add(phases[2]);
-                if (fused) {
-                    double seconds = phases[0] + phases[1] + phases[2];
+                double seconds = phases[0] + phases[1] + phases[2];
+                if (kind == 0) {
                     stepSeconds.add(seconds);
                     forwardBackwardShare.add(phases[0] / seconds);
                     matmulRates.add(matmulRate);
                     ratios.add(flops / seconds / matmulRate);
+                } else if (kind == 1) {
+                    unscopedSeconds.add(seconds);
+                    unscopedRatios.add(flops / seconds / matmulRate);
+                    scopingEffect.add(ratios.get(ratios.size() - 1) / unscopedRatios.get(unscopedRatios.size() - 1));
                 }
-                System.out.printf(Locale.ROOT, "round %d (%s optimizer): forward+backward %.3f s, clip %.3f s, adam %.3f s, matmul %.1f GFLOP/s%n",
-                        round + 1, fused ? "fused" : "element-wise", phases[0], phases[1], phases[2], matmulRate / 1e9);
+                System.out.printf(Locale.ROOT, "round %d (%s optimizer, %s): forward+backward %.3f s, clip %.3f s, adam %.3f s, matmul %.1f GFLOP/s%n",
+                        round + 1, fused ? "fused" : "element-wise", kind == 1 ? "unscoped" : "scoped", phases[0], phases[1], phases[2],
+                        matmulRate / 1e9);
             }
         }
+        model.setScopedForward(true);
         model.eval();
         Stats step = Stats.of(stepSeconds);
         JsonObject json = new JsonObject();
@@ -152,6 +170,9 @@ public final class TrainingStepBenchmark {
         json.add("model_flops_per_s", Stats.of(stepSeconds.stream().mapToDouble(s -> flops / s).toArray()).toJson());
         json.add("matmul_flops_per_s", Stats.of(matmulRates).toJson());
         json.add("matmul_ratio", Stats.of(ratios).toJson());
+        json.add("step_seconds_unscoped", Stats.of(unscopedSeconds).toJson());
+        json.add("matmul_ratio_unscoped", Stats.of(unscopedRatios).toJson());
+        json.add("matmul_ratio_scoped_over_unscoped", Stats.of(scopingEffect).toJson());
         json.add("forward_backward_seconds", Stats.of(forwardBackward).toJson());
         json.add("forward_backward_share", Stats.of(forwardBackwardShare).toJson());
         json.add("clip_seconds_fused", Stats.of(clipFused).toJson());

@@ -1,51 +1,47 @@
 package dev.retrievals.cli;
 
-import com.google.gson.Gson;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import dev.retrievals.core.encode.TextEncoder;
-import dev.retrievals.pytorch.AutoModelForEmbedding;
-import dev.retrievals.pytorch.EncodeOptions;
-import java.io.BufferedReader;
+import dev.retrievals.core.data.DataException;
+import dev.retrievals.core.data.DataProblem;
+import dev.retrievals.core.io.AtomicFolder;
+import dev.retrievals.index.store.CorpusSource;
+import dev.retrievals.index.store.CorpusStore;
+import dev.retrievals.index.store.CorpusStoreBuilder;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code retrievals encode --model ID|PATH --input FILE [--output FILE.jsonl] [--backend pytorch|onnx]
- * [--batch-size N] [--no-normalize] [--field NAME]}: one text per line (.txt) or JSONL with a
- * field; writes {@code {"text": …, "embedding": […]}} per line, in input order (standard output
- * without --output).
+ * {@code retrievals encode --model ID|PATH --input FILE|BEIR_DIR [--output FILE.jsonl|FILE.npy]
+ * [--backend pytorch|onnx] [--resume] ...}: streams the texts through a corpus store (a chunk at a
+ * time, so memory does not grow with the input; chunks are kept on disk, so {@code --resume} goes on
+ * after an interruption), then writes JSONL rows {@code {"id", "text", "embedding"}} or a NumPy
+ * {@code .npy} matrix with the ids beside it ({@link EncodedOutput}).
  */
-@Command(name = "encode", description = "Embed texts from a file (one per line, or a JSONL field) into JSONL vectors, with"
-        + " PyTorch or ONNX Runtime.")
+@Command(name = "encode", sortOptions = false, description = {"Embed texts (one per line, a JSONL field or a BEIR folder's"
+        + " corpus) with PyTorch or ONNX Runtime, streaming: memory does not grow with the input, and an interrupted run goes on"
+        + " with --resume.", "Writes JSONL rows {\"id\", \"text\", \"embedding\"}, or a .npy matrix [texts, dimension] (float32)"
+        + " with the ids, one per line, in FILE.ids.txt."})
 final class EncodeCommand extends CliCommand {
     @Mixin
     ModelSelection selection;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE", description = "Texts: one per line (.txt), or JSONL with a text field.")
+    @Mixin
+    EngineSelection engine;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE|DIR", description = "Texts: one per line (.txt), JSONL with a"
+            + " text field (ids from its id or _id field, else the row number), or a BEIR folder (its corpus.jsonl, title and"
+            + " text).")
     Path input;
 
-    @Option(names = "--output", paramLabel = "FILE.jsonl", description = "Where to write {\"text\": ..., \"embedding\": [...]} lines"
-            + " (default: standard output).")
-    Path output;
+    @Option(names = "--field", paramLabel = "NAME", description = "The JSONL field that holds the text (default: text).")
+    String field;
 
-    @Option(names = "--backend", paramLabel = "pytorch|onnx", defaultValue = "pytorch", description = "Engine that runs the model"
-            + " (default: ${DEFAULT-VALUE}). With onnx, --model is an exported folder, an .onnx file or a run folder (its onnx/"
-            + " export).")
-    String backend;
+    @Option(names = "--output", paramLabel = "FILE", description = "FILE.jsonl or FILE.npy (plus FILE.ids.txt); default: JSONL on"
+            + " standard output. An existing file is refused unless --overwrite.")
+    Path output;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -53,106 +49,69 @@ final class EncodeCommand extends CliCommand {
     @Option(names = "--no-normalize", description = "Keep the vectors' lengths (no L2 normalisation).")
     boolean noNormalize;
 
-    @Option(names = "--field", paramLabel = "NAME", description = "The JSONL field that holds the text (default: text).")
-    String field;
+    @Option(names = "--chunk-size", paramLabel = "N", defaultValue = "4096", description = "Texts encoded and forced to disk"
+            + " together, the unit of --resume (default: ${DEFAULT-VALUE}).")
+    int chunkSize;
+
+    @Option(names = "--resume", description = "Go on from the chunks an interrupted run with the same input, model and --output"
+            + " wrote (in .FILE.encoding beside the output).")
+    boolean resume;
+
+    @Option(names = "--overwrite", description = "Replace an existing output file.")
+    boolean overwrite;
 
     @Override
     protected int run() throws Exception {
-        List<String> texts = readTexts(input, field);
         if (batchSize < 1) {
             throw new UsageException("option --batch-size of 'encode' is " + batchSize + "; expected an integer >= 1");
         }
-        boolean normalize = !noNormalize;
-        float[][] vectors;
-        switch (backend) {
-            case "pytorch" -> {
-                try (AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(selection.model, selection.pooling,
-                        selection.options().withNormalize(normalize ? null : false))) {
-                    vectors = encoder.encode(texts, EncodeOptions.defaults().withBatchSize(batchSize)
-                            .withNormalize(normalize ? null : false).withProgressBar(texts.size() > 1000));
-                }
-            }
-            case "onnx" -> {
-                try (TextEncoder encoder = Exports.onnxEncoder(Path.of(selection.model), normalize, batchSize, selection.device)) {
-                    vectors = encoder.encode(texts);
-                }
-            }
-            default -> throw new UsageException("option --backend of 'encode' is '" + backend + "'; expected pytorch or onnx");
+        if (chunkSize < 1) {
+            throw new UsageException("option --chunk-size of 'encode' is " + chunkSize + "; expected an integer >= 1");
         }
-        write(texts, vectors, output, out());
+        EncodedOutput target = output == null ? EncodedOutput.standardOutput() : EncodedOutput.of(output, overwrite);
+        if (resume && output == null) {
+            throw new UsageException("--resume needs --output (the chunks are kept beside the output file)");
+        }
+        CorpusSource source = source();
+        Path work = output == null ? Files.createTempDirectory("retrievals-encode-").resolve("store") : target.workFolder();
+        try {
+            try (ModelEncoders.Opened model = engine.open(selection, name(), !noNormalize, batchSize);
+                    CorpusStore store = builder(work, model).build(source)) {
+                target.write(store, out());
+            } catch (DataException e) {
+                if (e.problem() == DataProblem.MISSING_COLUMN) {
+                    throw new UsageException(e.getMessage() + " (choose the text field with --field)");
+                }
+                throw e;
+            }
+            AtomicFolder.deleteQuietly(output == null ? work.getParent() : work);
+        } catch (RuntimeException | IOException e) {
+            if (output == null) {
+                AtomicFolder.deleteQuietly(work.getParent());
+            }
+            throw e;
+        }
         return 0;
     }
 
-    private static List<String> readTexts(Path input, String field) throws IOException {
+    private CorpusStoreBuilder builder(Path work, ModelEncoders.Opened model) {
+        return CorpusStore.builder(work).encoder(model.encoder(), model.fingerprint()).batchSize(batchSize).chunkSize(chunkSize)
+                .unitVectors(!noNormalize).resume(resume).showProgressBar(true);
+    }
+
+    /** The input as a stream of documents: a BEIR folder, JSONL (with --field) or one text per line. */
+    private CorpusSource source() {
+        if (Files.isDirectory(input)) {
+            if (!Files.isRegularFile(input.resolve("corpus.jsonl"))) {
+                throw new UsageException("input folder " + input + " has no corpus.jsonl; expected a text file, a JSONL file or a BEIR"
+                        + " folder");
+            }
+            return CorpusSource.beir(input, true);
+        }
         if (!Files.isRegularFile(input)) {
             throw new UsageException("input file " + input + " does not exist");
         }
         boolean jsonl = input.getFileName().toString().endsWith(".jsonl") || field != null;
-        List<String> texts = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                texts.add(jsonl ? field(input, number, line, field == null ? "text" : field) : line);
-            }
-        }
-        if (texts.isEmpty()) {
-            throw new UsageException("input file " + input + " holds no text");
-        }
-        return texts;
-    }
-
-    private static String field(Path input, int number, String line, String field) {
-        JsonObject row;
-        try {
-            JsonElement parsed = JsonParser.parseString(line);
-            if (!parsed.isJsonObject()) {
-                throw new UsageException(input + " line " + number + ": expected a JSON object");
-            }
-            row = parsed.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw new UsageException(input + " line " + number + " is not valid JSON: " + e.getMessage());
-        }
-        JsonElement value = row.get(field);
-        if (value == null || !value.isJsonPrimitive()) {
-            throw new UsageException(input + " line " + number + " has no text field '" + field + "' (fields: " + row.keySet()
-                    + "; choose one with --field)");
-        }
-        return value.getAsString();
-    }
-
-    private static void write(List<String> texts, float[][] vectors, Path output, PrintWriter out) throws IOException {
-        Gson gson = new Gson();
-        if (output == null) {
-            for (int i = 0; i < texts.size(); i++) {
-                out.println(gson.toJson(row(texts.get(i), vectors[i])));
-            }
-            return;
-        }
-        Path file = output.toAbsolutePath();
-        Files.createDirectories(file.getParent());
-        Path temporary = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".partial");
-        try {
-            try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-                for (int i = 0; i < texts.size(); i++) {
-                    writer.write(gson.toJson(row(texts.get(i), vectors[i])));
-                    writer.write('\n');
-                }
-            }
-            Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
-    }
-
-    private static Map<String, Object> row(String text, float[] vector) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("text", text);
-        row.put("embedding", vector);
-        return row;
+        return jsonl ? CorpusSource.jsonl(input, field == null ? "text" : field, false, false) : CorpusSource.lines(input);
     }
 }

@@ -61,6 +61,10 @@ final class RerankTraining {
             throw new UsageException("--task rerank trains on scored pairs (columns sentence1, sentence2, score) or mined groups (query,"
                     + " pos, neg); the data has columns " + columns);
         }
+        if (!config.evalRetrieval.isEmpty()) {
+            throw new UsageException("--eval-retrieval (eval.retrieval) scores an embedding model; a reranker is evaluated during"
+                    + " training on --eval-sts pairs, and after it with 'retrievals evaluate --reranking DIR --first-stage ID|PATH'");
+        }
         String lossName = config.loss != null ? config.loss : groups ? "listwise_ce" : "bce";
         if (!LOSSES.contains(lossName)) {
             throw new UsageException("loss '" + lossName + "' does not train a reranker; --task rerank takes " + String.join(", ", LOSSES));
@@ -105,7 +109,7 @@ final class RerankTraining {
             if (evaluator != null) {
                 EvaluationResult after = evaluator.evaluate(model);
                 RunRecord.writeEvaluation(runFolder, before.metrics(), after.metrics());
-                TrainCommand.printComparison(out, before, after);
+                TrainCommand.printComparison(out, before.metrics(), after.metrics());
             }
             out.println(TrainCommand.report(runFolder) + "; model: " + saved);
             if (config.exportOnnx) {

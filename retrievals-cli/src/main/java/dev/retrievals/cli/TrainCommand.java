@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,6 +48,8 @@ final class TrainCommand extends CliCommand {
     static final java.time.Duration SHUTDOWN_WAIT = java.time.Duration.ofMinutes(5);
     /** The exit code after an interruption (128 + SIGINT, as shells report Ctrl-C). */
     static final int INTERRUPTED = 130;
+    /** The retrieval metrics the before/after table shows. */
+    private static final Set<String> SHOWN_RETRIEVAL_METRICS = Set.of("ndcg@10", "mrr@10", "recall@10", "recall@100", "map@100");
 
     @Option(names = "--config", paramLabel = "FILE", description = "A training configuration (JSON); relative paths in it are"
             + " resolved against its folder.")
@@ -74,13 +77,17 @@ final class TrainCommand extends CliCommand {
     @Option(names = "--loss", paramLabel = "NAME", description = "The loss (infonce, cosent, triplet, arcface, ...; see 'retrievals info').")
     String loss;
 
-    @Option(names = "--loss-option", paramLabel = "KEY=VALUE", description = "An option of the loss (repeatable), e.g."
-            + " --loss-option temperature=0.05.")
+    @Option(names = "--loss-option", paramLabel = "KEY=VALUE", description = "A loss option (repeatable), e.g. --loss-option"
+            + " temperature=0.05.")
     List<String> lossOptions = new ArrayList<>();
 
     @Option(names = "--collator", paramLabel = "NAME", description = "The collator; by default it follows from the loss and the"
             + " data's columns.")
     String collator;
+
+    @Option(names = "--collator-option", paramLabel = "KEY=VALUE", description = "A collator option (repeatable), e.g."
+            + " --collator-option document_max_length=256.")
+    List<String> collatorOptions = new ArrayList<>();
 
     @Option(names = "--score-scale", paramLabel = "X", description = "With --task rerank and scored pairs: divide the scores by X"
             + " so they lie in [0, 1] (5 for STS scores 0-5).")
@@ -88,6 +95,17 @@ final class TrainCommand extends CliCommand {
 
     @Option(names = "--eval-sts", paramLabel = "FILE", description = "Scored pairs to evaluate on before and after training.")
     Path evalSts;
+
+    @Option(names = "--eval-retrieval", paramLabel = "DIR", description = "A BEIR folder to evaluate retrieval on before and after"
+            + " training (nDCG, MRR, Recall, MAP @k).")
+    Path evalRetrieval;
+
+    @Option(names = "--eval-split", paramLabel = "S", description = "The qrels split of --eval-retrieval (default: test).")
+    String evalSplit;
+
+    @Option(names = "--retriever", paramLabel = "NAME", description = "How --eval-retrieval searches: exact (default) or hnsw for"
+            + " corpora too large for exact search (it then also reports its recall@10 against exact search).")
+    String retriever;
 
     @Option(names = "--output-dir", paramLabel = "DIR", description = "The run folder (default: runs/train).")
     Path outputDir;
@@ -133,6 +151,9 @@ final class TrainCommand extends CliCommand {
         if (config.evalSts != null && !Files.isRegularFile(config.evalSts)) {
             throw new UsageException("evaluation file " + config.evalSts + " does not exist");
         }
+        if (!config.evalRetrieval.isEmpty() && !Files.isDirectory(Path.of(String.valueOf(config.evalRetrieval.get("path"))))) {
+            throw new UsageException("evaluation folder " + config.evalRetrieval.get("path") + " does not exist");
+        }
         if (config.loss == null && !config.task.equals(TrainConfig.RERANK)) {
             throw new UsageException("'train' needs a loss: --loss NAME (see 'retrievals info')");
         }
@@ -159,22 +180,24 @@ final class TrainCommand extends CliCommand {
                         ModelOptions.defaults().withDevice(config.device))) {
             LabelMap labels = columns.contains("label") ? LabelMap.fromDataset(dataset, "label") : null;
             Loss lossFunction = createLoss(lossProvider, config, labels, encoder.dimension(), columns);
-            String collatorName = config.collator != null ? config.collator : CollatorChoice.choose(config.loss, lossFunction, columns);
+            String collatorName = config.collator;
+            if (collatorName == null) {
+                CollatorChoice choice = CollatorChoice.choose(config.loss, lossFunction, columns);
+                collatorName = choice.name();
+                choice.options().forEach(config.collatorOptions::putIfAbsent);
+            }
             Collator batchCollator = createCollator(collatorName, config, encoder, labels);
-            Evaluator evaluator = config.evalSts == null ? null
-                    : PluginRegistry.global().create(PluginKinds.EVALUATOR, "sts", Map.of("path", config.evalSts.toString()));
+            List<Evaluator> evaluators = evaluators(config);
             if (verbose) {
                 out.printf("model %s (%s pooling), loss %s, collator %s, %s%n", config.model, encoder.poolingName(), config.loss,
                         collatorName, runFolder);
             }
             RunRecord.writeConfiguration(runFolder, config.describe(encoder.poolingName(), collatorName, trainingArguments));
             TrainingReport.prepare();
-            EvaluationResult before = evaluator == null ? null : evaluator.evaluate(encoder);
+            Map<String, Double> before = evaluate(evaluators, encoder);
             RetrievalTrainer.Builder builder = RetrievalTrainer.builder().model(encoder).args(trainingArguments)
                     .trainDataset(dataset).collator(batchCollator).loss(lossFunction).listener(shutdown);
-            if (evaluator != null) {
-                builder.evaluator(evaluator); // used when eval_strategy is steps or epoch
-            }
+            evaluators.forEach(builder::evaluator); // used when eval_strategy is steps or epoch
             try (RetrievalTrainer trainer = builder.build()) {
                 trainer.train();
             } finally {
@@ -189,9 +212,9 @@ final class TrainCommand extends CliCommand {
                 out.println("interrupted: run the same command with --resume to go on from the checkpoint in " + runFolder);
                 return INTERRUPTED;
             }
-            if (evaluator != null) {
-                EvaluationResult after = evaluator.evaluate(encoder);
-                RunRecord.writeEvaluation(runFolder, before.metrics(), after.metrics());
+            if (!evaluators.isEmpty()) {
+                Map<String, Double> after = evaluate(evaluators, encoder);
+                RunRecord.writeEvaluation(runFolder, before, after);
                 printComparison(out, before, after);
             }
             out.println(report(runFolder) + "; model: " + saved);
@@ -259,12 +282,28 @@ final class TrainCommand extends CliCommand {
             config.loss = loss;
             config.lossOptions.clear();
         }
-        config.lossOptions.putAll(keyValues("loss-option", lossOptions));
+        config.lossOptions.putAll(KeyValues.parse("loss-option", name(), lossOptions));
+        config.collatorOptions.putAll(KeyValues.parse("collator-option", name(), collatorOptions));
         if (collator != null) {
             config.collator = collator;
         }
         if (evalSts != null) {
             config.evalSts = evalSts;
+        }
+        if (evalRetrieval != null) {
+            config.evalRetrieval.put("path", evalRetrieval.toString());
+        }
+        if (evalSplit != null || retriever != null) {
+            if (config.evalRetrieval.isEmpty()) {
+                throw new UsageException("--eval-split and --retriever of 'train' go with --eval-retrieval DIR (or \"eval\":"
+                        + " {\"retrieval\": DIR} in --config)");
+            }
+            if (evalSplit != null) {
+                config.evalRetrieval.put("split", evalSplit);
+            }
+            if (retriever != null) {
+                config.evalRetrieval.put("retriever", retriever);
+            }
         }
         if (outputDir != null) {
             config.outputDir = outputDir;
@@ -289,19 +328,7 @@ final class TrainCommand extends CliCommand {
         }
     }
 
-    /** {@code key=value} pairs of a repeatable flag as a map. */
-    private Map<String, String> keyValues(String flag, List<String> pairs) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (String pair : pairs) {
-            int equals = pair.indexOf('=');
-            if (equals <= 0) {
-                throw new UsageException("option --" + flag + " of '" + name() + "' is '" + pair + "'; expected key=value");
-            }
-            map.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
-        }
-        return map;
-    }
-
+    /** The training rows of the configuration: its file, columns renamed, the first {@code take} rows. */
     static Dataset dataset(TrainConfig config) {
         Dataset data = Dataset.fromFile(config.trainFile);
         for (Map.Entry<String, String> rename : config.columns.entrySet()) {
@@ -340,11 +367,41 @@ final class TrainCommand extends CliCommand {
         return PluginRegistry.global().create(PluginKinds.COLLATOR, name, options);
     }
 
-    static void printComparison(PrintWriter out, EvaluationResult before, EvaluationResult after) {
+    /** The evaluators of the configuration: STS pairs, a BEIR folder, or both. */
+    private static List<Evaluator> evaluators(TrainConfig config) {
+        List<Evaluator> evaluators = new ArrayList<>();
+        if (config.evalSts != null) {
+            evaluators.add(PluginRegistry.global().create(PluginKinds.EVALUATOR, "sts", Map.of("path", config.evalSts.toString())));
+        }
+        if (!config.evalRetrieval.isEmpty()) {
+            evaluators.add(PluginRegistry.global().create(PluginKinds.EVALUATOR, "retrieval", config.evalRetrieval));
+        }
+        return evaluators;
+    }
+
+    /** Every evaluator's metrics, in one map (their names do not overlap). */
+    private static Map<String, Double> evaluate(List<Evaluator> evaluators, AutoModelForEmbedding encoder) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        for (Evaluator evaluator : evaluators) {
+            EvaluationResult result = evaluator.evaluate(encoder);
+            metrics.putAll(result.metrics());
+        }
+        return metrics;
+    }
+
+    /**
+     * The before/after table of both tasks: every STS metric; of the many retrieval metrics, the usual
+     * few (evaluation.json has them all).
+     */
+    static void printComparison(PrintWriter out, Map<String, Double> before, Map<String, Double> after) {
         out.println();
-        out.printf("%-12s %10s %10s%n", "metric", "before", "after");
-        for (Map.Entry<String, Double> metric : after.metrics().entrySet()) {
-            out.printf(Locale.ROOT, "%-12s %10.4f %10.4f%n", metric.getKey(), before.metrics().get(metric.getKey()), metric.getValue());
+        out.printf("%-16s %10s %10s%n", "metric", "before", "after");
+        for (Map.Entry<String, Double> metric : after.entrySet()) {
+            String name = metric.getKey();
+            if (name.contains("@") && !SHOWN_RETRIEVAL_METRICS.contains(name) && !name.endsWith("_recall@10")) {
+                continue;
+            }
+            out.printf(Locale.ROOT, "%-16s %10.4f %10.4f%n", name, before.get(name), metric.getValue());
         }
     }
 }

@@ -25,13 +25,15 @@ import java.util.Set;
  *   "data": {"train": "pairs.jsonl", "columns": {"s1": "sentence1"}, "take": 1000},
  *   "loss": {"name": "cosent", "options": {"scale": 20}},
  *   "collator": {"name": "scored_pair", "options": {"max_length": 64}},
- *   "eval": {"sts": "valid.jsonl"},
+ *   "eval": {"sts": "valid.jsonl", "retrieval": {"path": "scifact", "split": "dev", "retriever": "exact"}},
  *   "training_arguments": {"learning_rate": 5e-5, "num_train_epochs": 1, "warmup_ratio": 0.05},
  *   "export_onnx": true
  * }
  * }</pre>
  *
- * Relative paths are resolved against the configuration file's folder. Unknown keys are errors.
+ * {@code eval.retrieval} is a BEIR folder, or an object of the {@code retrieval} evaluator's options
+ * (its {@code path}, {@code split}, {@code retriever}, … see {@code retrievals info}). Relative paths
+ * are resolved against the configuration file's folder. Unknown keys are errors.
  */
 final class TrainConfig {
     private static final Set<String> KEYS = Set.of("model", "pooling", "device", "output_dir", "data", "loss", "collator", "eval",
@@ -54,6 +56,8 @@ final class TrainConfig {
     String collator;
     final Map<String, Object> collatorOptions = new LinkedHashMap<>();
     Path evalSts;
+    /** Options of the retrieval evaluator ({@code path} first); empty without one. */
+    final Map<String, Object> evalRetrieval = new LinkedHashMap<>();
     final Map<String, Object> trainingArguments = new LinkedHashMap<>();
     boolean exportOnnx = true;
     /** {@value #EMBEDDING} or {@value #RERANK}. */
@@ -125,8 +129,26 @@ final class TrainConfig {
             putAll(config.collatorOptions, object(collator, "options", file));
         }
         JsonObject eval = object(json, "eval", file);
-        if (eval != null && eval.has("sts")) {
-            config.evalSts = base.resolve(eval.get("sts").getAsString());
+        if (eval != null) {
+            for (String key : eval.keySet()) {
+                if (!key.equals("sts") && !key.equals("retrieval")) {
+                    throw new UsageException("configuration file " + file + ": unknown key 'eval." + key + "'; known keys: retrieval, sts");
+                }
+            }
+            String sts = text(eval, "sts", null, file);
+            config.evalSts = sts == null ? null : base.resolve(sts);
+            if (eval.has("retrieval") && eval.get("retrieval").isJsonObject()) {
+                putAll(config.evalRetrieval, eval.getAsJsonObject("retrieval"));
+                if (!config.evalRetrieval.containsKey("path")) {
+                    throw new UsageException("configuration file " + file + ": 'eval.retrieval' needs \"path\": the BEIR folder");
+                }
+                config.evalRetrieval.put("path", base.resolve(String.valueOf(config.evalRetrieval.get("path"))).toString());
+            } else {
+                String retrieval = text(eval, "retrieval", null, file);
+                if (retrieval != null) {
+                    config.evalRetrieval.put("path", base.resolve(retrieval).toString());
+                }
+            }
         }
         putAll(config.trainingArguments, object(json, "training_arguments", file));
         if (json.has("export_onnx")) {
@@ -152,7 +174,14 @@ final class TrainConfig {
         json.put("data", dataJson);
         json.put("loss", Map.of("name", loss, "options", lossOptions));
         json.put("collator", Map.of("name", resolvedCollator, "options", collatorOptions));
-        json.put("eval", evalSts == null ? Map.of() : Map.of("sts", evalSts.toString()));
+        Map<String, Object> evalJson = new LinkedHashMap<>();
+        if (evalSts != null) {
+            evalJson.put("sts", evalSts.toString());
+        }
+        if (!evalRetrieval.isEmpty()) {
+            evalJson.put("retrieval", evalRetrieval);
+        }
+        json.put("eval", evalJson);
         json.put("training_arguments", arguments.asMap());
         json.put("export_onnx", exportOnnx);
         return json;

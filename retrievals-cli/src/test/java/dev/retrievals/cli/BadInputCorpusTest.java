@@ -65,6 +65,26 @@ class BadInputCorpusTest {
     }
 
     private static final String PAIRS = "{\"sentence1\": \"a\", \"sentence2\": \"b\", \"score\": 1}\n";
+    private static final String PAIR = "{\"query\": \"what is a cat\", \"positive\": \"a small animal\"}\n";
+    /** The content of an output that exists before a command runs, and must be left as it is. */
+    private static final String KEEP = "keep\n";
+
+    /** A mine command writing {@code mined.jsonl} in {@code folder}. */
+    private static String[] mine(Path folder, Path data, String... extra) {
+        List<String> args = new ArrayList<>(List.of("mine", "--model", model.toString(), "--data", data.toString(), "--output",
+                folder.resolve("mined.jsonl").toString()));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
+    /** A BEIR folder with one query ("what is a cat") judging {@code judged}, and the corpus given. */
+    private static Path beir(Path folder, String corpus, String judged) throws IOException {
+        Path beir = folder.resolve("beir");
+        write(beir, "corpus.jsonl", corpus);
+        write(beir, "queries.jsonl", "{\"id\": \"q1\", \"text\": \"what is a cat\"}\n");
+        write(beir, "qrels/train.tsv", "query-id\tcorpus-id\tscore\nq1\t" + judged + "\t1\n");
+        return beir;
+    }
 
     /** A small train command; {@code extra} flags replace the defaults of the same name. */
     private static String[] train(Path folder, Path data, String... extra) {
@@ -155,10 +175,51 @@ class BadInputCorpusTest {
                 new Case("evaluate without a model", f -> new String[] {"evaluate", "--sts", "x.jsonl"}, "'evaluate' needs --model"),
                 new Case("evaluate with two datasets", f -> new String[] {"evaluate", "--model", model.toString(), "--sts", "a",
                         "--retrieval", "b"}, "exactly one of"),
+                new Case("evaluate with an unknown backend", f -> new String[] {"evaluate", "--model", model.toString(), "--sts",
+                        write(f, "sts.jsonl", PAIRS + PAIRS.replace("1}", "3}")).toString(), "--backend", "tensorflow"},
+                        "option --backend of 'evaluate' is 'tensorflow'; expected pytorch or onnx"),
+                new Case("evaluate on ONNX Runtime a run folder without an export", f -> {
+                    Files.createDirectories(f.resolve("run"));
+                    Files.writeString(f.resolve("run/metrics.jsonl"), "");
+                    return new String[] {"evaluate", "--model", f.resolve("run").toString(), "--backend", "onnx", "--sts",
+                            write(f, "sts.jsonl", PAIRS + PAIRS.replace("1}", "3}")).toString()};
+                }, "has no ONNX export"),
                 new Case("missing encode input", f -> new String[] {"encode", "--model", model.toString(), "--input", "none.txt"},
                         "input file none.txt does not exist"),
                 new Case("JSONL line without the text field", f -> new String[] {"encode", "--model", model.toString(), "--input",
-                        write(f, "in.jsonl", "{\"body\": \"x\"}\n").toString()}, "line 1 has no text field 'text'"),
+                        write(f, "in.jsonl", "{\"body\": \"x\"}\n").toString()}, "in.jsonl row 1: column 'text' not found; columns"
+                        + " present: [body] (choose the text field with --field)"),
+                new Case("encode output of another kind", f -> new String[] {"encode", "--model", model.toString(), "--input",
+                        write(f, "in.txt", "x\n").toString(), "--output", f.resolve("v.csv").toString()}, "ending in .jsonl or .npy"),
+                new Case("encode --resume without --output", f -> new String[] {"encode", "--model", model.toString(), "--input",
+                        write(f, "in.txt", "x\n").toString(), "--resume"}, "--resume needs --output"),
+                new Case("encode over an existing output", f -> new String[] {"encode", "--model", model.toString(), "--input",
+                        write(f, "in.txt", "x\n").toString(), "--output", write(f, "mined.jsonl", KEEP).toString()}, "exists; choose a new"
+                        + " path or add --overwrite"),
+                new Case("mine: pairs without the positive column", f -> mine(f, write(f, "p.jsonl", "{\"query\": \"a\", \"answer\": \"b\"}\n")),
+                        "p.jsonl line 1: column 'positive' not found"),
+                new Case("mine: empty corpus", f -> mine(f, beir(f, "", "d1")), "corpus.jsonl has no documents"),
+                new Case("mine: qrel naming a missing document", f -> mine(f, beir(f, "{\"id\": \"d1\", \"text\": \"a cat\"}\n", "d2")),
+                        "names corpus-id 'd2' for query 'what is a cat', but"),
+                new Case("mine: split without qrels", f -> mine(f, beir(f, "{\"id\": \"d1\", \"text\": \"a cat\"}\n", "d1"), "--split",
+                        "dev"), "No qrels for split 'dev'"),
+                new Case("mine: unknown retriever", f -> mine(f, write(f, "p.jsonl", PAIR), "--retriever", "hnws"),
+                        "Unknown retriever 'hnws'"),
+                new Case("mine: unknown analyzer", f -> mine(f, write(f, "p.jsonl", PAIR), "--retriever", "bm25", "--analyzer", "klingon"),
+                        "Option 'analyzer' of retriever 'bm25' is 'klingon'"),
+                new Case("mine: existing output", f -> {
+                    write(f, "mined.jsonl", KEEP);
+                    return mine(f, write(f, "p.jsonl", PAIR));
+                }, "mined.jsonl exists"),
+                new Case("mine: range-max not above range-min", f -> mine(f, write(f, "p.jsonl", PAIR), "--range-min", "5", "--range-max",
+                        "3"), "Option 'range_max' of hard-negative miner is 3"),
+                new Case("mine: unknown format", f -> mine(f, write(f, "p.jsonl", PAIR), "--format", "csv"), "Option 'format' is 'csv'"),
+                new Case("train: missing retrieval evaluation folder", f -> train(f, write(f, "d.jsonl", PAIRS), "--eval-retrieval", "nowhere"),
+                        "evaluation folder nowhere does not exist"),
+                new Case("train: margin_mse on triplets", f -> train(f, write(f, "d.jsonl", "{\"query\": \"a\", \"positive\": \"b\","
+                        + " \"negative\": \"c\"}\n"), "--loss", "margin_mse"), "needs teacher scores, which triplet rows do not carry"),
+                new Case("train: margin_mse on FlagEmbedding rows without scores", f -> train(f, write(f, "d.jsonl",
+                        "{\"query\": \"a\", \"pos\": [\"b\"], \"neg\": [\"c\"]}\n"), "--loss", "margin_mse"), "missing [neg_scores, pos_scores]"),
                 new Case("encode batch size 0", f -> new String[] {"encode", "--model", model.toString(), "--input",
                         write(f, "in.txt", "x\n").toString(), "--batch-size", "0"}, "--batch-size"),
                 new Case("model folder without weights", f -> {
@@ -222,6 +283,10 @@ class BadInputCorpusTest {
             assertThat(folder.resolve("onnx/model.onnx")).as("no export").doesNotExist();
             try (Stream<Path> files = Files.walk(folder)) {
                 assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".partial"));
+            }
+            Path mined = folder.resolve("mined.jsonl");
+            if (Files.exists(mined)) {
+                assertThat(Files.readString(mined)).as("an output that existed is left as it was").isEqualTo(KEEP);
             }
         }));
     }

@@ -8,7 +8,7 @@ import com.google.gson.JsonParser;
 import dev.retrievals.core.data.SharedData;
 import dev.retrievals.core.eval.EvaluationResult;
 import dev.retrievals.core.process.ChildProcess;
-import dev.retrievals.core.process.JavaCommand;
+import dev.retrievals.onnx.OnnxEncoder;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.trainer.eval.StsEvaluator;
 import java.awt.image.BufferedImage;
@@ -43,20 +43,12 @@ class CommandLineEndToEndTest {
     @TempDir
     Path dir;
 
-    record Result(int exitCode, String out, String err) {}
-
-    /** Starts the command in a new JVM in {@code dir}; its output goes to out.txt and err.txt there. */
     private ChildProcess start(String... args) {
-        ProcessBuilder builder = new ProcessBuilder(JavaCommand.of(Main.class, List.of("-Xmx3g"), List.of(args))).directory(dir.toFile())
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
-        return ChildProcess.start(builder, DEADLINE);
+        return new CliProcess(dir, List.of("-Xmx3g"), DEADLINE).start(args);
     }
 
-    private Result run(String... args) throws IOException {
-        try (ChildProcess child = start(args)) {
-            int code = child.waitFor();
-            return new Result(code, Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt")));
-        }
+    private CliProcess.Result run(String... args) throws IOException {
+        return new CliProcess(dir, List.of("-Xmx3g"), DEADLINE).run(args);
     }
 
     private Path config(String body) throws IOException {
@@ -111,11 +103,11 @@ class CommandLineEndToEndTest {
         assertThat(dir.resolve("run").resolve(checkpoint).resolve("trainer_state.json")).isRegularFile();
         assertThat(dir.resolve("run/report.html")).as("a stopped run has its report").isRegularFile();
 
-        Result resumed = run("train", "--config", config.toString(), "--resume", "--max-steps", String.valueOf(step + 2));
+        CliProcess.Result resumed = run("train", "--config", config.toString(), "--resume", "--max-steps", String.valueOf(step + 2));
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
         assertThat(resumed.err()).contains("Resumed from").contains(checkpoint);
 
-        Result report = run("report", "run");
+        CliProcess.Result report = run("report", "run");
         assertThat(report.exitCode()).as(report.err()).isZero();
         assertThat(report.out()).startsWith("report: ").contains("report.html");
     }
@@ -127,7 +119,7 @@ class CommandLineEndToEndTest {
         Files.writeString(devSmall, String.join("\n", Files.readAllLines(SharedData.resolve("sts-b-en/dev.jsonl")).subList(0, 40)) + "\n");
         Path config = config(smallConfig("cosent", "2e-5").replace(SharedData.resolve("sts-b-en/dev.jsonl").toAbsolutePath().toString(),
                 devSmall.toString()).replace("\"export_onnx\": false", "\"export_onnx\": true"));
-        Result train = run("train", "--config", config.toString());
+        CliProcess.Result train = run("train", "--config", config.toString());
         assertThat(train.exitCode()).as(train.err()).isZero();
         Path run = dir.resolve("run");
         Path model = run.resolve("model");
@@ -170,21 +162,21 @@ class CommandLineEndToEndTest {
         assertThat(html).contains("<td>spearman</td>").contains("<td>model</td><td>all-MiniLM-L6-v2</td>");
 
         // evaluate the run folder: the same figure as the saved model evaluated in this JVM
-        Result evaluate = run("evaluate", "--model", "run", "--sts", devSmall.toString(), "--output", "metrics.json");
+        CliProcess.Result evaluate = run("evaluate", "--model", "run", "--sts", devSmall.toString(), "--output", "metrics.json");
         assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
         JsonObject metrics = JsonParser.parseString(Files.readString(dir.resolve("metrics.json"))).getAsJsonObject();
         assertThat(metrics.get("spearman").getAsDouble()).isCloseTo(trained.get("spearman"), within(1e-6));
         assertThat(metrics.get("pearson").getAsDouble()).isCloseTo(trained.get("pearson"), within(1e-6));
 
-        Result export = run("export", "--model", "run", "--output", "exported");
+        CliProcess.Result export = run("export", "--model", "run", "--output", "exported");
         assertThat(export.exitCode()).as(export.err()).isZero();
         assertThat(dir.resolve("exported/model.onnx")).isRegularFile();
         assertThat(dir.resolve("exported/tokenizer.json")).isRegularFile();
 
         Files.writeString(dir.resolve("texts.txt"), "a cat on a mat\nstocks fell sharply\n\nthe weather is nice\n");
-        Result pytorch = run("encode", "--model", "run", "--input", "texts.txt", "--output", "vectors.jsonl");
+        CliProcess.Result pytorch = run("encode", "--model", "run", "--input", "texts.txt", "--output", "vectors.jsonl");
         assertThat(pytorch.exitCode()).as(pytorch.err()).isZero();
-        Result onnx = run("encode", "--model", "run", "--backend", "onnx", "--input", "texts.txt", "--output", "vectors-onnx.jsonl");
+        CliProcess.Result onnx = run("encode", "--model", "run", "--backend", "onnx", "--input", "texts.txt", "--output", "vectors-onnx.jsonl");
         assertThat(onnx.exitCode()).as(onnx.err()).isZero();
         List<String> torchLines = Files.readAllLines(dir.resolve("vectors.jsonl"));
         List<String> onnxLines = Files.readAllLines(dir.resolve("vectors-onnx.jsonl"));
@@ -202,8 +194,22 @@ class CommandLineEndToEndTest {
         }
         assertThat(JsonParser.parseString(torchLines.get(1)).getAsJsonObject().get("text").getAsString()).isEqualTo("stocks fell sharply");
 
+        // evaluate the run folder's export on ONNX Runtime: the figure OnnxEncoder gives in this JVM, and near the PyTorch one
+        CliProcess.Result evaluateOnnx = run("evaluate", "--model", "run", "--backend", "onnx", "--sts", devSmall.toString(), "--output",
+                "metrics-onnx.json");
+        assertThat(evaluateOnnx.exitCode()).as(evaluateOnnx.err()).isZero();
+        Map<String, Double> onnxInProcess;
+        try (OnnxEncoder encoder = OnnxEncoder.builder(run.resolve("onnx")).build()) {
+            onnxInProcess = StsEvaluator.builder(devSmall).build().evaluate(encoder).metrics();
+        }
+        JsonObject onnxMetrics = JsonParser.parseString(Files.readString(dir.resolve("metrics-onnx.json"))).getAsJsonObject();
+        for (String metric : List.of("spearman", "pearson")) {
+            assertThat(onnxMetrics.get(metric).getAsDouble()).as(metric).isCloseTo(onnxInProcess.get(metric), within(1e-6))
+                    .isCloseTo(trained.get(metric), within(1e-3));
+        }
+
         Path notAModel = Files.createDirectories(dir.resolve("notes"));
-        Result neither = run("evaluate", "--model", notAModel.toString(), "--sts", devSmall.toString());
+        CliProcess.Result neither = run("evaluate", "--model", notAModel.toString(), "--sts", devSmall.toString());
         assertThat(neither.exitCode()).isEqualTo(2);
         assertThat(neither.err()).startsWith("retrievals: ").contains("is neither a model").contains("nor a training run folder");
         assertThat(neither.err().strip().lines().count()).isEqualTo(1);
@@ -212,24 +218,24 @@ class CommandLineEndToEndTest {
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void badConfigurationsExitNonZeroNamingTheProblem() throws Exception {
-        Result unknownLoss = run("train", "--config", config(smallConfig("infonse", "2e-5")).toString());
+        CliProcess.Result unknownLoss = run("train", "--config", config(smallConfig("infonse", "2e-5")).toString());
         assertThat(unknownLoss.exitCode()).isEqualTo(2);
         assertThat(unknownLoss.err()).startsWith("retrievals: ").contains("Unknown loss 'infonse'").contains("infonce");
 
-        Result missingData = run("train", "--config", config(smallConfig("cosent", "2e-5")).toString(), "--data", "nowhere.jsonl");
+        CliProcess.Result missingData = run("train", "--config", config(smallConfig("cosent", "2e-5")).toString(), "--data", "nowhere.jsonl");
         assertThat(missingData.exitCode()).isEqualTo(2);
         assertThat(missingData.err()).contains("data file nowhere.jsonl does not exist");
 
-        Result unknownColumn = run("train", "--config", config(smallConfig("infonce", "2e-5")).toString());
+        CliProcess.Result unknownColumn = run("train", "--config", config(smallConfig("infonce", "2e-5")).toString());
         assertThat(unknownColumn.exitCode()).isEqualTo(2);
         assertThat(unknownColumn.err()).contains("loss 'infonce' needs inputs").contains("[query, positive]")
                 .contains("the data has columns [sentence1, sentence2, score");
 
-        Result negativeRate = run("train", "--config", config(smallConfig("cosent", "-1e-5")).toString());
+        CliProcess.Result negativeRate = run("train", "--config", config(smallConfig("cosent", "-1e-5")).toString());
         assertThat(negativeRate.exitCode()).isEqualTo(2);
         assertThat(negativeRate.err()).contains("Option 'learning_rate' of training arguments is '-1e-5'");
 
-        Result unknownFlag = run("train", "--learning-rat", "1");
+        CliProcess.Result unknownFlag = run("train", "--learning-rat", "1");
         assertThat(unknownFlag.exitCode()).isEqualTo(2);
         assertThat(unknownFlag.err()).contains("unknown option --learning-rat").contains("did you mean --learning-rate?");
         assertThat(unknownFlag.err().lines().count()).isEqualTo(1);

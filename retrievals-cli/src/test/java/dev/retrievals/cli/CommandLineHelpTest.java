@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * suggestions on one line with the old exit codes, and a completion script that bash can use.
  */
 class CommandLineHelpTest {
-    private static final List<String> COMMANDS = List.of("info", "train", "evaluate", "encode", "export", "report", "completion");
+    private static final List<String> COMMANDS = List.of("info", "train", "evaluate", "encode", "export", "merge", "report", "completion");
 
     record Result(int code, String out, String err) {}
 
@@ -43,7 +43,7 @@ class CommandLineHelpTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"info", "train", "evaluate", "encode", "export", "report", "completion"})
+    @ValueSource(strings = {"info", "train", "evaluate", "encode", "export", "merge", "report", "completion"})
     void everyCommandHasHelpListingItsOptions(String command) {
         Result help = run(command, "--help");
         assertThat(help.code()).isZero();

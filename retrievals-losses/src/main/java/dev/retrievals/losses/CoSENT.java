@@ -1,7 +1,6 @@
 package dev.retrievals.losses;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import dev.retrievals.core.loss.Loss;
 import dev.retrievals.core.loss.LossInputs;
 import dev.retrievals.core.spi.OptionSpec;
@@ -44,8 +43,6 @@ public final class CoSENT implements Loss {
     /** The plugin name. */
     public static final String NAME = "cosent";
     static final String OWNER = LossMath.owner(NAME);
-    /** Subtracted from excluded differences so that {@code exp} makes them vanish, as sentence-transformers does. */
-    private static final double EXCLUDED = 1e12;
 
     /** Scale {@code s} applied to the cosines. */
     public static final OptionSpec<Double> SCALE =
@@ -78,30 +75,14 @@ public final class CoSENT implements Loss {
 
     @Override
     public Set<String> requiredInputs() {
-        return Set.of(LossInputs.QUERY, LossInputs.POSITIVE, LossInputs.SCORE);
+        return LossMath.SCORED_PAIR_INPUTS;
     }
 
     @Override
     public NDArray forward(LossInputs inputs) {
-        NDArray first = LossMath.embeddings(inputs, LossInputs.QUERY, OWNER);
-        NDArray second = LossMath.embeddings(inputs, LossInputs.POSITIVE, OWNER);
-        LossMath.sameShape(first, LossInputs.QUERY, second, LossInputs.POSITIVE, OWNER);
-        int batch = Math.toIntExact(first.getShape().get(0));
-        double[] scores = LossMath.perRow(inputs, LossInputs.SCORE, batch, OWNER, "gold score");
-
-        NDArray cosines = Scalars.mul(LossMath.rowDot(LossMath.unit(first), LossMath.unit(second)), scale);
-        // differences[k, i] = s·c_k − s·c_i, kept where score_k < score_i
-        NDArray differences = cosines.expandDims(1).sub(cosines.expandDims(0));
-        double[] excluded = new double[batch * batch];
-        for (int k = 0; k < batch; k++) {
-            for (int i = 0; i < batch; i++) {
-                excluded[k * batch + i] = scores[k] < scores[i] ? 0 : EXCLUDED;
-            }
-        }
-        NDArray masked = differences.sub(LossMath.constant(first.getManager(), excluded, new Shape(batch, batch), first.getDataType()))
-                .reshape(-1);
-        NDArray zero = first.getManager().zeros(new Shape(1), first.getDataType());
-        return LossMath.logSumExp(zero.concat(masked));
+        LossMath.ScoredPairs pairs = LossMath.scoredPairs(inputs, OWNER);
+        NDArray cosines = Scalars.mul(LossMath.rowDot(LossMath.unit(pairs.first()), LossMath.unit(pairs.second())), scale);
+        return LossMath.orderedPairsLoss(cosines, pairs.scores());
     }
 
     @Override

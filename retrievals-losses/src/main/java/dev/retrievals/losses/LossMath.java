@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.retrievals.core.loss.LossInputException;
 import dev.retrievals.core.loss.LossInputs;
 import dev.retrievals.core.ndarray.Scalars;
+import java.util.Set;
 
 /** Shape checks and the few numeric building blocks the losses share (engine-agnostic DJL ops only). */
 final class LossMath {
@@ -40,6 +41,21 @@ final class LossMath {
         sameShape(query, LossInputs.QUERY, positive, LossInputs.POSITIVE, owner);
         sameDim(query, LossInputs.QUERY, negative, LossInputs.NEGATIVE, owner);
         return new NDArray[] {query, positive, negative};
+    }
+
+    /** A batch of scored pairs: first and second embeddings of one shape, and a gold score per pair. */
+    record ScoredPairs(NDArray first, NDArray second, double[] scores) {}
+
+    /** The inputs of a scored-pair loss: {@code query}, {@code positive}, {@code score}. */
+    static final Set<String> SCORED_PAIR_INPUTS = Set.of(LossInputs.QUERY, LossInputs.POSITIVE, LossInputs.SCORE);
+
+    /** The {@code query}, {@code positive} and {@code score} inputs of a scored-pair loss, checked. */
+    static ScoredPairs scoredPairs(LossInputs inputs, String owner) {
+        NDArray first = embeddings(inputs, LossInputs.QUERY, owner);
+        NDArray second = embeddings(inputs, LossInputs.POSITIVE, owner);
+        sameShape(first, LossInputs.QUERY, second, LossInputs.POSITIVE, owner);
+        double[] scores = perRow(inputs, LossInputs.SCORE, first.getShape().get(0), owner, "gold score");
+        return new ScoredPairs(first, second, scores);
     }
 
     /** Fails unless {@code other} has the shape of {@code reference}. */
@@ -115,6 +131,29 @@ final class LossMath {
     /** Mean over rows of {@code -Σ_k target_k · log_softmax(logits)_k}: cross-entropy with probability targets. */
     static NDArray softCrossEntropy(NDArray logits, NDArray target) {
         return logits.logSoftmax(1).mul(target).sum(new int[] {1}).mean().neg();
+    }
+
+    /** Subtracted from excluded differences so that {@code exp} makes them vanish, as sentence-transformers does. */
+    private static final double EXCLUDED = 1e12;
+
+    /**
+     * The CoSENT ranking term over scaled pair similarities {@code x} and gold scores:
+     * {@code log(1 + Σ_{score_k < score_i} exp(x_k − x_i))}, a {@code logsumexp} over {@code 0} and
+     * the ordered differences. Pairs with equal scores contribute nothing.
+     */
+    static NDArray orderedPairsLoss(NDArray scaled, double[] scores) {
+        int batch = scores.length;
+        // differences[k, i] = x_k − x_i, kept where score_k < score_i
+        NDArray differences = scaled.expandDims(1).sub(scaled.expandDims(0));
+        double[] excluded = new double[batch * batch];
+        for (int k = 0; k < batch; k++) {
+            for (int i = 0; i < batch; i++) {
+                excluded[k * batch + i] = scores[k] < scores[i] ? 0 : EXCLUDED;
+            }
+        }
+        NDArray masked = differences.sub(constant(scaled.getManager(), excluded, new Shape(batch, batch), scaled.getDataType())).reshape(-1);
+        NDArray zero = scaled.getManager().zeros(new Shape(1), scaled.getDataType());
+        return logSumExp(zero.concat(masked));
     }
 
     /** {@code log Σ exp(x)} over all elements, shifted by the maximum for stability. */

@@ -10,6 +10,7 @@
  *   <tr><td>{@code triplet}</td><td>{@link dev.retrievals.losses.TripletLoss}</td><td>query, positive, negative</td></tr>
  *   <tr><td>{@code arcface}</td><td>{@link dev.retrievals.losses.ArcFaceAdaptiveMarginLoss}</td><td>text, label (stateful)</td></tr>
  *   <tr><td>{@code cosent}</td><td>{@link dev.retrievals.losses.CoSENT}</td><td>query, positive, score</td></tr>
+ *   <tr><td>{@code angle}</td><td>{@link dev.retrievals.losses.AnglE}</td><td>query, positive, score</td></tr>
  *   <tr><td>{@code margin_mse}</td><td>{@link dev.retrievals.losses.MarginMSE}</td><td>query, positive, negative, teacher_score</td></tr>
  *   <tr><td>{@code distill_kl_div}</td><td>{@link dev.retrievals.losses.DistillKLDiv}</td><td>query, positive, negative, teacher_score</td></tr>
  *   <tr><td>{@code matryoshka}</td><td>{@link dev.retrievals.losses.Matryoshka}</td><td>those of its inner loss</td></tr>

@@ -114,6 +114,8 @@ class Float32PrecisionTest {
                 Arguments.of("simcse supervised τ 0.05", SimCSE.of(SimCSE.Mode.SUPERVISED, 0.05), retrieval),
                 Arguments.of("simcse unsupervised τ 0.05", SimCSE.of(SimCSE.Mode.UNSUPERVISED, 0.05), pairs),
                 Arguments.of("cosent scale 20", CoSENT.create(), retrieval),
+                Arguments.of("angle defaults (1, 1, 1; τ 20)", AnglE.create(), retrieval),
+                Arguments.of("angle angle_emb 0.5 (0, 1, 0.02)", AnglE.builder().weights(0, 1, 0.02).build(), retrieval),
                 Arguments.of("triplet soft τ 0.05", TripletLoss.builder().form(TripletLoss.Form.SOFT).temperature(0.05).build(), retrieval),
                 Arguments.of("triplet hinge euclidean", TripletLoss.builder().distance(TripletLoss.Distance.EUCLIDEAN).margin(0.5).build(),
                         retrieval),

@@ -19,6 +19,7 @@ class LossRegistryTest {
             "triplet", TripletLoss.class,
             "arcface", ArcFaceAdaptiveMarginLoss.class,
             "cosent", CoSENT.class,
+            "angle", AnglE.class,
             "margin_mse", MarginMSE.class,
             "distill_kl_div", DistillKLDiv.class,
             "matryoshka", Matryoshka.class);

@@ -181,9 +181,9 @@ final class OnnxExportOps implements EncoderOps<String> {
     }
 
     @Override
-    public String attentionScores(String query, String key, double scale) {
+    public String attentionScores(String query, String key, double scale, String bias) {
         String keyT = node("Transpose", List.of(key), OnnxAttribute.ofInts("perm", 0, 1, 3, 2));
-        return node("Mul", List.of(node("MatMul", List.of(query, keyT)), scalar("attention_scale", (float) scale)));
+        return add(node("Mul", List.of(node("MatMul", List.of(query, keyT)), scalar("attention_scale", (float) scale))), bias);
     }
 
     @Override

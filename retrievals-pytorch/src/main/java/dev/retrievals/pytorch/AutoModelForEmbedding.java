@@ -39,6 +39,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class AutoModelForEmbedding implements TrainableEncoder {
     private static final Logger LOG = LoggerFactory.getLogger(AutoModelForEmbedding.class);
+    /**
+     * The system property that sets the initial {@link #setScopedForward scoped-forward} setting of every
+     * model loaded in this JVM ({@code -Dretrievals.scoped_forward=false} turns scoping off, for a
+     * before/after measurement of a whole command).
+     */
+    public static final String SCOPED_FORWARD_PROPERTY = "retrievals.scoped_forward";
     /** The pooling used when neither the caller nor the saved model names one (open-retrievals' default). */
     public static final String DEFAULT_POOLING = "cls";
 
@@ -54,6 +60,7 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
     private final String queryInstruction;
     private final String documentInstruction;
     private volatile boolean training;
+    private volatile boolean scopedForward = !"false".equalsIgnoreCase(System.getProperty(SCOPED_FORWARD_PROPERTY));
 
     private AutoModelForEmbedding(
             NDManager manager, TransformerConfig config, TransformerArchitecture architecture, ModelParameters parameters,
@@ -171,7 +178,7 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
         NDArray ids = scope.create(batch.inputIds());
         NDArray mask = scope.create(batch.attentionMask());
         NDArray types = architecture.usesTokenTypes(config) ? scope.create(batch.tokenTypeIds()) : null;
-        DjlEncoderOps ops = new DjlEncoderOps(parameters.all(), training, parameters.dataType());
+        DjlEncoderOps ops = new DjlEncoderOps(parameters.all(), training, parameters.dataType(), scopedForward);
         return architecture.lastHiddenState(ops, config, ids, mask, types);
     }
 
@@ -278,6 +285,22 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
     @Override
     public boolean isTraining() {
         return training;
+    }
+
+    /**
+     * Whether forward passes release each layer's intermediate arrays as soon as the layer has its
+     * output (on, the default), or keep them all until the caller's scope closes (off: the memory of
+     * every layer's intermediates at once, as before scoping existed). Results and gradients are the
+     * same either way; the switch exists to measure and compare the two. The initial value comes from
+     * the system property {@value #SCOPED_FORWARD_PROPERTY} (on unless it is {@code false}).
+     */
+    public void setScopedForward(boolean on) {
+        scopedForward = on;
+    }
+
+    /** Whether forward passes release intermediates per layer; see {@link #setScopedForward}. */
+    public boolean isScopedForward() {
+        return scopedForward;
     }
 
     /** The weights by Hugging Face name, with freezing (for optimizers and per-group learning rates). */

@@ -77,8 +77,9 @@ public final class AutoModelForRanking implements TrainableRanker {
     @Override
     public NDArray logits(TokenBatch pairs, NDManager scope) {
         NDArray hidden = encoder.lastHiddenState(pairs, scope);
-        DjlEncoderOps ops = new DjlEncoderOps(headParameters.all(), training, headParameters.dataType());
-        return head.logits(ops, encoder.config(), hidden);
+        // the head is one scoped group, as the encoder's layers are: only the logits outlive it
+        DjlEncoderOps ops = new DjlEncoderOps(headParameters.all(), training, headParameters.dataType(), encoder.isScopedForward());
+        return ops.scoped(() -> head.logits(ops, encoder.config(), hidden));
     }
 
     /** The logit of the first label of each pair {@code (queries[i], documents[i])}, in input order. */

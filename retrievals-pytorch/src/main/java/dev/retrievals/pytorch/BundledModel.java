@@ -4,6 +4,9 @@ import dev.retrievals.core.RetrievalsException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -70,6 +73,46 @@ public enum BundledModel {
     /** Whether the model's jar is on the classpath. */
     public boolean isAvailable() {
         return BundledModel.class.getResource(resourcePrefix + ".onnx") != null;
+    }
+
+    /** The pooling sentence-transformers uses for the model, for example {@code mean}. */
+    public String pooling() {
+        return pooling;
+    }
+
+    /** The longest input in tokens that sentence-transformers uses for the model ({@code max_seq_length}). */
+    public int maxLength() {
+        return maxLength;
+    }
+
+    /**
+     * Writes the model's original ONNX graph ({@code model.onnx}, whose output is the last hidden
+     * state: pool and normalise after it) and its {@code tokenizer.json} into {@code folder},
+     * for ONNX Runtime; files already there are kept.
+     *
+     * @return the folder
+     */
+    public Path writeOnnxFolder(Path folder) {
+        try {
+            Files.createDirectories(folder);
+            Path graph = folder.resolve("model.onnx");
+            if (!Files.isRegularFile(graph)) {
+                Path partial = Files.createTempFile(folder, ".model.onnx", ".partial");
+                try (InputStream in = openOnnx()) {
+                    Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(partial, graph, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(partial);
+                }
+            }
+            Path tokenizer = folder.resolve("tokenizer.json");
+            if (!Files.isRegularFile(tokenizer)) {
+                Files.write(tokenizer, tokenizerJson());
+            }
+            return folder;
+        } catch (IOException e) {
+            throw new RetrievalsException("Cannot write bundled model '" + id + "' to " + folder + ": " + e.getMessage(), e);
+        }
     }
 
     /** The settings sentence-transformers saves for the model: pooling, normalisation, length. */

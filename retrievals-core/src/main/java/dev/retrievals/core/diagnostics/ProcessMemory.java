@@ -26,6 +26,22 @@ public final class ProcessMemory {
         return statusKilobytes("VmHWM:");
     }
 
+    /**
+     * Anonymous resident memory now ({@code RssAnon}: the Java heap, native allocations, thread
+     * stacks), in KiB; -1 where not available.
+     */
+    public static long anonymousResidentKilobytes() {
+        return statusKilobytes("RssAnon:");
+    }
+
+    /**
+     * Resident pages of mapped files now ({@code RssFile}: memory-mapped data and code, which the
+     * kernel may drop), in KiB; -1 where not available.
+     */
+    public static long fileResidentKilobytes() {
+        return statusKilobytes("RssFile:");
+    }
+
     /** The NDArrays alive under all managers of {@code engine}. */
     public static long liveNDArrays(Engine engine) {
         try (NDManager probe = engine.newBaseManager()) {

@@ -11,8 +11,10 @@ import ai.djl.ndarray.NDArray;
  * direct buffer and closing it right after the operation. Autograd keeps that tensor for the
  * backward pass, but once the buffer is garbage-collected its memory is reused, and the gradients
  * computed from it are garbage (measured: 188 of 200 backward passes wrong after a GC). A scalar
- * made here lives in the manager of the array it scales (the step's scope) until that manager is
- * closed, after the backward pass.
+ * made here is a tensor whose memory libtorch owns: autograd's own reference keeps it valid until
+ * the backward pass, even when its Java handle is closed early (a scoped forward pass closes the
+ * handles of a layer's intermediates as soon as the layer is done). It lives in the manager of the
+ * array it scales.
  */
 public final class Scalars {
     private Scalars() {}
@@ -37,8 +39,12 @@ public final class Scalars {
         return x.pow(like(x, value));
     }
 
-    /** A scalar of {@code like}'s data type, owned by {@code like}'s manager. */
+    /** A scalar of {@code like}'s data type, owned by {@code like}'s manager, its memory owned by libtorch. */
     public static NDArray like(NDArray like, double value) {
-        return like.getManager().create(value).toType(like.getDataType(), false);
+        NDArray wrapped = like.getManager().create(value); // over a Java direct buffer
+        // A conversion or a clone copies it into memory that libtorch allocates and frees itself.
+        NDArray owned = wrapped.getDataType() == like.getDataType() ? wrapped.duplicate() : wrapped.toType(like.getDataType(), false);
+        wrapped.close();
+        return owned;
     }
 }

@@ -9,7 +9,7 @@ import dev.retrievals.index.store.CorpusSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -109,8 +109,45 @@ public final class MiningInput {
             positives.add(relevant);
         }
         long unjudged = BeirQrels.countQueries(beir) - qrels.judgments().size();
-        return new Prepared(queries, positives, CorpusSource.beir(beir, includeTitle), Math.max(0, unjudged), withoutPositive,
+        CorpusSource corpusSource = CorpusSource.beir(beir, includeTitle);
+        requireJudgedDocuments(corpusSource, queries, positives, qrels.file());
+        return new Prepared(queries, positives, corpusSource, Math.max(0, unjudged), withoutPositive,
                 qrels.file().toString(), true);
+    }
+
+    /**
+     * One pass over the corpus's ids, before anything is encoded: fails naming the qrels file, the
+     * query and the document when a positive is missing, or the corpus file when it is empty.
+     */
+    private static void requireJudgedDocuments(CorpusSource corpus, List<String> queries, List<List<String>> positives, Path qrels) {
+        Set<String> wanted = new HashSet<>();
+        positives.forEach(wanted::addAll);
+        Set<String> found = new HashSet<>();
+        long documents = 0;
+        try (CorpusSource.Documents pass = corpus.open()) {
+            while (pass.hasNext()) {
+                String id = pass.next().id();
+                documents++;
+                if (wanted.contains(id)) {
+                    found.add(id);
+                }
+            }
+        }
+        if (documents == 0) {
+            throw new IllegalArgumentException(corpus.name() + " has no documents; expected at least one");
+        }
+        for (int q = 0; q < queries.size(); q++) {
+            for (String id : positives.get(q)) {
+                if (!found.contains(id)) {
+                    throw new IllegalArgumentException(qrels + " names corpus-id '" + id + "' for query '" + shorten(queries.get(q))
+                            + "', but " + corpus.name() + " has no such document");
+                }
+            }
+        }
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
     }
 
     private Prepared preparePairs() {

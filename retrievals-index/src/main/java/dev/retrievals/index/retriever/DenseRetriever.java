@@ -4,6 +4,7 @@ import dev.retrievals.core.search.Retriever;
 import dev.retrievals.core.search.SearchCorpus;
 import dev.retrievals.core.search.SearchQueries;
 import dev.retrievals.core.search.Vectors;
+import dev.retrievals.index.store.CorpusStore;
 
 /** The common part of the retrievers that search by vector: they need vectors, not texts, and unit queries of the corpus's length. */
 abstract class DenseRetriever implements Retriever {
@@ -27,6 +28,10 @@ abstract class DenseRetriever implements Retriever {
     final void requireVectors(SearchCorpus corpus) {
         if (corpus.dimension() == 0) {
             throw new IllegalArgumentException("retriever '" + name + "' needs a corpus with vectors; " + corpus + " has none");
+        }
+        if (corpus instanceof CorpusStore store && !store.unitVectors()) {
+            throw new IllegalArgumentException("retriever '" + name + "' needs unit vectors; " + corpus
+                    + " keeps the encoder's lengths (built without normalisation)");
         }
     }
 

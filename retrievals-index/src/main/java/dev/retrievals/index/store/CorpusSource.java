@@ -1,10 +1,15 @@
 package dev.retrievals.index.store;
 
+import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.data.ColumnType;
 import dev.retrievals.core.data.DataException;
 import dev.retrievals.core.data.DataProblem;
 import dev.retrievals.core.data.Dataset;
 import dev.retrievals.core.data.RowIterator;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
@@ -14,7 +19,8 @@ import java.util.NoSuchElementException;
 /**
  * A corpus read as a stream of {@link CorpusDocument}s, one pass at a time, so no corpus needs to
  * fit in memory. Sources: a JSON Lines corpus ({@code id} or BEIR's {@code _id}, optional
- * {@code title}, {@code text}), a BEIR folder's {@code corpus.jsonl}, or documents in memory.
+ * {@code title}, {@code text}), a BEIR folder's {@code corpus.jsonl}, a plain text file (one
+ * document per line), or documents in memory.
  */
 @FunctionalInterface
 public interface CorpusSource {
@@ -81,6 +87,11 @@ public interface CorpusSource {
      * (as BEIR does). A bad row fails naming the file, the line and the column.
      */
     static CorpusSource jsonl(Path file, boolean requireIds, boolean includeTitle) {
+        return jsonl(file, "text", requireIds, includeTitle);
+    }
+
+    /** Like {@link #jsonl(Path, boolean, boolean)} with the text in column {@code textField}. */
+    static CorpusSource jsonl(Path file, String textField, boolean requireIds, boolean includeTitle) {
         return new CorpusSource() {
             @Override
             public Documents open() {
@@ -98,7 +109,7 @@ public interface CorpusSource {
                         Map<String, Object> row = rows.next();
                         number++;
                         String location = file + " row " + number;
-                        String text = (String) ColumnType.TEXT.read(row, "text", location);
+                        String text = (String) ColumnType.TEXT.read(row, textField, location);
                         String id = id(row, location);
                         Object title = row.get("title");
                         if (includeTitle && title instanceof String titleText && !titleText.isBlank()) {
@@ -122,6 +133,75 @@ public interface CorpusSource {
                     @Override
                     public void close() {
                         rows.close();
+                    }
+                };
+            }
+
+            @Override
+            public String name() {
+                return file.toString();
+            }
+        };
+    }
+
+    /**
+     * A plain text file, one document per line (UTF-8, a byte-order mark allowed); blank lines are
+     * skipped, and a document's id is its line number, from 1.
+     */
+    static CorpusSource lines(Path file) {
+        return new CorpusSource() {
+            @Override
+            public Documents open() {
+                BufferedReader reader;
+                try {
+                    reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new RetrievalsException("Cannot read " + file + ": " + e.getMessage(), e);
+                }
+                return new Documents() {
+                    private long number;
+                    private CorpusDocument next;
+
+                    @Override
+                    public boolean hasNext() {
+                        while (next == null) {
+                            String line;
+                            try {
+                                line = reader.readLine();
+                            } catch (IOException e) {
+                                throw new RetrievalsException("Cannot read " + file + " line " + (number + 1) + ": " + e.getMessage(), e);
+                            }
+                            if (line == null) {
+                                return false;
+                            }
+                            number++;
+                            if (number == 1 && line.startsWith("\uFEFF")) {
+                                line = line.substring(1);
+                            }
+                            if (!line.isBlank()) {
+                                next = new CorpusDocument(Long.toString(number), line.strip());
+                            }
+                        }
+                        return true;
+                    }
+
+                    @Override
+                    public CorpusDocument next() {
+                        if (!hasNext()) {
+                            throw new NoSuchElementException();
+                        }
+                        CorpusDocument document = next;
+                        next = null;
+                        return document;
+                    }
+
+                    @Override
+                    public void close() {
+                        try {
+                            reader.close();
+                        } catch (IOException ignored) {
+                            // read-only
+                        }
                     }
                 };
             }

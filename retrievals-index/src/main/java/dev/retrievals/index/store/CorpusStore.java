@@ -36,6 +36,7 @@ public final class CorpusStore implements SearchCorpus, AutoCloseable {
     private final int size;
     private final int dimension;
     private final String fingerprint;
+    private final boolean unitVectors;
     private final FileChannel documents;
     private final LongBuffer offsets;
     private final LongBuffer hashes;
@@ -47,6 +48,7 @@ public final class CorpusStore implements SearchCorpus, AutoCloseable {
         this.size = manifest.get("documents").getAsInt();
         this.dimension = manifest.get("dimension").getAsInt();
         this.fingerprint = manifest.get("fingerprint").getAsString();
+        this.unitVectors = unitVectors(manifest);
         this.documents = FileChannel.open(folder.resolve(StoreFiles.DOCUMENTS), StandardOpenOption.READ);
         this.offsets = mapLongs(folder.resolve(StoreFiles.OFFSETS), size + 1L);
         this.hashes = mapLongs(folder.resolve(StoreFiles.HASHES), size);
@@ -122,6 +124,24 @@ public final class CorpusStore implements SearchCorpus, AutoCloseable {
         }
     }
 
+    /** Whether a manifest says its vectors are unit length (stores written before the setting existed are). */
+    static boolean unitVectors(JsonObject manifest) {
+        return !manifest.has("unit_vectors") || manifest.get("unit_vectors").getAsBoolean();
+    }
+
+    /**
+     * Whether the vectors are unit length (the default); a store built with
+     * {@code unitVectors(false)} keeps the encoder's vectors as they came and cannot be searched.
+     */
+    public boolean unitVectors() {
+        return unitVectors;
+    }
+
+    /** The NumPy file of the vectors, {@code [size, dimension]} float32 (complete once the store is open). */
+    public Path vectorsFile() {
+        return folder.resolve(StoreFiles.VECTORS);
+    }
+
     /** The store's folder. */
     public Path folder() {
         return folder;
@@ -178,7 +198,7 @@ public final class CorpusStore implements SearchCorpus, AutoCloseable {
         return StoreFiles.textHash(text);
     }
 
-    /** A document's unit vector. */
+    /** A document's vector (unit length unless the store was built with {@code unitVectors(false)}). */
     public float[] vector(int document) {
         float[] vector = new float[dimension];
         vectors(document, 1, vector);

@@ -68,6 +68,7 @@ public final class CorpusStoreBuilder {
     private int chunkSize = CHUNK_SIZE.defaultValue();
     private int batchSize = BATCH_SIZE.defaultValue();
     private boolean resume = true;
+    private boolean unitVectors = true;
     private boolean showProgressBar;
 
     CorpusStoreBuilder(Path folder) {
@@ -100,6 +101,16 @@ public final class CorpusStoreBuilder {
     /** Texts per encoder call (option {@code batch_size}, default 64). */
     public CorpusStoreBuilder batchSize(int value) {
         this.batchSize = BATCH_SIZE.check(value, OWNER);
+        return this;
+    }
+
+    /**
+     * Whether vectors are stored at unit length (the default, which the dense retrievers need) or
+     * as the encoder returns them (for {@code retrievals encode --no-normalize}; such a store
+     * cannot be searched).
+     */
+    public CorpusStoreBuilder unitVectors(boolean value) {
+        this.unitVectors = value;
         return this;
     }
 
@@ -211,8 +222,9 @@ public final class CorpusStoreBuilder {
             manifest.addProperty("model", modelFingerprint);
             manifest.addProperty("document_prefix", documentPrefix);
             manifest.addProperty("chunk_size", chunkSize);
+            manifest.addProperty("unit_vectors", unitVectors);
             manifest.addProperty("fingerprint", Fingerprint.of(manifest.get("corpus").getAsString(), modelFingerprint, documentPrefix,
-                    Integer.toString(manifest.get("dimension").getAsInt())));
+                    Integer.toString(manifest.get("dimension").getAsInt()), Boolean.toString(unitVectors)));
             StoreFiles.writeJson(staging.resolve(StoreFiles.MANIFEST), manifest);
             return staging;
         } catch (IOException | RuntimeException e) {
@@ -234,7 +246,7 @@ public final class CorpusStoreBuilder {
                 return false;
             }
         }
-        return true;
+        return CorpusStore.unitVectors(existing) == CorpusStore.unitVectors(staged);
     }
 
     /** Puts the staged documents in place of the folder (a previous store there is removed) with empty vectors. */
@@ -310,7 +322,7 @@ public final class CorpusStoreBuilder {
                         throw new RetrievalsException("The encoder returned vectors of length " + vector.length + "; its dimension() is "
                                 + dimension);
                     }
-                    for (float value : Vectors.unit(vector)) {
+                    for (float value : unitVectors ? Vectors.unit(vector) : vector) {
                         bytes.putFloat(value);
                     }
                 }

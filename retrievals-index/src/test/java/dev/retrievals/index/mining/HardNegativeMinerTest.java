@@ -281,7 +281,8 @@ class HardNegativeMinerTest {
         Path beir = toyBeir();
         Files.writeString(beir.resolve("qrels/train.tsv"), "query-id\tcorpus-id\tscore\nq1\tP1\t1\nq1\tmissing-doc\t1\n");
         assertThatThrownBy(() -> miner().build().mine(MiningInput.beir(beir, "train"), dir.resolve("out3.jsonl")))
-                .hasMessageContaining("train.tsv names corpus-id 'missing-doc' for query 'v 1 0', but the corpus has no such document");
+                .hasMessageContaining("train.tsv names corpus-id 'missing-doc' for query 'v 1 0', but ")
+                .hasMessageEndingWith("corpus.jsonl has no such document");
         assertThatThrownBy(() -> miner().build().mine(MiningInput.beir(beir, "dev"), dir.resolve("out4.jsonl")))
                 .hasMessageContaining("No qrels for split 'dev'").hasMessageContaining("splits present: [train]");
         assertThatThrownBy(() -> miner().rangeMin(5).rangeMax(5).build()).hasMessageContaining("Option 'range_max'");

@@ -1,5 +1,6 @@
 package dev.retrievals.index.retriever;
 
+import dev.retrievals.core.testing.PlainVectors;
 import dev.retrievals.index.store.CorpusDocument;
 import dev.retrievals.index.store.CorpusSource;
 import dev.retrievals.index.store.CorpusStore;
@@ -46,14 +47,6 @@ final class TestCorpora {
 
     /** Cosine similarity summed sequentially in double over the raw vectors (the reference). */
     static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+        return PlainVectors.cosine(a, b);
     }
 }

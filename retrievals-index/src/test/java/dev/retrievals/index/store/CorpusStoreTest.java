@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.encode.TextEncoder;
+import dev.retrievals.core.testing.PlainVectors;
 import dev.retrievals.core.testing.TinyModelFolder;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,46 +41,6 @@ class CorpusStoreTest {
         return documents;
     }
 
-    /** Reads a float32 C-order .npy file following NumPy's format description, independently of the code under test. */
-    private static float[][] readNpy(Path file) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        byte[] magic = new byte[6];
-        bytes.get(magic);
-        assertThat(magic).containsExactly((byte) 0x93, 'N', 'U', 'M', 'P', 'Y');
-        assertThat(bytes.get()).isEqualTo((byte) 1);
-        assertThat(bytes.get()).isEqualTo((byte) 0);
-        int headerLength = Short.toUnsignedInt(bytes.getShort());
-        assertThat((10 + headerLength) % 64).as("data aligned to 64 bytes").isZero();
-        byte[] header = new byte[headerLength];
-        bytes.get(header);
-        String dict = new String(header, StandardCharsets.US_ASCII);
-        assertThat(dict).endsWith("\n").contains("'descr': '<f4'").contains("'fortran_order': False");
-        String shape = dict.substring(dict.indexOf("'shape': (") + 10, dict.indexOf(')'));
-        String[] dims = shape.split(",");
-        int rows = Integer.parseInt(dims[0].trim());
-        int columns = Integer.parseInt(dims[1].trim());
-        float[][] matrix = new float[rows][columns];
-        for (float[] row : matrix) {
-            for (int j = 0; j < columns; j++) {
-                row[j] = bytes.getFloat();
-            }
-        }
-        assertThat(bytes.hasRemaining()).isFalse();
-        return matrix;
-    }
-
-    private static float[] unit(float[] vector) {
-        double norm = 0;
-        for (float value : vector) {
-            norm += (double) value * value;
-        }
-        float[] unit = new float[vector.length];
-        for (int i = 0; i < vector.length; i++) {
-            unit[i] = (float) (vector[i] / Math.sqrt(norm));
-        }
-        return unit;
-    }
-
     @Test
     void vectorsAreANumpyMatrixOfUnitVectorsAndDocumentsKeepTheirIdsAndTexts() throws IOException {
         List<CorpusDocument> documents = new ArrayList<>(documents(50, 7, 1));
@@ -94,11 +52,11 @@ class CorpusStoreTest {
             assertThat(store.size()).isEqualTo(52);
             assertThat(store.dimension()).isEqualTo(7);
             float[][] expected = encoder.encode(documents.stream().map(CorpusDocument::text).toList());
-            float[][] npy = readNpy(dir.resolve("store/vectors.npy"));
+            float[][] npy = PlainVectors.readNpy(dir.resolve("store/vectors.npy"));
             assertThat(npy.length).isEqualTo(52);
             for (int i = 0; i < 52; i++) {
-                assertThat(npy[i]).containsExactly(unit(expected[i]));
-                assertThat(store.vector(i)).containsExactly(unit(expected[i]));
+                assertThat(npy[i]).containsExactly(PlainVectors.unit(expected[i]));
+                assertThat(store.vector(i)).containsExactly(PlainVectors.unit(expected[i]));
                 assertThat(store.document(i)).isEqualTo(documents.get(i));
             }
             assertThat(store.textHash(50)).isEqualTo(store.textHash(3)).isEqualTo(CorpusStore.textHash(documents.get(3).text()));

@@ -62,35 +62,45 @@ public class BertArchitecture implements TransformerArchitecture {
 
     @Override
     public <T> T lastHiddenState(EncoderOps<T> ops, TransformerConfig config, T inputIds, T attentionMask, T tokenTypeIds) {
-        double eps = config.layerNormEps();
+        T hidden = ops.scoped(() -> embeddings(ops, config, inputIds, tokenTypeIds));
+        T bias = ops.attentionBias(attentionMask);
+        for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
+            String prefix = "encoder.layer." + layer + ".";
+            hidden = ops.scoped(hidden, input -> layer(ops, config, prefix, input, bias));
+        }
+        return hidden;
+    }
+
+    /** Word, token-type and position embeddings, summed, normalised and dropped out: {@code [b, s, hidden]}. */
+    private <T> T embeddings(EncoderOps<T> ops, TransformerConfig config, T inputIds, T tokenTypeIds) {
         T types = tokenTypeIds != null ? tokenTypeIds : ops.zerosLike(inputIds);
         T embedded = ops.add(ops.add(
                         ops.embedding(ops.parameter("embeddings.word_embeddings.weight"), inputIds),
                         ops.embedding(ops.parameter("embeddings.token_type_embeddings.weight"), types)),
                 ops.embedding(ops.parameter("embeddings.position_embeddings.weight"), positionIds(ops, config, inputIds)));
-        T hidden = ops.dropout(layerNorm(ops, "embeddings.LayerNorm", embedded, eps), config.hiddenDropoutProb());
-        T bias = ops.attentionBias(attentionMask);
-        for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
-            hidden = layer(ops, config, "encoder.layer." + layer + ".", hidden, bias);
-        }
-        return hidden;
+        return ops.dropout(layerNorm(ops, "embeddings.LayerNorm", embedded, config.layerNormEps()), config.hiddenDropoutProb());
     }
 
     private <T> T layer(EncoderOps<T> ops, TransformerConfig config, String prefix, T hidden, T bias) {
-        int heads = config.numAttentionHeads();
-        double scale = 1.0 / Math.sqrt((double) config.hiddenSize() / heads);
         double eps = config.layerNormEps();
-        T query = ops.splitHeads(linear(ops, prefix + "attention.self.query", hidden), heads);
-        T key = ops.splitHeads(linear(ops, prefix + "attention.self.key", hidden), heads);
-        T value = ops.splitHeads(linear(ops, prefix + "attention.self.value", hidden), heads);
-        T scores = ops.add(ops.attentionScores(query, key, scale), bias);
-        T probabilities = ops.dropout(ops.softmax(scores), config.attentionProbsDropoutProb());
-        T context = ops.mergeHeads(ops.matMul(probabilities, value));
+        T context = ops.scoped(() -> selfAttention(ops, config, prefix, hidden, bias));
         T attended = ops.dropout(linear(ops, prefix + "attention.output.dense", context), config.hiddenDropoutProb());
         T attentionOutput = layerNorm(ops, prefix + "attention.output.LayerNorm", ops.add(attended, hidden), eps);
         T intermediate = ops.activation(linear(ops, prefix + "intermediate.dense", attentionOutput), config.hiddenAct());
         T output = ops.dropout(linear(ops, prefix + "output.dense", intermediate), config.hiddenDropoutProb());
         return layerNorm(ops, prefix + "output.LayerNorm", ops.add(output, attentionOutput), eps);
+    }
+
+    /** Multi-head self-attention up to the merged heads (before the output projection): {@code [b, s, hidden]}. */
+    private static <T> T selfAttention(EncoderOps<T> ops, TransformerConfig config, String prefix, T hidden, T bias) {
+        int heads = config.numAttentionHeads();
+        double scale = 1.0 / Math.sqrt((double) config.hiddenSize() / heads);
+        T query = ops.splitHeads(linear(ops, prefix + "attention.self.query", hidden), heads);
+        T key = ops.splitHeads(linear(ops, prefix + "attention.self.key", hidden), heads);
+        T value = ops.splitHeads(linear(ops, prefix + "attention.self.value", hidden), heads);
+        T scores = ops.attentionScores(query, key, scale, bias);
+        T probabilities = ops.dropout(ops.softmax(scores), config.attentionProbsDropoutProb());
+        return ops.mergeHeads(ops.matMul(probabilities, value));
     }
 
     private static <T> T linear(EncoderOps<T> ops, String name, T x) {

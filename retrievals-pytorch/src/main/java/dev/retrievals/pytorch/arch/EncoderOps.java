@@ -1,9 +1,17 @@
 package dev.retrievals.pytorch.arch;
 
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
 /**
  * The operations a transformer encoder is written in. An architecture is written once against
  * this interface; one implementation runs it on DJL NDArrays (trainable), another can append the
  * same computation as ONNX nodes (export), so the two can never drift apart.
+ *
+ * <p>An architecture marks groups of operations whose intermediate results nothing needs once the
+ * group has its result (the embeddings, a layer, the attention inside a layer) with
+ * {@link #scoped(Supplier)}; an implementation that holds memory per value (the DJL one) releases
+ * them there, one that only records a graph (the ONNX one) runs the group as it is.
  *
  * <p>Shapes: {@code b} batch, {@code s} sequence, {@code h} heads, {@code d} head size.
  *
@@ -38,8 +46,8 @@ public interface EncoderOps<T> {
     /** {@code [b, h, s, d]} to {@code [b, s, h*d]}. */
     T mergeHeads(T x);
 
-    /** {@code query · keyᵀ · scale}: {@code [b, h, s, s]}. */
-    T attentionScores(T query, T key, double scale);
+    /** {@code query · keyᵀ · scale + bias}: {@code [b, h, s, s]}, with {@code bias} from {@link #attentionBias}. */
+    T attentionScores(T query, T key, double scale, T bias);
 
     /** The additive attention bias of a {@code [b, s]} mask: 0 for tokens, the type's most negative value for padding, {@code [b, 1, 1, s]}. */
     T attentionBias(T attentionMask);
@@ -64,4 +72,24 @@ public interface EncoderOps<T> {
 
     /** Zeros of the shape and integer type of {@code ids} (token types when none are given). */
     T zerosLike(T ids);
+
+    /**
+     * Runs a group of operations whose intermediate results nothing needs after it: an
+     * implementation may release every value the group makes, except its result, when it returns.
+     * Values made before the group are left alone. In training nothing the backward pass needs is
+     * lost: the engine keeps its own references to what it saved. The default runs the group as it
+     * is.
+     */
+    default T scoped(Supplier<T> group) {
+        return group.get();
+    }
+
+    /**
+     * {@link #scoped(Supplier)} for a step that consumes {@code input}, such as a layer consuming the
+     * previous layer's output: the caller hands {@code input} over and never uses it again, so it
+     * may be released with the step's intermediates. The default runs the step as it is.
+     */
+    default T scoped(T input, UnaryOperator<T> step) {
+        return step.apply(input);
+    }
 }

@@ -10,6 +10,7 @@ import dev.retrievals.core.search.Retriever;
 import dev.retrievals.core.search.SearchHit;
 import dev.retrievals.core.search.SearchIndex;
 import dev.retrievals.core.search.SearchQueries;
+import dev.retrievals.core.search.SearchRecall;
 import dev.retrievals.core.spi.OptionSpec;
 import dev.retrievals.core.spi.Options;
 import dev.retrievals.core.spi.PluginKinds;
@@ -23,11 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -36,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Dense retrieval on a BEIR-style folder: every judged query of a split searches the corpus with a
  * retriever plugin ({@code exact} cosine similarity by default, blockwise over the corpus vectors,
- * which are encoded a chunk at a time into a temporary memory-mapped corpus store so memory stays
+ * which are encoded a chunk at a time into a memory-mapped corpus store so memory stays
  * bounded; {@code hnsw} for corpora too large for exact search, which also reports its recall@10
  * against exact search on a sample of queries), and each {@link RankingMetric} is computed at each cutoff
  * and averaged over the queries, as sentence-transformers' {@code InformationRetrievalEvaluator}
@@ -82,6 +81,10 @@ public final class RetrievalEvaluator implements Evaluator {
             "retriever plugin that searches the corpus: exact, or hnsw for corpora too large for exact search (any registered name)");
     static final OptionSpec<Integer> RECALL_SAMPLE = OptionSpec.ofInt("recall_sample", 200,
             "with a retriever other than exact: queries also searched exactly to report <retriever>_recall@10 (0: none)").atLeast(0);
+    static final OptionSpec<String> STORE = OptionSpec.ofString("store", "",
+            "folder that keeps the corpus encoding and reuses it while corpus and model_fingerprint match (empty: a temporary folder)");
+    static final OptionSpec<String> MODEL_FINGERPRINT = OptionSpec.ofString("model_fingerprint", "",
+            "with store: what identifies the model and its settings (a kept encoding is reused only for the same one)");
     static final OptionSpec<Boolean> INCLUDE_TITLE =
             OptionSpec.ofBoolean("include_title", true, "prepend each document's title to its text, as BEIR does");
 
@@ -97,6 +100,8 @@ public final class RetrievalEvaluator implements Evaluator {
     private final String retrieverName;
     private final Retriever retriever;
     private final int recallSample;
+    private final Path storeFolder;
+    private final String modelFingerprint;
 
     private RetrievalEvaluator(Builder builder) {
         this.cutoffs = builder.cutoffs;
@@ -116,6 +121,8 @@ public final class RetrievalEvaluator implements Evaluator {
         this.retrieverName = builder.retriever;
         this.retriever = PluginRegistry.global().create(PluginKinds.RETRIEVER, builder.retriever, builder.retrieverOptions);
         this.recallSample = builder.recallSample;
+        this.storeFolder = builder.storeFolder;
+        this.modelFingerprint = builder.modelFingerprint;
     }
 
     /** A builder for the BEIR folder {@code folder}, split {@code test}. */
@@ -138,6 +145,7 @@ public final class RetrievalEvaluator implements Evaluator {
                 .showProgressBar(options.get(CommonOptions.SHOW_PROGRESS_BAR))
                 .retriever(options.get(RETRIEVER), Map.of())
                 .recallSample(options.get(RECALL_SAMPLE))
+                .store(options.get(STORE).isEmpty() ? null : Path.of(options.get(STORE)), options.get(MODEL_FINGERPRINT))
                 .build();
     }
 
@@ -152,7 +160,8 @@ public final class RetrievalEvaluator implements Evaluator {
     }
 
     /**
-     * Encodes the queries, encodes the corpus a chunk at a time into a temporary corpus store,
+     * Encodes the queries, encodes the corpus a chunk at a time into a corpus store (temporary, or
+     * the kept one of option {@code store}, reused while corpus and model match),
      * searches it with the retriever, and averages the metrics over the queries. With a retriever
      * other than {@code exact}, a sample of queries is also searched exactly and the share of the
      * exact top 10 that the retriever found is reported as {@code <retriever>_recall@10}.
@@ -166,15 +175,21 @@ public final class RetrievalEvaluator implements Evaluator {
             encodeDocuments = roles::encodeDocuments;
         }
         float[][] queries = BatchedEncoding.encode(encodeQueries, queryTexts, batchSize, "queries", showProgressBar);
-        Path storeFolder = null;
+        Path temporary = null;
         try {
-            storeFolder = Files.createTempDirectory("retrievals-eval-");
+            Path folder;
+            if (storeFolder != null) {
+                folder = storeFolder;
+            } else {
+                temporary = Files.createTempDirectory("retrievals-eval-");
+                folder = temporary.resolve("corpus");
+            }
             List<CorpusDocument> documents = new ArrayList<>(documentTexts.size());
             for (int d = 0; d < documentTexts.size(); d++) {
                 documents.add(new CorpusDocument(data.documentIds.get(d), documentTexts.get(d)));
             }
-            try (CorpusStore store = CorpusStore.builder(storeFolder.resolve("corpus"))
-                    .encoder(new DocumentEncoder(encodeDocuments, encoder.dimension()), "evaluation").chunkSize(corpusChunkSize)
+            try (CorpusStore store = CorpusStore.builder(folder)
+                    .encoder(new DocumentEncoder(encodeDocuments, encoder.dimension()), modelFingerprint).chunkSize(corpusChunkSize)
                     .batchSize(batchSize).showProgressBar(showProgressBar).build(CorpusSource.of(documents));
                     SearchIndex index = retriever.index(store)) {
                 SearchQueries searchQueries = new SearchQueries(queryTexts, queries);
@@ -190,8 +205,8 @@ public final class RetrievalEvaluator implements Evaluator {
         } catch (IOException e) {
             throw new RetrievalsException("Cannot create a temporary folder for the evaluation corpus: " + e.getMessage(), e);
         } finally {
-            if (storeFolder != null) {
-                AtomicFolder.deleteQuietly(storeFolder);
+            if (temporary != null) {
+                AtomicFolder.deleteQuietly(temporary);
             }
         }
     }
@@ -222,15 +237,7 @@ public final class RetrievalEvaluator implements Evaluator {
         try (SearchIndex exactIndex = PluginRegistry.global().create(PluginKinds.RETRIEVER, "exact").index(store)) {
             exact = exactIndex.search(sampled, 10);
         }
-        long found = 0;
-        long wanted = 0;
-        for (int q = 0; q < sample; q++) {
-            Set<Integer> truth = new HashSet<>();
-            exact.get(q).forEach(hit -> truth.add(hit.document()));
-            wanted += truth.size();
-            found += approximate.get(q).stream().filter(hit -> truth.contains(hit.document())).count();
-        }
-        return wanted == 0 ? 1.0 : (double) found / wanted;
+        return SearchRecall.of(exact, approximate);
     }
 
     /** The document side of an encoder, as a plain text encoder for the corpus store. */
@@ -298,6 +305,8 @@ public final class RetrievalEvaluator implements Evaluator {
         private String retriever = RETRIEVER.defaultValue();
         private Map<String, ?> retrieverOptions = Map.of();
         private int recallSample = RECALL_SAMPLE.defaultValue();
+        private Path storeFolder;
+        private String modelFingerprint = "evaluation";
 
         private Builder(Path folder) {
             this.folder = Path.of(PATH.check(folder == null ? null : folder.toString(), OWNER));
@@ -377,6 +386,22 @@ public final class RetrievalEvaluator implements Evaluator {
         /** Queries also searched exactly to report the retriever's recall@10 against exact search (option {@code recall_sample}, default 200). */
         public Builder recallSample(int value) {
             this.recallSample = RECALL_SAMPLE.check(value, OWNER);
+            return this;
+        }
+
+        /**
+         * Keep the corpus encoding in {@code folder} (a corpus store, as {@code retrievals mine
+         * --store} and {@code encode} write them) and reuse it while the corpus, the document
+         * prefix and {@code modelFingerprint} match; any other store there is replaced (options
+         * {@code store}, {@code model_fingerprint}). {@code null} (the default): a temporary folder.
+         */
+        public Builder store(Path folder, String modelFingerprint) {
+            if (folder != null && (modelFingerprint == null || modelFingerprint.isBlank())) {
+                throw new IllegalArgumentException("Option 'store' of " + OWNER + " needs 'model_fingerprint': what identifies the"
+                        + " model and its settings, so that a kept corpus encoding is reused only for the same model");
+            }
+            this.storeFolder = folder;
+            this.modelFingerprint = folder == null ? "evaluation" : modelFingerprint;
             return this;
         }
 

@@ -16,7 +16,8 @@ public final class RetrievalEvaluatorProvider extends EvaluatorPluginProvider {
                         RetrievalEvaluator.PRIMARY_METRIC, CommonOptions.BATCH_SIZE, RetrievalEvaluator.CORPUS_CHUNK_SIZE,
                         RetrievalEvaluator.MAX_QUERIES, RetrievalEvaluator.MAX_CORPUS_SIZE, RetrievalEvaluator.QUERY_PREFIX,
                         RetrievalEvaluator.DOCUMENT_PREFIX, RetrievalEvaluator.INCLUDE_TITLE, CommonOptions.SHOW_PROGRESS_BAR,
-                        RetrievalEvaluator.RETRIEVER, RetrievalEvaluator.RECALL_SAMPLE),
+                        RetrievalEvaluator.RETRIEVER, RetrievalEvaluator.RECALL_SAMPLE, RetrievalEvaluator.STORE,
+                        RetrievalEvaluator.MODEL_FINGERPRINT),
                 RetrievalEvaluator::fromOptions);
     }
 }

@@ -183,6 +183,39 @@ class RetrievalEvaluatorTest {
     }
 
     @Test
+    void aKeptStoreIsReusedAcrossSplitsForTheSameModelOnly(@TempDir Path work) throws IOException {
+        Files.writeString(folder.resolve("qrels/dev.tsv"), "query-id\tcorpus-id\tscore\nq2\td5\t1\n");
+        Path store = work.resolve("store");
+        StubEncoder first = encoder("query: ");
+        Map<String, Double> fresh = RetrievalEvaluator.builder(folder).kValues(List.of(2)).primaryMetric("ndcg@2").build()
+                .evaluate(encoder("query: ")).metrics();
+
+        Map<String, Double> kept = RetrievalEvaluator.builder(folder).kValues(List.of(2)).primaryMetric("ndcg@2").store(store, "model A")
+                .build().evaluate(first).metrics();
+        StubEncoder second = encoder("query: ");
+        Map<String, Double> reused = RetrievalEvaluator.builder(folder).kValues(List.of(2)).primaryMetric("ndcg@2").store(store, "model A")
+                .build().evaluate(second).metrics();
+        StubEncoder devEncoder = encoder("query: ");
+        double dev = RetrievalEvaluator.builder(folder).split("dev").kValues(List.of(2)).primaryMetric("ndcg@2").store(store, "model A")
+                .build().evaluate(devEncoder).primary();
+        StubEncoder otherModel = encoder("query: ");
+        RetrievalEvaluator.builder(folder).kValues(List.of(2)).primaryMetric("ndcg@2").store(store, "model B").build()
+                .evaluate(otherModel);
+
+        assertThat(kept).isEqualTo(fresh);
+        assertThat(reused).isEqualTo(fresh);
+        // the first run encoded the 3 queries and the 5 documents; the reruns with model A only their queries
+        assertThat(first.calls().stream().mapToInt(List::size).sum()).isEqualTo(3 + 5);
+        assertThat(second.calls().stream().mapToInt(List::size).sum()).isEqualTo(3);
+        assertThat(devEncoder.calls().stream().mapToInt(List::size).sum()).isEqualTo(1);
+        assertThat(otherModel.calls().stream().mapToInt(List::size).sum()).isEqualTo(3 + 5);
+        // dev: q2's only relevant document d5 at rank 2 (after the tie with d2)
+        assertThat(dev).isCloseTo(1 / LOG2_3, within(1e-7));
+        assertThatThrownBy(() -> RetrievalEvaluator.builder(folder).store(store, " "))
+                .hasMessageContaining("Option 'store' of evaluator 'retrieval' needs 'model_fingerprint'");
+    }
+
+    @Test
     void badDataNamesTheFileAndWhatIsWrong() throws IOException {
         Files.writeString(folder.resolve("qrels/unknown.tsv"), "query-id\tcorpus-id\tscore\nq7\td1\t1\n");
         assertThatThrownBy(() -> RetrievalEvaluator.builder(folder).split("unknown").build())
