@@ -1,18 +1,24 @@
 package dev.retrievals.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.retrievals.core.data.SharedData;
 import dev.retrievals.core.testing.TinyModelFolder;
+import dev.retrievals.pytorch.AutoModelForRanking;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The reranker commands on a tiny model: train --task rerank (a new head, said in the log), evaluate
- * --sts and --reranking, rerank, export; an embedding model given as a reranker is one clear line.
+ * --sts and --reranking, rerank, export, mine with a reranker as --teacher; an embedding model given
+ * as a reranker (and a reranker given as the model that mines) is one clear line.
  */
 class RerankCommandsTest {
     @TempDir
@@ -116,5 +123,78 @@ class RerankCommandsTest {
                 SharedData.resolve("sts-b-zh/train.jsonl").toString(), "--loss", "infonce", "--output-dir", dir.resolve("r").toString());
         assertThat(wrongLoss.exitCode()).isEqualTo(2);
         assertThat(wrongLoss.err()).contains("does not train a reranker").contains("bce, listwise_ce, margin_mse, distill_kl_div");
+    }
+
+    @Test
+    void mineWithARerankerTeacherKeepsAndWritesItsPairScores() throws IOException {
+        Path student = TinyModelFolder.write(dir.resolve("student"), 5);
+        Path teacher = dir.resolve("teacher");
+        try (AutoModelForRanking reranker = AutoModelForRanking.builder(TinyModelFolder.write(dir.resolve("base"), 6).toString())
+                .startHeadIfMissing(true).seed(7).build()) {
+            reranker.save(teacher);
+        }
+        Path beir = beir();
+        Path output = dir.resolve("mined.jsonl");
+        // range 0..10 holds every candidate of both queries, so the teacher alone picks the two negatives
+        Result mined = run("mine", "--model", student.toString(), "--teacher", teacher.toString(), "--data", beir.toString(),
+                "--split", "test", "--num-negatives", "2", "--range-max", "10", "--format", "flag", "--output", output.toString());
+        assertThat(mined.exitCode()).as(mined.err()).isZero();
+        assertThat(mined.out()).contains("wrote 2 flag rows").contains("scores by teacher");
+
+        Map<String, String> corpus = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(beir.resolve("corpus.jsonl"))) {
+            JsonObject document = JsonParser.parseString(line).getAsJsonObject();
+            corpus.put(document.get("id").getAsString(), document.get("text").getAsString());
+        }
+        Map<String, List<String>> positives = Map.of("apple pie recipe", List.of("d3"), "car engine repair", List.of("d4", "d5"));
+        List<String> lines = Files.readAllLines(output);
+        assertThat(lines).hasSize(2);
+        try (AutoModelForRanking reranker = AutoModelForRanking.fromPretrained(teacher.toString())) {
+            for (String line : lines) {
+                JsonObject row = JsonParser.parseString(line).getAsJsonObject();
+                String query = row.get("query").getAsString();
+                List<String> positiveTexts = positives.get(query).stream().map(corpus::get).toList();
+                assertThat(texts(row, "pos")).containsExactlyElementsOf(positiveTexts);
+                assertThat(numbers(row, "pos_scores")).containsExactly(scores(reranker, query, positiveTexts), within(1e-4));
+                // every other document, ordered by the teacher's score with the query: the negatives are its best two
+                List<String> others = new ArrayList<>(corpus.values());
+                others.removeAll(positiveTexts);
+                double[] otherScores = scores(reranker, query, others);
+                List<Integer> order = new ArrayList<>();
+                for (int i = 0; i < others.size(); i++) {
+                    order.add(i);
+                }
+                order.sort(Comparator.comparingDouble(i -> -otherScores[i]));
+                assertThat(texts(row, "neg")).containsExactly(others.get(order.get(0)), others.get(order.get(1)));
+                assertThat(numbers(row, "neg_scores")).containsExactly(new double[] {otherScores[order.get(0)], otherScores[order.get(1)]},
+                        within(1e-4));
+            }
+        }
+
+        Result rerankerAsModel = run("mine", "--model", teacher.toString(), "--data", beir.toString(), "--split", "test", "--output",
+                dir.resolve("never.jsonl").toString());
+        assertThat(rerankerAsModel.exitCode()).isEqualTo(2);
+        assertThat(rerankerAsModel.err().strip().lines().count()).isEqualTo(1);
+        assertThat(rerankerAsModel.err()).contains("is a reranker").contains("--teacher");
+        assertThat(dir.resolve("never.jsonl")).doesNotExist();
+    }
+
+    /** The teacher's scores of {@code query} with each document, one call per pair. */
+    private static double[] scores(AutoModelForRanking reranker, String query, List<String> documents) {
+        double[] scores = new double[documents.size()];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = reranker.score(List.of(query), List.of(documents.get(i)))[0];
+        }
+        return scores;
+    }
+
+    private static List<String> texts(JsonObject row, String key) {
+        List<String> texts = new ArrayList<>();
+        row.getAsJsonArray(key).forEach(element -> texts.add(element.getAsString()));
+        return texts;
+    }
+
+    private static double[] numbers(JsonObject row, String key) {
+        return row.getAsJsonArray(key).asList().stream().mapToDouble(element -> element.getAsDouble()).toArray();
     }
 }
