@@ -8,6 +8,7 @@ import dev.retrievals.core.model.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Tells a reranker (cross-encoder) from an embedding model by its saved {@code config.json}: a
@@ -24,9 +25,9 @@ final class ModelKind {
         if (!Files.isDirectory(path)) {
             return false;
         }
-        Path config = RunFolder.modelFolder(path).resolve("config.json");
-        if (!Files.isRegularFile(config)) {
-            return false;
+        Path config = config(path);
+        if (config == null || !Files.isRegularFile(config)) {
+            return false; // the loader then says what the location lacks, in the words of the engine it was asked for
         }
         try {
             JsonElement json = JsonParser.parseString(Files.readString(config));
@@ -43,5 +44,19 @@ final class ModelKind {
         } catch (IOException | JsonParseException e) {
             throw new UsageException("cannot read " + config + " (expected the model's JSON config): " + e.getMessage());
         }
+    }
+
+    /** The {@code config.json} of a folder, or of a run folder's {@code model/} (else {@code onnx/}); {@code null} when it has neither. */
+    private static Path config(Path folder) {
+        if (!RunFolder.isRunFolder(folder)) {
+            return folder.resolve("config.json");
+        }
+        for (String inside : List.of(RunFolder.MODEL, RunFolder.ONNX)) {
+            Path config = folder.resolve(inside).resolve("config.json");
+            if (Files.isRegularFile(config)) {
+                return config;
+            }
+        }
+        return null;
     }
 }

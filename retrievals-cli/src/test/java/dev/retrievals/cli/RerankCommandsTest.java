@@ -128,11 +128,7 @@ class RerankCommandsTest {
     @Test
     void mineWithARerankerTeacherKeepsAndWritesItsPairScores() throws IOException {
         Path student = TinyModelFolder.write(dir.resolve("student"), 5);
-        Path teacher = dir.resolve("teacher");
-        try (AutoModelForRanking reranker = AutoModelForRanking.builder(TinyModelFolder.write(dir.resolve("base"), 6).toString())
-                .startHeadIfMissing(true).seed(7).build()) {
-            reranker.save(teacher);
-        }
+        Path teacher = tinyReranker(dir.resolve("teacher"));
         Path beir = beir();
         Path output = dir.resolve("mined.jsonl");
         // range 0..10 holds every candidate of both queries, so the teacher alone picks the two negatives
@@ -177,6 +173,37 @@ class RerankCommandsTest {
         assertThat(rerankerAsModel.err().strip().lines().count()).isEqualTo(1);
         assertThat(rerankerAsModel.err()).contains("is a reranker").contains("--teacher");
         assertThat(dir.resolve("never.jsonl")).doesNotExist();
+    }
+
+    @Test
+    void aRerankerRefusesWhatOnlyAnEmbeddingModelTakes() throws IOException {
+        Path reranker = tinyReranker(dir.resolve("reranker"));
+        Path beir = beir();
+        Path sts = Files.writeString(dir.resolve("sts.jsonl"), """
+                {"sentence1": "a cat", "sentence2": "a kitten", "score": 4}
+                {"sentence1": "a cat", "sentence2": "a car", "score": 1}
+                """);
+        Result onnx = run("evaluate", "--model", reranker.toString(), "--backend", "onnx", "--sts", sts.toString());
+        assertThat(onnx.exitCode()).as(onnx.err()).isEqualTo(2);
+        assertThat(onnx.err().strip().lines().count()).isEqualTo(1);
+        assertThat(onnx.err()).contains("option --backend of 'evaluate' is 'onnx'").contains("is evaluated on pytorch");
+        Result store = run("evaluate", "--model", reranker.toString(), "--reranking", beir.toString(), "--first-stage",
+                reranker.toString(), "--store", dir.resolve("store").toString());
+        assertThat(store.exitCode()).as(store.err()).isEqualTo(2);
+        assertThat(store.err()).contains("--store of 'evaluate' go with --retrieval DIR, not with --reranking DIR");
+        assertThat(dir.resolve("store")).doesNotExist();
+        Result retrieval = run("evaluate", "--model", reranker.toString(), "--retrieval", beir.toString());
+        assertThat(retrieval.exitCode()).as(retrieval.err()).isEqualTo(2);
+        assertThat(retrieval.err()).contains("is a reranker: evaluate it with --sts FILE, or with --reranking DIR");
+    }
+
+    /** A saved cross-encoder: a tiny random BERT with a new head. */
+    private static Path tinyReranker(Path folder) throws IOException {
+        Path base = TinyModelFolder.write(folder.resolveSibling(folder.getFileName() + "-base"), 6);
+        try (AutoModelForRanking reranker = AutoModelForRanking.builder(base.toString()).startHeadIfMissing(true).seed(7).build()) {
+            reranker.save(folder);
+        }
+        return folder;
     }
 
     /** The teacher's scores of {@code query} with each document, one call per pair. */
