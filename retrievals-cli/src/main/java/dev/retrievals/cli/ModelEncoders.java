@@ -83,24 +83,26 @@ final class ModelEncoders {
             }
             try {
                 BundledModel found = bundled.get();
-                OnnxEncoder.Builder builder = OnnxEncoder.builder(found.writeOnnxFolder(folder)).batchSize(batchSize)
-                        .pooling(pooling != null ? pooling : found.pooling()).normalize(normalize)
-                        .maxLength(maxLength != null ? maxLength : found.maxLength());
-                if (device != null) {
-                    builder.device(device);
-                }
+                OnnxEncoder.Builder builder = onnxBuilder(found.writeOnnxFolder(folder), pooling != null ? pooling : found.pooling(),
+                        maxLength != null ? maxLength : found.maxLength(), batchSize, device).normalize(normalize);
                 return new Opened(builder.build(), Fingerprint.ofModel(found.id()) + " " + settings, folder);
             } catch (RuntimeException e) {
                 AtomicFolder.deleteQuietly(folder);
                 throw e;
             }
         }
-        OnnxEncoder.Builder builder = OnnxEncoder.builder(Path.of(model)).batchSize(batchSize);
-        if (pooling != null) {
-            builder.pooling(pooling);
-        }
+        OnnxEncoder.Builder builder = onnxBuilder(Path.of(model), pooling, maxLength, batchSize, device);
         if (!normalize) {
             builder.normalize(false);
+        }
+        return new Opened(builder.build(), fingerprint(model, true) + " " + settings, null);
+    }
+
+    /** An ONNX Runtime encoder's builder for {@code folder}; {@code null} settings keep the export's own. */
+    private static OnnxEncoder.Builder onnxBuilder(Path folder, String pooling, Integer maxLength, int batchSize, String device) {
+        OnnxEncoder.Builder builder = OnnxEncoder.builder(folder).batchSize(batchSize);
+        if (pooling != null) {
+            builder.pooling(pooling);
         }
         if (maxLength != null) {
             builder.maxLength(maxLength);
@@ -108,7 +110,7 @@ final class ModelEncoders {
         if (device != null) {
             builder.device(device);
         }
-        return new Opened(builder.build(), fingerprint(model, true) + " " + settings, null);
+        return builder;
     }
 
     /** The fingerprint of a model location; a run folder stands for its saved model or its export. */
