@@ -64,6 +64,20 @@ public enum TableFormat {
         }
     }
 
+    /** Writes JSON lines as JSONL text files, or as Parquet with the columns the JSON objects have. */
+    public void writeJsonLines(SparkSession spark, Dataset<String> lines, String path, boolean overwrite) {
+        try {
+            if (this == JSONL) {
+                lines.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).text(path);
+            } else {
+                write(spark.read().json(lines), path, overwrite);
+            }
+        } catch (Exception e) { // as in write
+            throw failure(e, "Cannot write " + path + " as " + this + ": " + e.getMessage()
+                    + (overwrite ? "" : " (an existing output is refused unless --overwrite)"));
+        }
+    }
+
     /** An analysis error (a path or schema problem) as {@code message}; a failed job as its one line; others as they are. */
     private static RuntimeException failure(Exception e, String message) {
         if (e instanceof AnalysisException) {

@@ -87,16 +87,7 @@ public final class HardNegativeMiner {
     private final TextEncoder model;
     private final String modelFingerprint;
     private final Retriever retriever;
-    private final int numNegatives;
-    private final int rangeMin;
-    private final Integer rangeMax;
-    private final Double minScore;
-    private final Double maxScore;
-    private final Double absoluteMargin;
-    private final Double relativeMargin;
-    private final String samplingStrategy;
-    private final long seed;
-    private final boolean includePositives;
+    private final NegativeSelection rules;
     private final String queryPrompt;
     private final String documentPrompt;
     private final int batchSize;
@@ -111,16 +102,7 @@ public final class HardNegativeMiner {
         this.model = builder.model;
         this.modelFingerprint = builder.modelFingerprint;
         this.retriever = builder.retriever;
-        this.numNegatives = builder.numNegatives;
-        this.rangeMin = builder.rangeMin;
-        this.rangeMax = builder.rangeMax;
-        this.minScore = builder.minScore;
-        this.maxScore = builder.maxScore;
-        this.absoluteMargin = builder.absoluteMargin;
-        this.relativeMargin = builder.relativeMargin;
-        this.samplingStrategy = builder.samplingStrategy;
-        this.seed = builder.seed;
-        this.includePositives = builder.includePositives;
+        this.rules = builder.rules.build();
         this.queryPrompt = builder.queryPrompt;
         this.documentPrompt = builder.documentPrompt;
         this.batchSize = builder.batchSize;
@@ -130,14 +112,6 @@ public final class HardNegativeMiner {
         this.includeScores = builder.includeScores;
         this.storeFolder = builder.storeFolder;
         this.showProgressBar = builder.showProgressBar;
-        if (rangeMax != null && rangeMax <= rangeMin) {
-            throw new IllegalArgumentException("Option 'range_max' of " + OWNER + " is " + rangeMax + "; allowed: an integer above range_min ("
-                    + rangeMin + ")");
-        }
-        if (minScore != null && maxScore != null && minScore > maxScore) {
-            throw new IllegalArgumentException("Option 'min_score' of " + OWNER + " is " + minScore + "; allowed: at most max_score ("
-                    + maxScore + ")");
-        }
     }
 
     /**
@@ -149,13 +123,9 @@ public final class HardNegativeMiner {
         return new Builder(model, modelFingerprint);
     }
 
-    /** The rank window's end: {@code range_max}, or sentence-transformers' default from the other options. */
-    int effectiveRangeMax() {
-        if (rangeMax != null) {
-            return rangeMax;
-        }
-        boolean filtered = absoluteMargin != null || relativeMargin != null || maxScore != null || minScore != null;
-        return rangeMin + numNegatives * (filtered ? 10 : 1);
+    /** The selection rules (filters, window, sampling) this miner applies to each query's candidates. */
+    public NegativeSelection rules() {
+        return rules;
     }
 
     /**
@@ -245,8 +215,7 @@ public final class HardNegativeMiner {
             phase.done("teacher_positives");
         }
         boolean hasTeacher = teacher != null || pairTeacher != null;
-        CandidateSelection selection = new CandidateSelection(numNegatives, rangeMin, effectiveRangeMax(), minScore, maxScore,
-                absoluteMargin, relativeMargin, samplingStrategy.equals("random"), seed, includePositives);
+        CandidateSelection selection = rules.start();
         boolean scores = includeScores != null ? includeScores : hasTeacher;
         try (SearchIndex index = retriever.index(store)) {
             phase.done("index");
@@ -289,7 +258,7 @@ public final class HardNegativeMiner {
         for (int i = 0; i < count; i++) {
             maxPositives = Math.max(maxPositives, positives.get(first + i).length);
         }
-        int depth = Math.min(store.size(), selection.rangeMax() + maxPositives + 16);
+        int depth = rules.depth(maxPositives, store.size());
         List<String> texts = queries.subList(first, first + count);
         float[][] vectors = java.util.Arrays.copyOfRange(queryVectors, first, first + count);
         List<List<SearchHit>> hits = index.search(new SearchQueries(texts, vectors), depth);
@@ -299,7 +268,7 @@ public final class HardNegativeMiner {
             List<SearchHit> list = hits.get(i);
             int searched = depth;
             while (true) {
-                CandidateSelection.Collapsed collapsed = selection.collapse(list, positives.get(q), store);
+                CandidateSelection.Collapsed collapsed = selection.collapse(list, positives.get(q), store::textHash);
                 boolean exhausted = list.size() < searched || searched >= store.size();
                 if (collapsed.ranked().size() >= selection.rangeMax() || exhausted) {
                     selection.count(collapsed);
@@ -442,16 +411,7 @@ public final class HardNegativeMiner {
         private final TextEncoder model;
         private final String modelFingerprint;
         private Retriever retriever = ExactRetriever.create();
-        private int numNegatives = NUM_NEGATIVES.defaultValue();
-        private int rangeMin = RANGE_MIN.defaultValue();
-        private Integer rangeMax;
-        private Double minScore;
-        private Double maxScore;
-        private Double absoluteMargin;
-        private Double relativeMargin;
-        private String samplingStrategy = SAMPLING_STRATEGY.defaultValue();
-        private long seed = 42;
-        private boolean includePositives;
+        private final NegativeSelection.Builder rules = NegativeSelection.builder();
         private String queryPrompt = "";
         private String documentPrompt = "";
         private int batchSize = BATCH_SIZE.defaultValue();
@@ -475,61 +435,61 @@ public final class HardNegativeMiner {
 
         /** Negatives per query (option {@code num_negatives}, default 3). */
         public Builder numNegatives(int value) {
-            this.numNegatives = NUM_NEGATIVES.check(value, OWNER);
+            rules.numNegatives(value);
             return this;
         }
 
         /** Candidates skipped at the top of the ranking (option {@code range_min}, default 0). */
         public Builder rangeMin(int value) {
-            this.rangeMin = RANGE_MIN.check(value, OWNER);
+            rules.rangeMin(value);
             return this;
         }
 
         /** The rank up to which candidates are considered, exclusive (option {@code range_max}; default {@code range_min + num_negatives}, times 10 with a score filter). */
         public Builder rangeMax(int value) {
-            this.rangeMax = RANGE_MAX.check(value, OWNER);
+            rules.rangeMax(value);
             return this;
         }
 
         /** Drop candidates scoring below this (option {@code min_score}). */
         public Builder minScore(double value) {
-            this.minScore = checkedFinite("min_score", value);
+            rules.minScore(value);
             return this;
         }
 
         /** Drop candidates scoring above this (option {@code max_score}). */
         public Builder maxScore(double value) {
-            this.maxScore = checkedFinite("max_score", value);
+            rules.maxScore(value);
             return this;
         }
 
         /** Keep a negative only if its score + margin ≤ the query's lowest positive score (option {@code absolute_margin}). */
         public Builder absoluteMargin(double value) {
-            this.absoluteMargin = checkedFinite("absolute_margin", value);
+            rules.absoluteMargin(value);
             return this;
         }
 
         /** Keep a negative only if its score ≤ the query's lowest positive score × (1 − margin) (option {@code relative_margin}, in [0, 1)). */
         public Builder relativeMargin(double value) {
-            this.relativeMargin = RELATIVE_MARGIN.check(value, OWNER);
+            rules.relativeMargin(value);
             return this;
         }
 
         /** {@code top} or {@code random} (option {@code sampling_strategy}, default top). */
         public Builder samplingStrategy(String value) {
-            this.samplingStrategy = SAMPLING_STRATEGY.check(value, OWNER);
+            rules.samplingStrategy(value);
             return this;
         }
 
         /** The seed of random sampling (default 42). */
         public Builder seed(long value) {
-            this.seed = value;
+            rules.seed(value);
             return this;
         }
 
         /** Keep known positives among the candidates, as sentence-transformers does for reranking evaluation sets (option {@code include_positives}). */
         public Builder includePositives(boolean value) {
-            this.includePositives = value;
+            rules.includePositives(value);
             return this;
         }
 
@@ -591,13 +551,6 @@ public final class HardNegativeMiner {
         public Builder showProgressBar(boolean value) {
             this.showProgressBar = value;
             return this;
-        }
-
-        private static Double checkedFinite(String option, double value) {
-            if (!Double.isFinite(value)) {
-                throw new IllegalArgumentException("Option '" + option + "' of " + OWNER + " is " + value + "; allowed: a finite number");
-            }
-            return value;
         }
 
         /** Checks the options together and builds the miner. */

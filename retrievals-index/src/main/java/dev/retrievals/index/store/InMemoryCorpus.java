@@ -16,16 +16,29 @@ public final class InMemoryCorpus implements SearchCorpus {
 
     /** A corpus of these vectors (copied as unit vectors; all of one length). */
     public InMemoryCorpus(float[][] vectors) {
+        this(vectors, true);
+    }
+
+    private InMemoryCorpus(float[][] vectors, boolean normalize) {
         if (vectors.length == 0) {
             throw new IllegalArgumentException("An in-memory corpus needs at least one vector");
         }
-        this.vectors = Vectors.units(vectors);
+        this.vectors = normalize ? Vectors.units(vectors) : vectors;
         this.dimension = vectors[0].length;
         for (float[] vector : vectors) {
             if (vector.length != dimension) {
                 throw new IllegalArgumentException("A corpus vector has length " + vector.length + "; expected " + dimension);
             }
         }
+    }
+
+    /**
+     * A corpus of vectors that are already unit length, used as they are (not copied, not scaled
+     * again, so scores equal those against the same vectors in a corpus store), such as one shard
+     * of a corpus encoded elsewhere.
+     */
+    public static InMemoryCorpus ofUnitVectors(float[][] vectors) {
+        return new InMemoryCorpus(vectors, false);
     }
 
     @Override
