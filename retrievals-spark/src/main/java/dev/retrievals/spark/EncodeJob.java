@@ -38,6 +38,9 @@ public final class EncodeJob extends SparkJob {
     @Option(names = "--output-format", paramLabel = "parquet|jsonl", description = "Default: from the output's extension.")
     String outputFormat;
 
+    @Option(names = "--no-normalize", description = "Keep the vectors' lengths (no L2 normalisation).")
+    boolean noNormalize;
+
     @Option(names = "--partitions", paramLabel = "N", description = "Repartition the input into N partitions first (rows then leave"
             + " their input order; default: as read).")
     Integer partitions;
@@ -56,7 +59,7 @@ public final class EncodeJob extends SparkJob {
             }
             table = table.repartition(partitions);
         }
-        out.write(model.encoder(spark, field).outputColumn(outputColumn).build().encode(table), output, overwrite);
+        out.write(model.encoder(spark, field).outputColumn(outputColumn).normalize(!noNormalize).build().encode(table), output, overwrite);
     }
 
     /** Runs the job; exits with 2 after one line on standard error for bad input or options. */

@@ -15,7 +15,8 @@ import java.io.Serializable;
  * @param threadsPerTask ONNX Runtime's intra-op threads (see {@link ThreadBudget})
  * @param normalize whether vectors are scaled to unit length
  * @param prompt text put before every text, or ""
+ * @param device {@code cpu}, {@code gpu} or {@code gpu:N} (ONNX Runtime's CUDA provider), or {@code null} for the CPU
  */
 public record EncoderSettings(String model, String pooling, Integer maxLength, int batchSize, int threadsPerTask, boolean normalize,
-        String prompt) implements Serializable {
+        String prompt, String device) implements Serializable {
 }

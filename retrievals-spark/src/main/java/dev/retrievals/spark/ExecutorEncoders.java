@@ -42,6 +42,9 @@ public final class ExecutorEncoders {
         if (settings.maxLength() != null) {
             builder.maxLength(settings.maxLength());
         }
+        if (settings.device() != null) {
+            builder.device(settings.device());
+        }
         OnnxEncoder encoder = builder.build();
         LOADS.incrementAndGet();
         LOG.info("Loaded {} with {} ONNX Runtime thread(s) per task", settings.model(), settings.threadsPerTask());

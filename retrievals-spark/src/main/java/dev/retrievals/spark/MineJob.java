@@ -43,6 +43,10 @@ public final class MineJob extends SparkJob {
             + " (default: ${DEFAULT-VALUE}).")
     String field;
 
+    @Option(names = "--retriever", paramLabel = "NAME", defaultValue = "exact", description = "How each shard is searched: exact,"
+            + " or hnsw (a Lucene HNSW graph per shard, built on the executors) (default: ${DEFAULT-VALUE}).")
+    String retriever;
+
     @Option(names = "--num-negatives", paramLabel = "N", defaultValue = "3", description = "Negatives per query (default: ${DEFAULT-VALUE}).")
     int numNegatives;
 
@@ -124,7 +128,8 @@ public final class MineJob extends SparkJob {
             rules.relativeMargin(relativeMargin);
         }
         SparkMiner.Builder miner = SparkMiner.builder(model.encoder(spark, "text"), rules.build()).format(rows).includeScores(scores)
-                .prompts(queryPrompt, documentPrompt).pairColumns(queryColumn, positiveColumn).textColumn(field);
+                .prompts(queryPrompt, documentPrompt).pairColumns(queryColumn, positiveColumn).textColumn(field)
+                .retriever(retriever);
         if (shards != null) {
             miner.shards(shards);
         }

@@ -18,8 +18,9 @@ final class ModelOptions {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--no-normalize", description = "Keep the vectors' lengths (no L2 normalisation).")
-    boolean noNormalize;
+    @Option(names = "--device", paramLabel = "cpu|gpu|gpu:N", description = "Where ONNX Runtime computes on the executors (gpu needs"
+            + " ONNX Runtime's GPU build and CUDA there; default: cpu).")
+    String device;
 
     @Option(names = "--threads-per-task", paramLabel = "N", description = "ONNX Runtime threads per task (default: executor cores"
             + " / tasks an executor runs at once).")
@@ -30,10 +31,12 @@ final class ModelOptions {
 
     /** A builder of the encoder these options describe, for texts in {@code textColumn}. */
     SparkEncoder.Builder encoder(SparkSession spark, String textColumn) {
-        SparkEncoder.Builder builder = SparkEncoder.builder(model).textColumn(textColumn).batchSize(batchSize).normalize(!noNormalize)
-                .pooling(pooling);
+        SparkEncoder.Builder builder = SparkEncoder.builder(model).textColumn(textColumn).batchSize(batchSize).pooling(pooling);
         if (maxLength != null) {
             builder.maxLength(maxLength);
+        }
+        if (device != null) {
+            builder.device(device);
         }
         if (threadsPerTask != null) {
             builder.threadsPerTask(threadsPerTask);

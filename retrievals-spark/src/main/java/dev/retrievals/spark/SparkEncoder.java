@@ -1,6 +1,7 @@
 package dev.retrievals.spark;
 
 import dev.retrievals.core.RetrievalsException;
+import dev.retrievals.core.model.DeviceName;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -36,7 +37,7 @@ public final class SparkEncoder {
 
     private SparkEncoder(Builder builder, int threadsPerTask) {
         this.settings = new EncoderSettings(builder.model, builder.pooling, builder.maxLength, builder.batchSize, threadsPerTask,
-                builder.normalize, builder.prompt);
+                builder.normalize, builder.prompt, builder.device);
         this.textColumn = builder.textColumn;
         this.outputColumn = builder.outputColumn;
         this.chunkRows = builder.chunkRows;
@@ -95,6 +96,7 @@ public final class SparkEncoder {
         private String prompt = "";
         private int chunkRows = 1024;
         private int failFirstAttemptAfter = -1;
+        private String device;
 
         private Builder(String model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -139,6 +141,15 @@ public final class SparkEncoder {
         /** Whether vectors are scaled to unit length (default true, as the command line's {@code encode}). */
         public Builder normalize(boolean value) {
             this.normalize = value;
+            return this;
+        }
+
+        /**
+         * Where ONNX Runtime computes on the executors: {@code cpu} (the default), {@code gpu} or
+         * {@code gpu:N}, which needs ONNX Runtime's GPU build in the jar and CUDA on the executors.
+         */
+        public Builder device(String value) {
+            this.device = DeviceName.parse(value).toString();
             return this;
         }
 

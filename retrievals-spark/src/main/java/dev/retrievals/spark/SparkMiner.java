@@ -3,15 +3,22 @@ package dev.retrievals.spark;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.retrievals.core.RetrievalsException;
+import dev.retrievals.core.io.AtomicFolder;
+import dev.retrievals.core.search.SearchIndex;
+import dev.retrievals.core.search.SearchQueries;
 import dev.retrievals.core.search.SearchHit;
 import dev.retrievals.core.search.Vectors;
 import dev.retrievals.index.mining.MinedRows;
 import dev.retrievals.index.mining.NegativeSelection;
 import dev.retrievals.index.mining.OutputFormat;
 import dev.retrievals.index.mining.PairGroups;
+import dev.retrievals.index.retriever.HnswRetriever;
 import dev.retrievals.index.retriever.ShardSearch;
 import dev.retrievals.index.store.CorpusStore;
 import dev.retrievals.index.store.InMemoryCorpus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -44,12 +51,13 @@ import scala.Tuple2;
  * each partition of it is a shard that {@link ShardSearch#topK} searches for every query, the
  * shards' lists are merged per query by score ({@link ShardSearch#merge}), and each query's merged
  * candidates go through the same {@link NegativeSelection} and {@link MinedRows} as in
- * {@code HardNegativeMiner}. The result is the miner's JSON lines, in its order.
+ * {@code HardNegativeMiner}. With {@code retriever("hnsw")} each shard is searched through a Lucene
+ * HNSW graph built on its executor instead. The result is the miner's JSON lines, in its order.
  *
  * <p>The query side (queries, positives, their vectors) is gathered on the driver and broadcast;
  * the corpus side stays distributed. Differences from the single-machine miner: each query
  * retrieves a fixed depth ({@link NegativeSelection#depth}) and is not searched deeper when filters
- * leave fewer than {@code range_max} candidates; no teacher; exact search only.
+ * leave fewer than {@code range_max} candidates; no teacher; no bm25 or hybrid retrieval.
  */
 public final class SparkMiner {
     private static final Logger LOG = LoggerFactory.getLogger(SparkMiner.class);
@@ -68,6 +76,7 @@ public final class SparkMiner {
     private final String textColumn;
     private final Integer shards;
     private final int blockSize;
+    private final boolean hnsw;
 
     private SparkMiner(Builder builder) {
         builder.encoder.textColumn("text").outputColumn("embedding").normalize(true);
@@ -81,6 +90,7 @@ public final class SparkMiner {
         this.textColumn = builder.textColumn;
         this.shards = builder.shards;
         this.blockSize = builder.blockSize;
+        this.hnsw = builder.retriever.equals("hnsw");
     }
 
     /** A miner encoding with {@code encoder}'s model and settings, choosing negatives by {@code rules}. */
@@ -141,9 +151,10 @@ public final class SparkMiner {
         }
         int depth = rules.depth(maxPositives, total);
         int block = blockSize;
+        boolean graph = hnsw;
         Broadcast<float[][]> queriesShared = context.broadcast(queryVectors);
         JavaPairRDD<Integer, ShardHits> merged = encoded.select("position", "text", "embedding").javaRDD()
-                .mapPartitionsToPair(rows -> searchShard(rows, queriesShared.value(), depth, block))
+                .mapPartitionsToPair(rows -> searchShard(rows, queriesShared.value(), depth, block, graph))
                 .reduceByKey((a, b) -> ShardHits.merge(a, b, depth));
 
         NegativeSelection selection = rules;
@@ -207,8 +218,13 @@ public final class SparkMiner {
         return result;
     }
 
-    /** The best {@code depth} candidates of one shard (a partition of the encoded corpus) for every query. */
-    private static Iterator<Tuple2<Integer, ShardHits>> searchShard(Iterator<Row> rows, float[][] queries, int depth, int blockSize) {
+    /**
+     * The best {@code depth} candidates of one shard (a partition of the encoded corpus) for every
+     * query: exact blockwise search, or a Lucene HNSW graph built on the executor for this shard
+     * (its candidates rescored with the exact cosine, so scores and the merge are the exact ones).
+     */
+    private static Iterator<Tuple2<Integer, ShardHits>> searchShard(Iterator<Row> rows, float[][] queries, int depth, int blockSize,
+            boolean hnsw) throws IOException {
         List<Row> shard = new ArrayList<>();
         rows.forEachRemaining(shard::add);
         List<Tuple2<Integer, ShardHits>> out = new ArrayList<>();
@@ -224,7 +240,17 @@ public final class SparkMiner {
                 vectors[i][d] = values.get(d);
             }
         }
-        List<List<SearchHit>> found = ShardSearch.topK(queries, InMemoryCorpus.ofUnitVectors(vectors), 0, depth, blockSize);
+        List<List<SearchHit>> found;
+        if (hnsw) {
+            Path folder = Files.createTempDirectory("retrievals-shard-hnsw-");
+            try (SearchIndex index = HnswRetriever.create().index(InMemoryCorpus.ofUnitVectors(vectors, folder))) {
+                found = index.search(new SearchQueries(null, queries), Math.min(depth, vectors.length));
+            } finally {
+                AtomicFolder.deleteQuietly(folder);
+            }
+        } else {
+            found = ShardSearch.topK(queries, InMemoryCorpus.ofUnitVectors(vectors), 0, depth, blockSize);
+        }
         for (int q = 0; q < queries.length; q++) {
             List<SearchHit> hits = found.get(q);
             int n = hits.size();
@@ -355,6 +381,7 @@ public final class SparkMiner {
         private String textColumn = "text";
         private Integer shards;
         private int blockSize = 8192;
+        private String retriever = "exact";
 
         private Builder(SparkEncoder.Builder encoder, NegativeSelection rules) {
             this.encoder = Objects.requireNonNull(encoder, "encoder");
@@ -399,6 +426,18 @@ public final class SparkMiner {
                 throw new RetrievalsException("Option 'shards' of SparkMiner is " + value + "; allowed: an integer >= 1");
             }
             this.shards = value;
+            return this;
+        }
+
+        /**
+         * How each shard is searched: {@code exact} (the default, blockwise) or {@code hnsw} (a Lucene
+         * HNSW graph per shard with the {@code hnsw} retriever's defaults, built on the executor).
+         */
+        public Builder retriever(String name) {
+            if (!name.equals("exact") && !name.equals("hnsw")) {
+                throw new RetrievalsException("Option 'retriever' of SparkMiner is '" + name + "'; allowed on Spark: exact or hnsw");
+            }
+            this.retriever = name;
             return this;
         }
 

@@ -1,12 +1,17 @@
 package dev.retrievals.spark;
 
 import dev.retrievals.core.RetrievalsException;
+import java.io.IOException;
 import java.util.Locale;
+import java.util.function.Consumer;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The table formats the jobs read and write: Parquet and JSON Lines (one object a line; Spark
@@ -49,30 +54,52 @@ public enum TableFormat {
     /**
      * Writes a table through Spark's commit protocol (tasks write to a temporary folder that is
      * moved into place when the job commits), refusing an existing path unless {@code overwrite}.
+     * When the job fails, a folder it created is removed, so nothing half-written stays behind.
      */
     public void write(Dataset<Row> table, String path, boolean overwrite) {
-        try {
-            var writer = table.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists);
+        save(table, path, overwrite, writer -> {
             if (this == PARQUET) {
                 writer.parquet(path);
             } else {
                 writer.json(path);
             }
-        } catch (Exception e) { // Scala throws AnalysisException and SparkException (checked in Java) without declaring them
-            throw failure(e, "Cannot write " + path + " as " + this + ": " + e.getMessage()
-                    + (overwrite ? "" : " (an existing output is refused unless --overwrite)"));
+        });
+    }
+
+    /** Writes JSON lines as JSONL text files, or as Parquet with the columns the JSON objects have; as {@link #write}. */
+    public void writeJsonLines(SparkSession spark, Dataset<String> lines, String path, boolean overwrite) {
+        if (this == JSONL) {
+            save(lines, path, overwrite, writer -> writer.text(path));
+        } else {
+            Dataset<String> kept = lines.persist(StorageLevel.MEMORY_AND_DISK()); // the schema is inferred first: compute once
+            try {
+                write(spark.read().json(kept), path, overwrite);
+            } finally {
+                kept.unpersist(false);
+            }
         }
     }
 
-    /** Writes JSON lines as JSONL text files, or as Parquet with the columns the JSON objects have. */
-    public void writeJsonLines(SparkSession spark, Dataset<String> lines, String path, boolean overwrite) {
+    private <T> void save(Dataset<T> table, String path, boolean overwrite, Consumer<DataFrameWriter<T>> format) {
+        org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(path);
+        FileSystem files;
+        boolean existed;
         try {
-            if (this == JSONL) {
-                lines.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).text(path);
-            } else {
-                write(spark.read().json(lines), path, overwrite);
+            files = target.getFileSystem(table.sparkSession().sparkContext().hadoopConfiguration());
+            existed = files.exists(target);
+        } catch (IOException e) {
+            throw new RetrievalsException("Cannot write " + path + ": " + e.getMessage(), e);
+        }
+        try {
+            format.accept(table.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists));
+        } catch (Exception e) { // Scala throws AnalysisException and SparkException (checked in Java) without declaring them
+            if (!existed) {
+                try {
+                    files.delete(target, true);
+                } catch (IOException | RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
             }
-        } catch (Exception e) { // as in write
             throw failure(e, "Cannot write " + path + " as " + this + ": " + e.getMessage()
                     + (overwrite ? "" : " (an existing output is refused unless --overwrite)"));
         }

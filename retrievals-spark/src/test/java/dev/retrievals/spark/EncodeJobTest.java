@@ -87,6 +87,13 @@ class EncodeJobTest {
         assertThat(unknown.toString()).isEqualTo("EncodeJob: Cannot tell the format of out.csv from its name; name it .parquet or .jsonl,"
                 + " or set --output-format" + System.lineSeparator());
 
+        StringWriter gpu = new StringWriter(); // this machine has no GPU build of ONNX Runtime: the executors say so in one line
+        assertThat(run(gpu, "--model", model.toString(), "--pooling", "mean", "--device", "gpu", "--input", corpus.toString(), "--field",
+                "passage", "--output", LOCAL.path("gpu.parquet").toString())).isEqualTo(2);
+        assertThat(gpu.toString()).startsWith("EncodeJob: Device 'gpu:0' needs ONNX Runtime's GPU build").doesNotContain("\tat ")
+                .hasLineCount(1);
+        assertThat(LOCAL.path("gpu.parquet")).doesNotExist();
+
         StringWriter missing = new StringWriter();
         assertThat(run(missing, "--input", corpus.toString(), "--output", "out.parquet")).isEqualTo(2);
         assertThat(missing.toString()).startsWith("EncodeJob: Missing required option: '--model=PATH'");

@@ -83,9 +83,9 @@ class SparkMinerTest {
         return Files.readAllLines(output);
     }
 
-    private static List<String> spark(NegativeSelection rules, OutputFormat format, boolean scores, int shards) {
+    private static List<String> spark(NegativeSelection rules, OutputFormat format, boolean scores, int shards, String retriever) {
         SparkMiner miner = SparkMiner.builder(SparkEncoder.builder(model.toString()).pooling("mean").maxLength(MAX_LENGTH), rules)
-                .format(format).includeScores(scores).shards(shards).build();
+                .format(format).includeScores(scores).shards(shards).retriever(retriever).build();
         return miner.mine(LOCAL.spark(), LOCAL.spark().read().json(pairs.toString()), LOCAL.spark().read().json(corpus.toString()))
                 .collectAsList();
     }
@@ -122,7 +122,7 @@ class SparkMinerTest {
                 builder -> builder.numNegatives(3).rangeMin(1).rangeMax(12).samplingStrategy("random").seed(7));
         NegativeSelection rules = NegativeSelection.builder().numNegatives(3).rangeMin(1).rangeMax(12).samplingStrategy("random").seed(7)
                 .build();
-        assertSameRows(spark(rules, OutputFormat.TRIPLET, true, 3), expected);
+        assertSameRows(spark(rules, OutputFormat.TRIPLET, true, 3, "exact"), expected);
     }
 
     @Test
@@ -130,7 +130,15 @@ class SparkMinerTest {
         List<String> expected = singleMachine("flag", OutputFormat.FLAG, true,
                 builder -> builder.numNegatives(4).absoluteMargin(0.05).maxScore(0.9));
         NegativeSelection rules = NegativeSelection.builder().numNegatives(4).absoluteMargin(0.05).maxScore(0.9).build();
-        assertSameRows(spark(rules, OutputFormat.FLAG, true, 2), expected);
+        assertSameRows(spark(rules, OutputFormat.FLAG, true, 2, "exact"), expected);
+    }
+
+    @Test
+    void anHnswGraphPerShardFindsWhatExactSearchFinds() throws IOException {
+        // shards of about 25 documents: ef_search 100 visits every node, so the graph's candidates are the exact ones
+        List<String> expected = singleMachine("hnsw", OutputFormat.TRIPLET, true, builder -> builder.numNegatives(2).rangeMax(6));
+        NegativeSelection rules = NegativeSelection.builder().numNegatives(2).rangeMax(6).build();
+        assertSameRows(spark(rules, OutputFormat.TRIPLET, true, 4, "hnsw"), expected);
     }
 
     @Test

@@ -33,9 +33,7 @@ import org.apache.spark.sql.types.StructType;
  * Writes {@code docs/benchmarks-spark.md} and {@code .json}. Needs a quiet machine; run by the lead:
  *
  * <pre>
- * mvn -B -q -pl retrievals-spark -am test-compile exec:java -Dbench.skip=true -Dspark.bench.skip=false \
- *     -Dexec.classpathScope=test -Dexec.mainClass=dev.retrievals.spark.bench.SparkEncodeBenchmark \
- *     -Dexec.args="texts=4000 rounds=3 docs=docs"
+ * scripts/spark-local dev.retrievals.spark.bench.SparkEncodeBenchmark texts=4000 rounds=3 docs=docs
  * </pre>
  */
 public final class SparkEncodeBenchmark {
