@@ -1,7 +1,6 @@
 package dev.retrievals.spark;
 
 import dev.retrievals.core.RetrievalsException;
-import org.apache.spark.SparkException;
 
 /**
  * Turns a failed Spark job into the one line a person needs: the message of the first
@@ -21,10 +20,5 @@ public final class SparkErrors {
         String message = error.getMessage() == null ? error.toString() : error.getMessage();
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
-    }
-
-    /** Whether {@code error} is a Spark job failure (rather than an error raised on the driver). */
-    public static boolean isJobFailure(Throwable error) {
-        return error instanceof SparkException;
     }
 }
