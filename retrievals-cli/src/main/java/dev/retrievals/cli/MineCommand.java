@@ -6,6 +6,7 @@ import dev.retrievals.core.spi.PluginKinds;
 import dev.retrievals.core.spi.PluginRegistry;
 import dev.retrievals.index.beir.BeirQrels;
 import dev.retrievals.index.mining.HardNegativeMiner;
+import dev.retrievals.index.mining.NegativeSelectionOptions;
 import dev.retrievals.index.mining.MiningInput;
 import dev.retrievals.index.mining.MiningSummary;
 import dev.retrievals.index.mining.OutputFormat;
@@ -73,41 +74,8 @@ final class MineCommand extends CliCommand {
             + " smartcn (Chinese).")
     String analyzer;
 
-    @Option(names = "--num-negatives", paramLabel = "N", defaultValue = "3", description = "Negatives per query (default:"
-            + " ${DEFAULT-VALUE}).")
-    int numNegatives;
-
-    @Option(names = "--range-min", paramLabel = "N", defaultValue = "0", description = "Skip the best N candidates (ranks after the"
-            + " known positives are removed, from 0; default: ${DEFAULT-VALUE}).")
-    int rangeMin;
-
-    @Option(names = "--range-max", paramLabel = "N", description = "Consider candidates up to this rank, exclusive (default:"
-            + " range-min + num-negatives, times 10 with a score filter).")
-    Integer rangeMax;
-
-    @Option(names = "--min-score", paramLabel = "X", description = "Drop candidates scoring below X.")
-    Double minScore;
-
-    @Option(names = "--max-score", paramLabel = "X", description = "Drop candidates scoring above X.")
-    Double maxScore;
-
-    @Option(names = "--absolute-margin", paramLabel = "X", description = "Keep a negative only if its score + X <= the query's"
-            + " lowest positive score.")
-    Double absoluteMargin;
-
-    @Option(names = "--relative-margin", paramLabel = "X", description = "Keep a negative only if its score <= the query's lowest"
-            + " positive score x (1 - X), X in [0, 1).")
-    Double relativeMargin;
-
-    @Option(names = "--sampling", paramLabel = "top|random", defaultValue = "top", description = "top: the best candidates left;"
-            + " random: drawn at random, seeded (default: ${DEFAULT-VALUE}).")
-    String sampling;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of random sampling (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--include-positives", description = "Keep known positives among the candidates (for reranking evaluation sets).")
-    boolean includePositives;
+    @Mixin
+    NegativeSelectionOptions negatives;
 
     @Option(names = "--query-prompt", paramLabel = "TEXT", defaultValue = "", description = "Text put before every query when it"
             + " is encoded.")
@@ -209,24 +177,9 @@ final class MineCommand extends CliCommand {
 
     /** Applies every mining option to {@code builder}. */
     private HardNegativeMiner.Builder configure(HardNegativeMiner.Builder builder) {
-        builder.numNegatives(numNegatives).rangeMin(rangeMin).samplingStrategy(sampling).seed(seed).includePositives(includePositives)
-                .queryPrompt(queryPrompt).documentPrompt(documentPrompt).batchSize(batchSize).format(OutputFormat.named(format))
+        builder.rules(negatives.rules()).queryPrompt(queryPrompt).documentPrompt(documentPrompt).batchSize(batchSize)
+                .format(OutputFormat.named(format))
                 .showProgressBar(true);
-        if (rangeMax != null) {
-            builder.rangeMax(rangeMax);
-        }
-        if (minScore != null) {
-            builder.minScore(minScore);
-        }
-        if (maxScore != null) {
-            builder.maxScore(maxScore);
-        }
-        if (absoluteMargin != null) {
-            builder.absoluteMargin(absoluteMargin);
-        }
-        if (relativeMargin != null) {
-            builder.relativeMargin(relativeMargin);
-        }
         if (scores) {
             builder.includeScores(true);
         }

@@ -1,6 +1,6 @@
 package dev.retrievals.spark;
 
-import dev.retrievals.index.mining.NegativeSelection;
+import dev.retrievals.index.mining.NegativeSelectionOptions;
 import dev.retrievals.index.mining.OutputFormat;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -47,38 +47,8 @@ public final class MineJob extends SparkJob {
             + " or hnsw (a Lucene HNSW graph per shard, built on the executors) (default: ${DEFAULT-VALUE}).")
     String retriever;
 
-    @Option(names = "--num-negatives", paramLabel = "N", defaultValue = "3", description = "Negatives per query (default: ${DEFAULT-VALUE}).")
-    int numNegatives;
-
-    @Option(names = "--range-min", paramLabel = "N", defaultValue = "0", description = "Skip the best N candidates (default: ${DEFAULT-VALUE}).")
-    int rangeMin;
-
-    @Option(names = "--range-max", paramLabel = "N", description = "Consider candidates up to this rank, exclusive.")
-    Integer rangeMax;
-
-    @Option(names = "--min-score", paramLabel = "X", description = "Drop candidates scoring below X.")
-    Double minScore;
-
-    @Option(names = "--max-score", paramLabel = "X", description = "Drop candidates scoring above X.")
-    Double maxScore;
-
-    @Option(names = "--absolute-margin", paramLabel = "X", description = "Keep a negative only if its score + X <= the query's lowest"
-            + " positive score.")
-    Double absoluteMargin;
-
-    @Option(names = "--relative-margin", paramLabel = "X", description = "Keep a negative only if its score <= the query's lowest"
-            + " positive score x (1 - X).")
-    Double relativeMargin;
-
-    @Option(names = "--sampling", paramLabel = "top|random", defaultValue = "top", description = "top: the best candidates left;"
-            + " random: drawn at random (default: ${DEFAULT-VALUE}).")
-    String sampling;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of random sampling (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--include-positives", description = "Keep known positives among the candidates.")
-    boolean includePositives;
+    @Mixin
+    NegativeSelectionOptions selection;
 
     @Option(names = "--query-prompt", paramLabel = "TEXT", defaultValue = "", description = "Text put before every query.")
     String queryPrompt;
@@ -110,24 +80,7 @@ public final class MineJob extends SparkJob {
     protected void run(SparkSession spark) {
         TableFormat out = TableFormat.of(outputFormat, "--output-format", output);
         OutputFormat rows = OutputFormat.named(format);
-        NegativeSelection.Builder rules = NegativeSelection.builder().numNegatives(numNegatives).rangeMin(rangeMin)
-                .samplingStrategy(sampling).seed(seed).includePositives(includePositives);
-        if (rangeMax != null) {
-            rules.rangeMax(rangeMax);
-        }
-        if (minScore != null) {
-            rules.minScore(minScore);
-        }
-        if (maxScore != null) {
-            rules.maxScore(maxScore);
-        }
-        if (absoluteMargin != null) {
-            rules.absoluteMargin(absoluteMargin);
-        }
-        if (relativeMargin != null) {
-            rules.relativeMargin(relativeMargin);
-        }
-        SparkMiner.Builder miner = SparkMiner.builder(model.encoder(spark, "text"), rules.build()).format(rows).includeScores(scores)
+        SparkMiner.Builder miner = SparkMiner.builder(model.encoder(spark, "text"), selection.rules().build()).format(rows).includeScores(scores)
                 .prompts(queryPrompt, documentPrompt).pairColumns(queryColumn, positiveColumn).textColumn(field)
                 .retriever(retriever);
         if (shards != null) {

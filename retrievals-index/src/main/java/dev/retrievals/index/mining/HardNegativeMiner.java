@@ -411,7 +411,7 @@ public final class HardNegativeMiner {
         private final TextEncoder model;
         private final String modelFingerprint;
         private Retriever retriever = ExactRetriever.create();
-        private final NegativeSelection.Builder rules = NegativeSelection.builder();
+        private NegativeSelection.Builder rules = NegativeSelection.builder();
         private String queryPrompt = "";
         private String documentPrompt = "";
         private int batchSize = BATCH_SIZE.defaultValue();
@@ -430,6 +430,12 @@ public final class HardNegativeMiner {
         /** The retriever that finds candidates (default {@code exact}). */
         public Builder retriever(Retriever value) {
             this.retriever = Objects.requireNonNull(value, "retriever");
+            return this;
+        }
+
+        /** All selection rules at once (replacing what the setters below set so far), e.g. from {@link NegativeSelectionOptions}. */
+        public Builder rules(NegativeSelection.Builder value) {
+            this.rules = Objects.requireNonNull(value, "rules");
             return this;
         }
 
