@@ -4,6 +4,7 @@ import dev.retrievals.onnx.OnnxEncoder;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,7 @@ public final class ExecutorEncoders {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorEncoders.class);
     private static final Map<EncoderSettings, OnnxEncoder> ENCODERS = new ConcurrentHashMap<>();
     private static final AtomicInteger LOADS = new AtomicInteger();
+    private static final AtomicLong TEXTS = new AtomicLong();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(ExecutorEncoders::closeAll, "retrievals-close-encoders"));
@@ -31,6 +33,16 @@ public final class ExecutorEncoders {
     /** How many encoders this JVM has loaded so far. */
     public static int loads() {
         return LOADS.get();
+    }
+
+    /** How many texts tasks in this JVM have encoded so far (retried tasks count again). */
+    public static long textsEncoded() {
+        return TEXTS.get();
+    }
+
+    /** Counts texts encoded by a task. */
+    static void encoded(int texts) {
+        TEXTS.addAndGet(texts);
     }
 
     private static OnnxEncoder load(EncoderSettings settings) {

@@ -92,6 +92,7 @@ final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
                 }
                 if (!chunk.isEmpty()) {
                     vectors = encoder.encode(texts);
+                    ExecutorEncoders.encoded(texts.size());
                     if (settings.normalize()) {
                         vectors = Vectors.units(vectors);
                     }

@@ -64,6 +64,9 @@ public final class SparkMiner {
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
     private static final StructType POSITION_TEXT =
             new StructType().add("position", DataTypes.IntegerType, false).add("text", DataTypes.StringType, false);
+    private static final String EMBEDDING = "embedding";
+    private static final StructType POSITION_TEXT_EMBEDDING =
+            POSITION_TEXT.add(EMBEDDING, DataTypes.createArrayType(DataTypes.FloatType, true), false);
     private static final int ROWS_PER_QUERY_BITS = 24;
 
     private final SparkEncoder documents;
@@ -77,6 +80,7 @@ public final class SparkMiner {
     private final Integer shards;
     private final int blockSize;
     private final boolean hnsw;
+    private final String documentPrompt;
 
     private SparkMiner(Builder builder) {
         builder.encoder.textColumn("text").outputColumn("embedding").normalize(true);
@@ -91,6 +95,7 @@ public final class SparkMiner {
         this.shards = builder.shards;
         this.blockSize = builder.blockSize;
         this.hnsw = builder.retriever.equals("hnsw");
+        this.documentPrompt = builder.documentPrompt;
     }
 
     /** A miner encoding with {@code encoder}'s model and settings, choosing negatives by {@code rules}. */
@@ -102,7 +107,9 @@ public final class SparkMiner {
      * Mines negatives for (query, positive) rows.
      *
      * @param pairs rows with the query and positive columns
-     * @param corpus rows with the text column, or {@code null} to search the positives only
+     * @param corpus rows with the text column, or {@code null} to search the positives only; with an
+     *     {@code embedding} column too (what {@code EncodeJob} writes, unit vectors of the same model),
+     *     its vectors are used and only the positives are encoded
      * @return the output rows as JSON lines, ordered as the single-machine miner writes them
      */
     public Dataset<String> mine(SparkSession spark, Dataset<Row> pairs, Dataset<Row> corpus) {
@@ -116,8 +123,7 @@ public final class SparkMiner {
         List<String> queryTexts = groups.queries();
         List<List<String>> positiveTexts = groups.positives();
 
-        Dataset<Row> encoded = documents.encode(spark.createDataFrame(corpusRows(context, corpus, groups.distinctPositives()),
-                POSITION_TEXT)).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> encoded = encodedCorpus(spark, context, corpus, groups.distinctPositives()).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             return mine(spark, context, encoded, queryTexts, positiveTexts);
         } finally {
@@ -267,30 +273,54 @@ public final class SparkMiner {
         return out.iterator();
     }
 
-    /** The corpus's texts (stripped) at positions 0…, then the distinct positives after them. */
-    private JavaRDD<Row> corpusRows(JavaSparkContext context, Dataset<Row> corpus, List<String> distinctPositives) {
+    /**
+     * The corpus's texts (stripped) at positions 0…, then the distinct positives after them, with
+     * their unit vectors: all encoded here, or, for a corpus that already has an {@code embedding}
+     * column (an {@code EncodeJob} output), only the positives.
+     */
+    private Dataset<Row> encodedCorpus(SparkSession spark, JavaSparkContext context, Dataset<Row> corpus, List<String> positives) {
+        boolean preEncoded = corpus != null && Arrays.asList(corpus.schema().fieldNames()).contains(EMBEDDING);
+        if (preEncoded && !documentPrompt.isEmpty()) {
+            throw new RetrievalsException("The corpus already has an '" + EMBEDDING + "' column, encoded without a document prompt;"
+                    + " drop the column or the document prompt");
+        }
         String column = textColumn;
         long corpusSize = 0;
         JavaRDD<Row> rows = context.emptyRDD();
         if (corpus != null) {
-            JavaPairRDD<String, Long> indexed = corpus.select(column).javaRDD().map(row -> {
-                if (row.isNullAt(0)) {
-                    throw new RetrievalsException("Column '" + column + "' of the corpus is null in a row; expected a text in every row");
-                }
-                return row.getString(0).strip();
-            }).zipWithIndex();
+            JavaPairRDD<Row, Long> indexed = (preEncoded ? corpus.select(column, EMBEDDING) : corpus.select(column)).javaRDD().zipWithIndex();
             corpusSize = indexed.count();
-            rows = indexed.map(entry -> RowFactory.create(Math.toIntExact(entry._2()), entry._1()));
+            rows = indexed.map(entry -> {
+                Row row = entry._1();
+                if (row.isNullAt(0)) {
+                    throw new RetrievalsException("Column '" + column + "' of the corpus is null in row " + entry._2()
+                            + "; expected a text in every row");
+                }
+                int position = Math.toIntExact(entry._2());
+                if (row.length() == 1) {
+                    return RowFactory.create(position, row.getString(0).strip());
+                }
+                if (row.isNullAt(1)) {
+                    throw new RetrievalsException("Column '" + EMBEDDING + "' of the corpus is null in row " + entry._2()
+                            + "; expected a vector in every row");
+                }
+                return RowFactory.create(position, row.getString(0).strip(), row.get(1));
+            });
         }
-        if (corpusSize + distinctPositives.size() > Integer.MAX_VALUE) {
+        if (corpusSize + positives.size() > Integer.MAX_VALUE) {
             throw new RetrievalsException("The corpus has " + corpusSize + " documents; at most " + Integer.MAX_VALUE + " can be mined");
         }
         List<Row> appended = new ArrayList<>();
-        for (int i = 0; i < distinctPositives.size(); i++) {
-            appended.add(RowFactory.create((int) corpusSize + i, distinctPositives.get(i)));
+        for (int i = 0; i < positives.size(); i++) {
+            appended.add(RowFactory.create((int) corpusSize + i, positives.get(i)));
         }
-        JavaRDD<Row> all = rows.union(context.parallelize(appended, Math.max(1, context.defaultParallelism())));
-        return shards == null ? all : all.repartition(shards);
+        JavaRDD<Row> positiveRows = context.parallelize(appended, Math.max(1, context.defaultParallelism()));
+        if (!preEncoded) {
+            JavaRDD<Row> all = rows.union(positiveRows);
+            return documents.encode(spark.createDataFrame(shards == null ? all : all.repartition(shards), POSITION_TEXT));
+        }
+        JavaRDD<Row> all = rows.union(documents.encode(spark.createDataFrame(positiveRows, POSITION_TEXT)).javaRDD());
+        return spark.createDataFrame(shards == null ? all : all.repartition(shards), POSITION_TEXT_EMBEDDING);
     }
 
     /** For each positive text's hash: the first corpus position with that text, and its vector. */

@@ -21,8 +21,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +44,7 @@ class SparkMinerTest {
     private static Path model;
     private static Path pairs;
     private static Path corpus;
+    private static int queriesAndPositives;
 
     @BeforeAll
     static void writeData() {
@@ -68,6 +71,14 @@ class SparkMinerTest {
             }
         }
         pairs = LOCAL.write("pairs.jsonl", pairLines);
+        Set<String> queries = new HashSet<>();
+        Set<String> positives = new HashSet<>();
+        for (String line : pairLines) {
+            JsonObject pair = JsonParser.parseString(line).getAsJsonObject();
+            queries.add(pair.get("query").getAsString().strip());
+            positives.add(pair.get("positive").getAsString().strip());
+        }
+        queriesAndPositives = queries.size() + positives.size();
         corpus = LOCAL.write("corpus.jsonl", corpusLines);
     }
 
@@ -159,6 +170,26 @@ class SparkMinerTest {
         assertThat(missing.toString()).isEqualTo("MineJob: The pairs have no column 'question' (columns: positive, query)"
                 + System.lineSeparator());
         assertThat(LOCAL.path("never.jsonl")).doesNotExist();
+    }
+
+    @Test
+    void aCorpusEncodedByEncodeJobIsMinedWithItsVectors() throws IOException {
+        String encoded = LOCAL.path("corpus-encoded.parquet").toString();
+        StringWriter err = new StringWriter();
+        assertThat(SparkJob.execute(new EncodeJob(), new String[] {"--model", model.toString(), "--pooling", "mean", "--max-length",
+            String.valueOf(MAX_LENGTH), "--input", corpus.toString(), "--output", encoded}, new PrintWriter(err))).as(err.toString()).isZero();
+        List<String> expected = singleMachine("encoded", OutputFormat.TRIPLET, true, builder -> builder.numNegatives(3));
+        SparkMiner.Builder miner = SparkMiner.builder(SparkEncoder.builder(model.toString()).pooling("mean").maxLength(MAX_LENGTH),
+                NegativeSelection.builder().numNegatives(3).build()).includeScores(true).shards(3);
+        long before = ExecutorEncoders.textsEncoded();
+        assertSameRows(miner.build().mine(LOCAL.spark(), LOCAL.spark().read().json(pairs.toString()), LOCAL.spark().read().parquet(encoded))
+                .collectAsList(), expected);
+        assertThat(ExecutorEncoders.textsEncoded() - before).as("texts encoded: the queries and positives, not the corpus again")
+                .isEqualTo(queriesAndPositives);
+        assertThatThrownBy(() -> miner.prompts("", "passage: ").build().mine(LOCAL.spark(), LOCAL.spark().read().json(pairs.toString()),
+                LOCAL.spark().read().parquet(encoded))).isInstanceOf(RetrievalsException.class)
+                .hasMessage("The corpus already has an 'embedding' column, encoded without a document prompt; drop the column or the"
+                        + " document prompt");
     }
 
     @Test
