@@ -6,6 +6,9 @@ import dev.retrievals.core.eval.Evaluator;
 import dev.retrievals.core.spi.PluginKinds;
 import dev.retrievals.core.spi.PluginRegistry;
 import dev.retrievals.index.store.CorpusStoreBuilder;
+import dev.retrievals.pytorch.AutoModelForEmbedding;
+import dev.retrievals.pytorch.AutoModelForRanking;
+import dev.retrievals.pytorch.ModelOptions;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,11 +23,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code retrievals evaluate --model ID|PATH (--sts FILE | --retrieval DIR [--split S] [--store DIR] |
- * --classification FILE) [--backend pytorch|onnx] [--output FILE.json]}: prints the metrics and writes them as
- * JSON. With {@code --backend onnx} ONNX Runtime runs an export (a run folder resolves to its {@code onnx/}).
+ * --classification FILE | --reranking DIR --first-stage ID|PATH [--top-k N]) [--backend pytorch|onnx]
+ * [--output FILE.json]}: prints the metrics and writes them as JSON. With {@code --backend onnx} ONNX
+ * Runtime runs an embedding model's export (a run folder resolves to its {@code onnx/}). A reranker is
+ * told from an embedding model by its saved config ({@link ModelKind}) and runs on PyTorch.
  */
-@Command(name = "evaluate", description = "Score a model on STS pairs, a BEIR retrieval folder or a classification file;"
-        + " prints the metrics and writes them as JSON.")
+@Command(name = "evaluate", description = {"Score a model on STS pairs, a BEIR retrieval folder or a classification file;"
+        + " prints the metrics and writes them as JSON.",
+    "A reranker (a model saved as ...ForSequenceClassification) is scored on --sts pairs, or with --reranking on the top-k of a"
+        + " --first-stage embedding model."})
 final class EvaluateCommand extends CliCommand {
     /** Texts per ONNX Runtime call when evaluating an export. */
     private static final int EVALUATION_BATCH = 32;
@@ -62,14 +69,47 @@ final class EvaluateCommand extends CliCommand {
             + " test.jsonl beside it.")
     String classificationTest;
 
+    @Option(names = "--reranking", paramLabel = "DIR", description = "A BEIR folder: the --model reranker reranks the top-k of"
+            + " --first-stage (nDCG@10, MRR@10, MAP@k of both).")
+    String reranking;
+
+    @Option(names = "--first-stage", paramLabel = "ID|PATH", description = "The embedding model that retrieves the candidates for"
+            + " --reranking.")
+    String firstStage;
+
+    @Option(names = "--top-k", paramLabel = "N", description = "Candidates per query reranked by --reranking (default: 100).")
+    Integer topK;
+
     @Option(names = "--output", paramLabel = "FILE.json", description = "Also write the metrics to this JSON file.")
     Path output;
 
     @Override
     protected int run() throws Exception {
+        EvaluationResult result;
+        if (reranking != null) {
+            result = rerankingResult();
+        } else if (ModelKind.isReranker(selection.model)) {
+            result = rerankerResult();
+        } else {
+            result = embeddingResult();
+        }
+        PrintWriter out = out();
+        Map<String, Double> metrics = new TreeMap<>(result.metrics());
+        metrics.forEach((name, value) -> out.printf(Locale.ROOT, "%-16s %.4f%n", name, value));
+        out.printf("primary metric: %s%n", result.primaryMetric());
+        if (output != null) {
+            if (output.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(output.toAbsolutePath().getParent());
+            }
+            Files.writeString(output, new GsonBuilder().setPrettyPrinting().create().toJson(metrics) + "\n", StandardCharsets.UTF_8);
+        }
+        return 0;
+    }
+
+    /** An embedding model on the chosen engine; {@code --store} keeps the corpus encoding of {@code --retrieval}. */
+    private EvaluationResult embeddingResult() {
         Map<String, Object> retrievalOptions = new LinkedHashMap<>();
         Evaluator evaluator = evaluator(retrievalOptions);
-        PrintWriter out = out();
         try (ModelEncoders.Opened model = engine.open(selection, name(), true, EVALUATION_BATCH)) {
             if (store != null) {
                 // chunks as 'mine' and 'encode' write them, so their stores of the same model are reused
@@ -77,18 +117,42 @@ final class EvaluateCommand extends CliCommand {
                         "corpus_chunk_size", String.valueOf(CorpusStoreBuilder.CHUNK_SIZE.defaultValue())));
                 evaluator = PluginRegistry.global().create(PluginKinds.EVALUATOR, "retrieval", retrievalOptions);
             }
-            EvaluationResult result = evaluator.evaluate(model.encoder());
-            Map<String, Double> metrics = new TreeMap<>(result.metrics());
-            metrics.forEach((name, value) -> out.printf(Locale.ROOT, "%-16s %.4f%n", name, value));
-            out.printf("primary metric: %s%n", result.primaryMetric());
-            if (output != null) {
-                if (output.toAbsolutePath().getParent() != null) {
-                    Files.createDirectories(output.toAbsolutePath().getParent());
-                }
-                Files.writeString(output, new GsonBuilder().setPrettyPrinting().create().toJson(metrics) + "\n", StandardCharsets.UTF_8);
-            }
+            return evaluator.evaluate(model.encoder());
         }
-        return 0;
+    }
+
+    /** A reranker on {@code --sts} pairs (the only evaluator of the three that reads pairs). */
+    private EvaluationResult rerankerResult() {
+        if (sts == null || retrieval != null || classification != null) {
+            throw new UsageException("model " + selection.model + " is a reranker: evaluate it with --sts FILE, or with --reranking DIR"
+                    + " --first-stage ID|PATH");
+        }
+        Evaluator evaluator = evaluator(new LinkedHashMap<>());
+        try (AutoModelForRanking reranker = AutoModelForRanking.builder(selection.model).modelOptions(rerankerOptions()).build()) {
+            return evaluator.evaluate(reranker);
+        }
+    }
+
+    private EvaluationResult rerankingResult() {
+        if (sts != null || retrieval != null || classification != null) {
+            throw new UsageException("'evaluate' takes --reranking DIR alone, not with --sts, --retrieval or --classification");
+        }
+        if (retriever != null || store != null) {
+            throw new UsageException("--retriever and --store of 'evaluate' go with --retrieval DIR, not with --reranking DIR");
+        }
+        try (AutoModelForRanking reranker = AutoModelForRanking.builder(selection.model).modelOptions(rerankerOptions()).build();
+                AutoModelForEmbedding first = Rerankers.firstStage(firstStage, selection.options())) {
+            return Rerankers.evaluator(existing(reranking), first, split, topK).evaluate(reranker);
+        }
+    }
+
+    /** The reranker's options: the device and {@code --max-length}; it runs on PyTorch only. */
+    private ModelOptions rerankerOptions() {
+        if (!engine.backend.equals("pytorch")) {
+            throw new UsageException("option --backend of 'evaluate' is '" + engine.backend + "'; a reranker (" + selection.model
+                    + ") is evaluated on pytorch (serve its export with OnnxReranker)");
+        }
+        return selection.options().withMaxLength(engine.maxLength);
     }
 
     /** The evaluator chosen by the options; for {@code --retrieval}, its plugin options are also put in {@code retrievalOptions}. */
@@ -127,7 +191,7 @@ final class EvaluateCommand extends CliCommand {
         return test.toString();
     }
 
-    private static String existing(String path) {
+    static String existing(String path) {
         if (!Files.exists(Path.of(path))) {
             throw new UsageException("evaluation data " + path + " does not exist");
         }

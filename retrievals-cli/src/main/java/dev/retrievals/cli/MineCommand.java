@@ -6,9 +6,11 @@ import dev.retrievals.core.spi.PluginKinds;
 import dev.retrievals.core.spi.PluginRegistry;
 import dev.retrievals.index.beir.BeirQrels;
 import dev.retrievals.index.mining.HardNegativeMiner;
+import dev.retrievals.index.mining.NegativeSelectionOptions;
 import dev.retrievals.index.mining.MiningInput;
 import dev.retrievals.index.mining.MiningSummary;
 import dev.retrievals.index.mining.OutputFormat;
+import dev.retrievals.pytorch.AutoModelForRanking;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Option;
  * (sentence-transformers' {@code mine_hard_negatives} semantics where the names are shared), written
  * as triplets, n-tuples or FlagEmbedding rows that {@code retrievals train} reads as they are; the
  * summary (queries, negatives per query, score statistics, drops per filter, seconds per phase)
- * is printed at the end.
+ * is printed at the end. A {@code --teacher} is an embedding model or a reranker (told apart by its
+ * saved config, {@link ModelKind}), whose pair scores are then distilled into the bi-encoder.
  */
 @Command(name = "mine", sortOptions = false, description = {"Mine hard negatives for a pairs file or a BEIR folder"
         + " (sentence-transformers' mine_hard_negatives options), with false-negative filters and optional teacher scores;"
@@ -71,41 +74,8 @@ final class MineCommand extends CliCommand {
             + " smartcn (Chinese).")
     String analyzer;
 
-    @Option(names = "--num-negatives", paramLabel = "N", defaultValue = "3", description = "Negatives per query (default:"
-            + " ${DEFAULT-VALUE}).")
-    int numNegatives;
-
-    @Option(names = "--range-min", paramLabel = "N", defaultValue = "0", description = "Skip the best N candidates (ranks after the"
-            + " known positives are removed, from 0; default: ${DEFAULT-VALUE}).")
-    int rangeMin;
-
-    @Option(names = "--range-max", paramLabel = "N", description = "Consider candidates up to this rank, exclusive (default:"
-            + " range-min + num-negatives, times 10 with a score filter).")
-    Integer rangeMax;
-
-    @Option(names = "--min-score", paramLabel = "X", description = "Drop candidates scoring below X.")
-    Double minScore;
-
-    @Option(names = "--max-score", paramLabel = "X", description = "Drop candidates scoring above X.")
-    Double maxScore;
-
-    @Option(names = "--absolute-margin", paramLabel = "X", description = "Keep a negative only if its score + X <= the query's"
-            + " lowest positive score.")
-    Double absoluteMargin;
-
-    @Option(names = "--relative-margin", paramLabel = "X", description = "Keep a negative only if its score <= the query's lowest"
-            + " positive score x (1 - X), X in [0, 1).")
-    Double relativeMargin;
-
-    @Option(names = "--sampling", paramLabel = "top|random", defaultValue = "top", description = "top: the best candidates left;"
-            + " random: drawn at random, seeded (default: ${DEFAULT-VALUE}).")
-    String sampling;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of random sampling (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--include-positives", description = "Keep known positives among the candidates (for reranking evaluation sets).")
-    boolean includePositives;
+    @Mixin
+    NegativeSelectionOptions negatives;
 
     @Option(names = "--query-prompt", paramLabel = "TEXT", defaultValue = "", description = "Text put before every query when it"
             + " is encoded.")
@@ -119,8 +89,9 @@ final class MineCommand extends CliCommand {
             + " ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--teacher", paramLabel = "ID|PATH", description = "An embedding model whose scores of (query, positive) and"
-            + " (query, candidate) decide the score windows and margins and are written out (run on the same --backend).")
+    @Option(names = "--teacher", paramLabel = "ID|PATH", description = "A model whose scores of (query, positive) and (query,"
+            + " candidate) decide the score filters, margins and sampling and are written out: an embedding model (cosine, run on the"
+            + " same --backend) or a reranker, a saved cross-encoder folder (its pair scores, usually logits, on PyTorch).")
     String teacher;
 
     @Option(names = "--format", paramLabel = "triplet|ntuple|flag", defaultValue = "triplet", description = "Rows to write"
@@ -149,13 +120,23 @@ final class MineCommand extends CliCommand {
         MiningInput input = input();
         Retriever search = PluginRegistry.global().create(PluginKinds.RETRIEVER, retriever, retrieverOptions());
         usage(() -> configure(HardNegativeMiner.builder(UNUSED_ENCODER, "")).build()); // every option checked before models load
+        if (ModelKind.isReranker(selection.model)) {
+            throw new UsageException("--model " + selection.model + " is a reranker; 'mine' searches with an embedding model (a"
+                    + " reranker can score the candidates as --teacher)");
+        }
+        boolean rerankerTeacher = teacher != null && ModelKind.isReranker(teacher);
         PrintWriter out = out();
         try (ModelEncoders.Opened model = engine.open(selection, name(), true, batchSize);
-                ModelEncoders.Opened teacherModel = teacher == null ? null
-                        : ModelEncoders.open(teacher, null, engine.backend, null, true, batchSize, selection.device)) {
+                ModelEncoders.Opened teacherModel = teacher == null || rerankerTeacher ? null
+                        : ModelEncoders.open(teacher, null, engine.backend, null, true, batchSize, selection.device);
+                AutoModelForRanking teacherReranker = rerankerTeacher
+                        ? AutoModelForRanking.builder(teacher).modelOptions(selection.options()).build() : null) {
             HardNegativeMiner.Builder builder = configure(HardNegativeMiner.builder(model.encoder(), model.fingerprint())).retriever(search);
             if (teacherModel != null) {
                 builder.teacher(teacherModel.encoder());
+            }
+            if (teacherReranker != null) {
+                builder.teacher(teacherReranker);
             }
             MiningSummary summary = usage(() -> builder.build().mine(input, output));
             out.printf("wrote %d %s rows to %s%n", summary.rows(), outputFormat.optionValue(), output);
@@ -196,24 +177,9 @@ final class MineCommand extends CliCommand {
 
     /** Applies every mining option to {@code builder}. */
     private HardNegativeMiner.Builder configure(HardNegativeMiner.Builder builder) {
-        builder.numNegatives(numNegatives).rangeMin(rangeMin).samplingStrategy(sampling).seed(seed).includePositives(includePositives)
-                .queryPrompt(queryPrompt).documentPrompt(documentPrompt).batchSize(batchSize).format(OutputFormat.named(format))
+        builder.rules(negatives.rules()).queryPrompt(queryPrompt).documentPrompt(documentPrompt).batchSize(batchSize)
+                .format(OutputFormat.named(format))
                 .showProgressBar(true);
-        if (rangeMax != null) {
-            builder.rangeMax(rangeMax);
-        }
-        if (minScore != null) {
-            builder.minScore(minScore);
-        }
-        if (maxScore != null) {
-            builder.maxScore(maxScore);
-        }
-        if (absoluteMargin != null) {
-            builder.absoluteMargin(absoluteMargin);
-        }
-        if (relativeMargin != null) {
-            builder.relativeMargin(relativeMargin);
-        }
         if (scores) {
             builder.includeScores(true);
         }

@@ -16,11 +16,11 @@ import picocli.CommandLine.Spec;
  * every subcommand.
  */
 @Command(name = "retrievals", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = VersionProvider.class,
-        description = "Fine-tune, evaluate, export and serve text-embedding models on the JVM.",
+        description = "Fine-tune, evaluate, export and serve text-embedding models and rerankers on the JVM.",
         footer = {"", "Exit codes: 0 success; 2 a usage or input error, told in one line on standard error; 1 an unexpected"
             + " failure; 130 or 143 interrupted (Ctrl-C or SIGTERM)."},
         subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, EncodeCommand.class, MineCommand.class,
-            ExportCommand.class, MergeCommand.class, ReportCommand.class, CompletionCommand.class, HelpCommand.class})
+            ExportCommand.class, RerankCommand.class, MergeCommand.class, ReportCommand.class, CompletionCommand.class, HelpCommand.class})
 final class RetrievalsCommand implements Callable<Integer> {
     /** The exit code of a usage error. */
     static final int USAGE = 2;

@@ -45,13 +45,22 @@ import picocli.CommandLine.Option;
     "The model, the loss's parameters, the optimizer's state and every batch live on --device."})
 final class TrainCommand extends CliCommand {
     /** How long Ctrl-C or SIGTERM waits for the current step, the checkpoint and the model to be written. */
-    private static final java.time.Duration SHUTDOWN_WAIT = java.time.Duration.ofMinutes(5);
+    static final java.time.Duration SHUTDOWN_WAIT = java.time.Duration.ofMinutes(5);
     /** The exit code after an interruption (128 + SIGINT, as shells report Ctrl-C). */
-    private static final int INTERRUPTED = 130;
+    static final int INTERRUPTED = 130;
+    /** The retrieval metrics the before/after table shows. */
+    private static final Set<String> SHOWN_RETRIEVAL_METRICS = Set.of("ndcg@10", "mrr@10", "recall@10", "recall@100", "map@100");
 
     @Option(names = "--config", paramLabel = "FILE", description = "A training configuration (JSON); relative paths in it are"
             + " resolved against its folder.")
     Path configFile;
+
+    @Option(names = "--task", paramLabel = "embedding|rerank", description = "What to train: an embedding model (default) or a"
+            + " reranker (cross-encoder; a model without a classification head gets a new one).")
+    String task;
+
+    @Option(names = "--init-head", description = "With --task rerank: start a new classification head even if the model has one.")
+    boolean initHead;
 
     @Option(names = "--model", paramLabel = "ID|PATH", description = ModelSelection.DESCRIPTION + " Default: bge-small-zh-v1.5.")
     String model;
@@ -79,6 +88,10 @@ final class TrainCommand extends CliCommand {
     @Option(names = "--collator-option", paramLabel = "KEY=VALUE", description = "A collator option (repeatable), e.g."
             + " --collator-option document_max_length=256.")
     List<String> collatorOptions = new ArrayList<>();
+
+    @Option(names = "--score-scale", paramLabel = "X", description = "With --task rerank and scored pairs: divide the scores by X"
+            + " so they lie in [0, 1] (5 for STS scores 0-5).")
+    String scoreScale;
 
     @Option(names = "--eval-sts", paramLabel = "FILE", description = "Scored pairs to evaluate on before and after training.")
     Path evalSts;
@@ -141,10 +154,18 @@ final class TrainCommand extends CliCommand {
         if (!config.evalRetrieval.isEmpty() && !Files.isDirectory(Path.of(String.valueOf(config.evalRetrieval.get("path"))))) {
             throw new UsageException("evaluation folder " + config.evalRetrieval.get("path") + " does not exist");
         }
-        if (config.loss == null) {
+        if (config.loss == null && !config.task.equals(TrainConfig.RERANK)) {
             throw new UsageException("'train' needs a loss: --loss NAME (see 'retrievals info')");
         }
         TrainingArguments trainingArguments = TrainingArguments.fromMap(config.outputDir, config.trainingArguments);
+        if (config.task.equals(TrainConfig.RERANK)) {
+            Dataset rows = dataset(config);
+            WritableFolder.require(trainingArguments.outputDir(), "output_dir");
+            return new RerankTraining(config, trainingArguments, rows, out, verbose).run();
+        }
+        if (config.initHead) {
+            throw new UsageException("--init-head applies to --task rerank");
+        }
         PluginProvider<Loss> lossProvider = PluginRegistry.global().provider(PluginKinds.LOSS, config.loss);
         Dataset dataset = dataset(config);
         List<String> columns = dataset.columnNames();
@@ -205,7 +226,7 @@ final class TrainCommand extends CliCommand {
     }
 
     /** Writes the run's report; a failure to draw it is reported on the line, it does not fail the training. */
-    private static String report(Path runFolder) {
+    static String report(Path runFolder) {
         try {
             return "report: " + TrainingReport.write(runFolder).html();
         } catch (RuntimeException e) {
@@ -236,6 +257,15 @@ final class TrainCommand extends CliCommand {
     }
 
     private void override(TrainConfig config) {
+        if (task != null) {
+            config.task = TrainConfig.checkedTask(task, "option --task");
+        }
+        if (initHead) {
+            config.initHead = true;
+        }
+        if (scoreScale != null) {
+            config.collatorOptions.put("score_scale", scoreScale);
+        }
         if (model != null) {
             config.model = model;
         }
@@ -298,7 +328,8 @@ final class TrainCommand extends CliCommand {
         }
     }
 
-    private static Dataset dataset(TrainConfig config) {
+    /** The training rows of the configuration: its file, columns renamed, the first {@code take} rows. */
+    static Dataset dataset(TrainConfig config) {
         Dataset data = Dataset.fromFile(config.trainFile);
         for (Map.Entry<String, String> rename : config.columns.entrySet()) {
             data = data.renameColumn(rename.getKey(), rename.getValue());
@@ -358,8 +389,11 @@ final class TrainCommand extends CliCommand {
         return metrics;
     }
 
-    /** The table: every STS metric; of the many retrieval metrics, the usual few (evaluation.json has them all). */
-    private static void printComparison(PrintWriter out, Map<String, Double> before, Map<String, Double> after) {
+    /**
+     * The before/after table of both tasks: every STS metric; of the many retrieval metrics, the usual
+     * few (evaluation.json has them all).
+     */
+    static void printComparison(PrintWriter out, Map<String, Double> before, Map<String, Double> after) {
         out.println();
         out.printf("%-16s %10s %10s%n", "metric", "before", "after");
         for (Map.Entry<String, Double> metric : after.entrySet()) {
@@ -370,8 +404,4 @@ final class TrainCommand extends CliCommand {
             out.printf(Locale.ROOT, "%-16s %10.4f %10.4f%n", name, before.get(name), metric.getValue());
         }
     }
-
-    /** The retrieval metrics the before/after table shows. */
-    private static final Set<String> SHOWN_RETRIEVAL_METRICS = Set.of("ndcg@10", "mrr@10", "recall@10", "recall@100",
-            "map@100");
 }

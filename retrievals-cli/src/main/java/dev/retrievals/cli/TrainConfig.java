@@ -37,7 +37,11 @@ import java.util.Set;
  */
 final class TrainConfig {
     private static final Set<String> KEYS = Set.of("model", "pooling", "device", "output_dir", "data", "loss", "collator", "eval",
-            "training_arguments", "export_onnx");
+            "training_arguments", "export_onnx", "task", "init_head");
+    /** The task that trains an embedding model (the default). */
+    static final String EMBEDDING = "embedding";
+    /** The task that trains a reranker (cross-encoder). */
+    static final String RERANK = "rerank";
 
     String model = "bge-small-zh-v1.5";
     String pooling;
@@ -56,6 +60,10 @@ final class TrainConfig {
     final Map<String, Object> evalRetrieval = new LinkedHashMap<>();
     final Map<String, Object> trainingArguments = new LinkedHashMap<>();
     boolean exportOnnx = true;
+    /** {@value #EMBEDDING} or {@value #RERANK}. */
+    String task = EMBEDDING;
+    /** Whether a reranker's classification head starts anew even when the model has one. */
+    boolean initHead;
 
     /** Reads a configuration file. */
     static TrainConfig read(Path file) {
@@ -83,6 +91,10 @@ final class TrainConfig {
             }
         }
         config.model = text(json, "model", config.model, file);
+        config.task = checkedTask(text(json, "task", config.task, file), "configuration file " + file + ": 'task'");
+        if (json.has("init_head")) {
+            config.initHead = json.get("init_head").getAsBoolean();
+        }
         config.pooling = text(json, "pooling", null, file);
         config.device = text(json, "device", null, file);
         if (config.device != null) {
@@ -148,8 +160,12 @@ final class TrainConfig {
     /** The configuration as it ran, for the run folder's {@code run.json}: the resolved pooling and collator, every training argument. */
     Map<String, Object> describe(String resolvedPooling, String resolvedCollator, TrainingArguments arguments) {
         Map<String, Object> json = new LinkedHashMap<>();
+        json.put("task", task);
         json.put("model", model);
         json.put("pooling", resolvedPooling);
+        if (task.equals(RERANK)) {
+            json.put("init_head", initHead);
+        }
         json.put("device", device);
         Map<String, Object> dataJson = new LinkedHashMap<>();
         dataJson.put("train", String.valueOf(trainFile));
@@ -169,6 +185,14 @@ final class TrainConfig {
         json.put("training_arguments", arguments.asMap());
         json.put("export_onnx", exportOnnx);
         return json;
+    }
+
+    /** The task, checked: {@value #EMBEDDING} or {@value #RERANK}; {@code where} names the option in the error. */
+    static String checkedTask(String task, String where) {
+        if (!task.equals(EMBEDDING) && !task.equals(RERANK)) {
+            throw new UsageException(where + " is '" + task + "'; allowed: " + EMBEDDING + ", " + RERANK);
+        }
+        return task;
     }
 
     private static String text(JsonObject json, String key, String fallback, Path file) {

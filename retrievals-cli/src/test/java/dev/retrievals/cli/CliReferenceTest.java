@@ -26,7 +26,8 @@ class CliReferenceTest {
         }
         assertThat(readme).as("README.md's CLI reference is out of date: regenerate it with -Dretrievals.updateReadme=true"
                 + " (see CONTRIBUTING.md)").isEqualTo(expected);
-        for (String command : new String[] {"info", "train", "evaluate", "encode", "export", "merge", "report", "completion"}) {
+        for (String command : new String[] {"info", "train", "evaluate", "encode", "mine", "export", "rerank", "merge", "report",
+            "completion"}) {
             assertThat(readme).contains("#### `retrievals " + command + "`").contains("Usage: retrievals " + command);
         }
     }

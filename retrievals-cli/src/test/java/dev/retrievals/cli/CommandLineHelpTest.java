@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * suggestions on one line with the old exit codes, and a completion script that bash can use.
  */
 class CommandLineHelpTest {
-    private static final List<String> COMMANDS = List.of("info", "train", "evaluate", "encode", "export", "merge", "report", "completion");
+    private static final List<String> COMMANDS = List.of("info", "train", "evaluate", "encode", "mine", "export", "rerank", "merge",
+            "report", "completion");
 
     record Result(int code, String out, String err) {}
 
@@ -43,7 +44,7 @@ class CommandLineHelpTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"info", "train", "evaluate", "encode", "export", "merge", "report", "completion"})
+    @ValueSource(strings = {"info", "train", "evaluate", "encode", "mine", "export", "rerank", "merge", "report", "completion"})
     void everyCommandHasHelpListingItsOptions(String command) {
         Result help = run(command, "--help");
         assertThat(help.code()).isZero();
@@ -88,7 +89,7 @@ class CommandLineHelpTest {
     void unknownCommandsAndOptionsGetOneLineWithASuggestion() {
         Result command = run("trian");
         assertThat(command.code()).isEqualTo(2);
-        assertThat(command.err()).startsWith("retrievals: unknown command 'trian'; did you mean train?");
+        assertThat(command.err()).startsWith("retrievals: unknown command 'trian'; did you mean one of train, rerank?");
         assertThat(command.err().strip().lines().count()).isEqualTo(1);
 
         Result option = run("train", "--learning-rat", "1");

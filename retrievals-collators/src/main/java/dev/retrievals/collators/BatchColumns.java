@@ -74,6 +74,11 @@ final class BatchColumns {
         return java.util.Collections.unmodifiableMap(types);
     }
 
+    /** The types of scored-pair columns: two texts then a number. */
+    static Map<String, ColumnType> scoredPairTypes(List<String> columns) {
+        return types(columns.get(0), ColumnType.TEXT, columns.get(1), ColumnType.TEXT, columns.get(2), ColumnType.NUMBER);
+    }
+
     /** Fails on an empty batch, which no collator can pad. */
     static void requireRows(List<Map<String, Object>> rows, String owner) {
         if (rows.isEmpty()) {

@@ -17,11 +17,9 @@ import dev.retrievals.core.loss.LossInputs;
 import dev.retrievals.core.spi.OptionSet;
 import dev.retrievals.core.spi.OptionSpec;
 import dev.retrievals.core.spi.Options;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * Rows of (query, positives, negatives) in FlagEmbedding's fine-tuning format
@@ -64,14 +62,7 @@ public final class GroupCollator implements Collator {
             POSITIVE_SCORES_KEY, NEGATIVE_SCORES_KEY);
 
     private final PairCollator tokenizers;
-    private final String queryKey;
-    private final String positivesKey;
-    private final String negativesKey;
-    private final int groupSize;
-    private final Random random;
-    private final boolean withScores;
-    private final String positiveScoresKey;
-    private final String negativeScoresKey;
+    private final GroupDraws draws;
 
     /** A group collator reading columns {@code query}, {@code pos} and {@code neg}, with seed 42. */
     public GroupCollator(TextTokenizer tokenizer, int queryMaxLength, int documentMaxLength, int trainGroupSize) {
@@ -81,14 +72,7 @@ public final class GroupCollator implements Collator {
 
     GroupCollator(Options options) {
         this.tokenizers = new PairCollator(options, PairCollator.owner(NAME));
-        this.queryKey = options.get(QUERY_KEY);
-        this.positivesKey = options.get(POSITIVES_KEY);
-        this.negativesKey = options.get(NEGATIVES_KEY);
-        this.groupSize = options.get(TRAIN_GROUP_SIZE);
-        this.random = new Random(options.get(SEED));
-        this.withScores = options.get(WITH_SCORES);
-        this.positiveScoresKey = options.get(POSITIVE_SCORES_KEY);
-        this.negativeScoresKey = options.get(NEGATIVE_SCORES_KEY);
+        this.draws = new GroupDraws(options);
     }
 
     /** A builder for every option. */
@@ -98,68 +82,19 @@ public final class GroupCollator implements Collator {
 
     @Override
     public Map<String, ColumnType> columnTypes() {
-        if (withScores) {
-            return BatchColumns.types(queryKey, ColumnType.TEXT, positivesKey, ColumnType.TEXT_LIST, negativesKey, ColumnType.TEXT_LIST,
-                    positiveScoresKey, ColumnType.NUMBER_LIST, negativeScoresKey, ColumnType.NUMBER_LIST);
-        }
-        return BatchColumns.types(queryKey, ColumnType.TEXT, positivesKey, ColumnType.TEXT_LIST, negativesKey, ColumnType.TEXT_LIST);
+        return draws.columnTypes();
     }
 
     @Override
     public synchronized CollatedBatch collate(List<Map<String, Object>> rows) {
-        BatchColumns.requireRows(rows, PairCollator.owner(NAME));
-        List<String> queries = BatchColumns.texts(rows, queryKey);
-        List<List<String>> positives = BatchColumns.textLists(rows, positivesKey);
-        List<List<String>> negativeLists = groupSize > 1 || withScores ? BatchColumns.textLists(rows, negativesKey) : List.of();
-        List<float[]> positiveScores = withScores ? BatchColumns.numberLists(rows, positiveScoresKey, positives, positivesKey) : List.of();
-        List<float[]> negativeScores = withScores ? BatchColumns.numberLists(rows, negativeScoresKey, negativeLists, negativesKey) : List.of();
-        List<String> positive = new ArrayList<>(rows.size());
-        List<String> negatives = new ArrayList<>(rows.size() * (groupSize - 1));
-        float[] teacher = withScores ? new float[rows.size() * groupSize] : null;
-        for (int row = 0; row < rows.size(); row++) {
-            List<String> candidates = positives.get(row);
-            int drawn = random.nextInt(candidates.size());
-            positive.add(candidates.get(drawn));
-            if (withScores) {
-                teacher[row * groupSize] = positiveScores.get(row)[drawn];
-            }
-            if (groupSize > 1) {
-                int[] chosen = sampleNegatives(negativeLists.get(row).size());
-                for (int k = 0; k < chosen.length; k++) {
-                    negatives.add(negativeLists.get(row).get(chosen[k]));
-                    if (withScores) {
-                        teacher[row * groupSize + 1 + k] = negativeScores.get(row)[chosen[k]];
-                    }
-                }
-            }
-        }
+        GroupDraws.Draw draw = draws.draw(rows, PairCollator.owner(NAME));
         Map<String, TokenBatch> texts = new LinkedHashMap<>();
-        texts.put(LossInputs.QUERY, tokenizers.tokenizeQueries(queries));
-        texts.put(LossInputs.POSITIVE, tokenizers.tokenizeDocuments(positive));
-        if (groupSize > 1) {
-            texts.put(LossInputs.NEGATIVE, tokenizers.tokenizeDocuments(negatives));
+        texts.put(LossInputs.QUERY, tokenizers.tokenizeQueries(draw.queries()));
+        texts.put(LossInputs.POSITIVE, tokenizers.tokenizeDocuments(draw.positives()));
+        if (draws.groupSize() > 1) {
+            texts.put(LossInputs.NEGATIVE, tokenizers.tokenizeDocuments(draw.negatives()));
         }
-        return new CollatedBatch(rows.size(), texts, Map.of(), withScores ? Map.of(LossInputs.TEACHER_SCORE, teacher) : Map.of());
-    }
-
-    /**
-     * The indexes of {@code G-1} negatives drawn without repetition from a row's {@code n}
-     * negatives, repeated {@code ceil((G-1)/n)} times first when there are too few, as FlagEmbedding
-     * does.
-     */
-    private int[] sampleNegatives(int n) {
-        int wanted = groupSize - 1;
-        int copies = n < wanted ? (wanted + n - 1) / n : 1;
-        int[] pool = new int[n * copies];
-        for (int i = 0; i < pool.length; i++) {
-            pool[i] = i % n;
-        }
-        for (int i = 0; i < wanted; i++) {
-            int j = i + random.nextInt(pool.length - i);
-            int swap = pool[i];
-            pool[i] = pool[j];
-            pool[j] = swap;
-        }
-        return java.util.Arrays.copyOf(pool, wanted);
+        return new CollatedBatch(rows.size(), texts, Map.of(),
+                draws.withScores() ? Map.of(LossInputs.TEACHER_SCORE, draw.teacher()) : Map.of());
     }
 }

@@ -59,7 +59,7 @@ public final class ScoredPairCollator implements Collator {
 
     @Override
     public Map<String, ColumnType> columnTypes() {
-        return BatchColumns.types(columns.get(0), ColumnType.TEXT, columns.get(1), ColumnType.TEXT, columns.get(2), ColumnType.NUMBER);
+        return BatchColumns.scoredPairTypes(columns);
     }
 
     @Override

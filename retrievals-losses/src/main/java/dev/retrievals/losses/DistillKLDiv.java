@@ -35,6 +35,9 @@ import dev.retrievals.core.ndarray.Scalars;
  * <p><b>Requirements</b>: (query, positive, negative_1 … negative_n) tuples with a teacher's scores
  * of every pair.
  *
+ * <p><b>Rerankers</b>: given a cross-encoder's {@code logits} {@code [batch, 1 + n]} in place of
+ * the embeddings, the student's distribution is the softmax of its logits over the group.
+ *
  * <p><b>Defaults</b>: similarity dot, temperature 1 (sentence-transformers' defaults since 5.0.1).
  *
  * <p><b>Relations</b>: sentence-transformers' {@code DistillKLDivLoss}; {@link MarginMSE} matches
@@ -93,26 +96,35 @@ public final class DistillKLDiv implements Loss {
         return Set.of(LossInputs.QUERY, LossInputs.POSITIVE, LossInputs.NEGATIVE, LossInputs.TEACHER_SCORE);
     }
 
+    /** Also trains a reranker: the student's scores are then its logits over the group. */
+    @Override
+    public boolean acceptsPairLogits() {
+        return true;
+    }
+
     @Override
     public NDArray forward(LossInputs inputs) {
-        NDArray[] triple = LossMath.queryPositiveNegative(inputs, OWNER);
-        NDArray query = triple[0];
-        NDArray positive = triple[1];
-        NDArray negative = triple[2];
-        int perQuery = inputs.negativesPerQuery();
-        long batch = query.getShape().get(0);
+        NDArray studentScores;
+        if (inputs.has(LossInputs.LOGITS)) {
+            studentScores = LossMath.pairLogits(inputs, OWNER);
+        } else {
+            NDArray[] triple = LossMath.queryPositiveNegative(inputs, OWNER);
+            int perQuery = inputs.negativesPerQuery();
+            NDArray q = similarity.prepare(triple[0]);
+            NDArray toPositive = LossMath.rowDot(q, similarity.prepare(triple[1])).expandDims(1);
+            studentScores = toPositive.concat(LossMath.ownDot(q, similarity.prepare(triple[2]), perQuery), 1);
+        }
+        long batch = studentScores.getShape().get(0);
+        long candidates = studentScores.getShape().get(1);
         NDArray teacher = inputs.require(LossInputs.TEACHER_SCORE);
-        Shape expected = new Shape(batch, perQuery + 1L);
+        Shape expected = new Shape(batch, candidates);
         if (!teacher.getShape().equals(expected)) {
             throw new LossInputException(OWNER + " expects " + LossInputs.TEACHER_SCORE + " of shape " + expected
-                    + " (teacher scores of the positive then the " + perQuery + " negatives of each query), got " + teacher.getShape());
+                    + " (teacher scores of the positive then the " + (candidates - 1) + " negatives of each query), got " + teacher.getShape());
         }
 
-        NDArray q = similarity.prepare(query);
-        NDArray toPositive = LossMath.rowDot(q, similarity.prepare(positive)).expandDims(1);
-        NDArray toNegatives = LossMath.ownDot(q, similarity.prepare(negative), perQuery);
-        NDArray studentLog = Scalars.div(toPositive.concat(toNegatives, 1), temperature).logSoftmax(1);
-        NDArray teacherLog = teacher.toType(query.getDataType(), false).stopGradient().div(temperature).logSoftmax(1);
+        NDArray studentLog = Scalars.div(studentScores, temperature).logSoftmax(1);
+        NDArray teacherLog = teacher.toType(studentScores.getDataType(), false).stopGradient().div(temperature).logSoftmax(1);
         NDArray divergence = teacherLog.exp().mul(teacherLog.sub(studentLog)).sum();
         return Scalars.mul(divergence, temperature * temperature / batch);
     }

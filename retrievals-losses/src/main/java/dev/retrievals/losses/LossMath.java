@@ -172,6 +172,16 @@ final class LossMath {
         return manager.create(values, shape).toType(dataType, false);
     }
 
+    /** A reranker's logits, {@code [batch, m]} with {@code batch, m >= 1}; fails naming the loss otherwise. */
+    static NDArray pairLogits(LossInputs inputs, String loss) {
+        NDArray logits = inputs.require(LossInputs.LOGITS);
+        Shape shape = logits.getShape();
+        if (shape.dimension() != 2 || shape.get(0) < 1 || shape.get(1) < 1) {
+            throw new LossInputException(loss + " expects " + LossInputs.LOGITS + " of shape [batch, pairs per row], got " + shape);
+        }
+        return logits;
+    }
+
     /** The message part that names the loss, for example {@code loss 'infonce'}. */
     static String owner(String name) {
         return "loss '" + name + "'";

@@ -33,6 +33,10 @@ import java.util.Set;
  * <p><b>Requirements</b>: (query, passage one, passage two …) tuples with scores from a teacher,
  * usually a cross-encoder; the passages need not be strictly positive and negative.
  *
+ * <p><b>Rerankers</b>: given a cross-encoder's {@code logits} {@code [batch, 1 + n]} (the
+ * {@code rerank_group} collator with {@code with_scores}) in place of the embeddings, the student's
+ * margins are {@code x_i0 − x_ij}, so a teacher's scores distil into a reranker the same way.
+ *
  * <p><b>Defaults</b>: similarity dot (sentence-transformers' default).
  *
  * <p><b>Relations</b>: sentence-transformers' {@code MarginMSELoss} (one negative, margin labels);
@@ -78,8 +82,25 @@ public final class MarginMSE implements Loss {
         return Set.of(LossInputs.QUERY, LossInputs.POSITIVE, LossInputs.NEGATIVE, LossInputs.TEACHER_SCORE);
     }
 
+    /** Also trains a reranker: the student's margins are then its logit differences {@code x_i0 − x_ij}. */
+    @Override
+    public boolean acceptsPairLogits() {
+        return true;
+    }
+
     @Override
     public NDArray forward(LossInputs inputs) {
+        if (inputs.has(LossInputs.LOGITS)) {
+            NDArray logits = LossMath.pairLogits(inputs, OWNER);
+            long batch = logits.getShape().get(0);
+            int perQuery = Math.toIntExact(logits.getShape().get(1) - 1);
+            if (perQuery < 1) {
+                throw new LossInputException(OWNER + " needs a group of a positive and n >= 1 negatives per query; got one pair per row");
+            }
+            NDArray teacherMargins = teacherMargins(inputs.require(LossInputs.TEACHER_SCORE), batch, perQuery)
+                    .toType(logits.getDataType(), false).stopGradient();
+            return logits.get(":, 0:1").sub(logits.get(":, 1:")).sub(teacherMargins).square().mean();
+        }
         NDArray[] triple = LossMath.queryPositiveNegative(inputs, OWNER);
         NDArray query = triple[0];
         NDArray positive = triple[1];

@@ -225,7 +225,8 @@ public final class OnnxEncoder implements TextEncoder {
         return Optional.empty();
     }
 
-    private static long padTokenId(Map<String, String> metadata, Path configFile) {
+    /** The padding id: the export's metadata, else {@code config.json}'s {@code pad_token_id}, else 0. */
+    static long padTokenId(Map<String, String> metadata, Path configFile) {
         if (metadata.containsKey(OnnxExporter.META_PAD_TOKEN_ID)) {
             return Long.parseLong(metadata.get(OnnxExporter.META_PAD_TOKEN_ID));
         }
@@ -268,7 +269,8 @@ public final class OnnxEncoder implements TextEncoder {
         return value.getAsString();
     }
 
-    private static Map<String, OnnxJavaType> inputTypes(OrtSession session, Path modelFile) throws OrtException {
+    /** The inputs of a session and their integer types; fails naming the file for a missing or unknown input. */
+    static Map<String, OnnxJavaType> inputTypes(OrtSession session, Path modelFile) throws OrtException {
         Map<String, NodeInfo> inputs = session.getInputInfo();
         for (String required : List.of("input_ids", "attention_mask")) {
             if (!inputs.containsKey(required)) {
@@ -372,10 +374,15 @@ public final class OnnxEncoder implements TextEncoder {
     }
 
     private OnnxTensor tensor(String name, long[][] values) throws OrtException {
+        return tensor(environment, inputTypes.get(name), values);
+    }
+
+    /** An ONNX Runtime tensor {@code [rows, width]} of token ids in the input's integer type (INT32 or INT64). */
+    static OnnxTensor tensor(OrtEnvironment environment, OnnxJavaType type, long[][] values) throws OrtException {
         int rows = values.length;
         int width = rows == 0 ? 0 : values[0].length;
         long[] shape = {rows, width};
-        if (inputTypes.get(name) == OnnxJavaType.INT32) {
+        if (type == OnnxJavaType.INT32) {
             IntBuffer buffer = IntBuffer.allocate(rows * width);
             for (long[] row : values) {
                 for (long value : row) {
@@ -576,12 +583,13 @@ public final class OnnxEncoder implements TextEncoder {
         }
 
         /** The named file beside the model file, or in the folder given (Hugging Face keeps {@code onnx/model.onnx} one level down). */
-        private static Path beside(Path location, Path file, String name) {
+        static Path beside(Path location, Path file, String name) {
             Path next = file.toAbsolutePath().getParent().resolve(name);
             return Files.isRegularFile(next) || !Files.isDirectory(location) ? next : location.resolve(name);
         }
 
-        private static Path modelFile(Path model) {
+        /** The ONNX file of a location: the file itself, or model.onnx (or onnx/model.onnx) in a folder. */
+        static Path modelFile(Path model) {
             if (Files.isRegularFile(model)) {
                 return model;
             }

@@ -152,12 +152,14 @@ final class OnnxExportOps implements EncoderOps<String> {
             }
             case "relu":
                 return node("Relu", List.of(x));
+            case "tanh":
+                return node("Tanh", List.of(x));
             case "silu":
             case "swish":
                 return node("Mul", List.of(node("Sigmoid", List.of(x)), x));
             default:
                 throw new RetrievalsException("hidden_act '" + hiddenAct + "' has no ONNX export; expected one of gelu, gelu_new,"
-                        + " gelu_pytorch_tanh, relu, silu");
+                        + " gelu_pytorch_tanh, relu, silu, tanh");
         }
     }
 
@@ -220,6 +222,11 @@ final class OnnxExportOps implements EncoderOps<String> {
                 OnnxAttribute.ofInt("to", OnnxDataType.INT64.code()));
         String counted = node("CumSum", List.of(notPadding, longScalar("sequence_axis", 1)));
         return node("Add", List.of(node("Mul", List.of(counted, notPadding)), pad));
+    }
+
+    @Override
+    public String firstToken(String x) {
+        return node("Gather", List.of(x, longScalar("first_token", 0)), OnnxAttribute.ofInt("axis", 1));
     }
 
     @Override

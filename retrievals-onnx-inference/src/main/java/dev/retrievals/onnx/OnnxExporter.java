@@ -8,6 +8,7 @@ import dev.retrievals.core.onnx.OnnxGraph;
 import dev.retrievals.core.onnx.OnnxModel;
 import dev.retrievals.core.onnx.OnnxNode;
 import dev.retrievals.core.onnx.OnnxValueInfo;
+import dev.retrievals.core.model.TrainableModel;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.pytorch.Precision;
 import dev.retrievals.pytorch.TransformerConfig;
@@ -20,6 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,13 +71,18 @@ public final class OnnxExporter {
      *     not fit the vocabulary, writing fails, or the check exceeds the bounds of {@code options}
      */
     public static ExportReport export(AutoModelForEmbedding model, Path folder, ExportOptions options) {
+        return inEvaluationMode(model, () -> exportInEvaluationMode(model, folder, options));
+    }
+
+    /** Runs an export with the model in evaluation mode, and puts a training model back into training mode afterwards. */
+    static ExportReport inEvaluationMode(TrainableModel model, Supplier<ExportReport> export) {
         boolean training = model.isTraining();
         if (training) {
             LOG.info("Exporting in evaluation mode (no dropout); the model returns to training mode afterwards");
             model.eval();
         }
         try {
-            return exportInEvaluationMode(model, folder, options);
+            return export.get();
         } finally {
             if (training) {
                 model.train();
@@ -93,13 +100,27 @@ public final class OnnxExporter {
                 "the model (config vocab_size)");
         OnnxModel onnx = toOnnx(model, options.precision());
         model.save(folder);
+        return writeChecked(onnx, folder, options, file -> verify(model, file, folder, options));
+    }
+
+    /** Checks a written ONNX file against the model it came from. */
+    @FunctionalInterface
+    interface Check {
+        /** Compares the file with the model; fails beyond the bounds. */
+        ExportReport verify(Path onnxFile) throws IOException;
+    }
+
+    /**
+     * Writes the graph under a temporary name in {@code folder}, runs the check (when the options
+     * ask for it) and only then moves it to {@value #FILE_NAME}; a failed check leaves no file.
+     */
+    static ExportReport writeChecked(OnnxModel onnx, Path folder, ExportOptions options, Check check) {
         Path target = folder.resolve(FILE_NAME);
         Path temporary = null;
         try {
             temporary = Files.createTempFile(folder, "." + FILE_NAME + ".", ".partial");
             onnx.write(temporary);
-            onnx = null;
-            ExportReport report = options.verify() ? verify(model, temporary, folder, options)
+            ExportReport report = options.verify() ? check.verify(temporary)
                     : new ExportReport(target, options.precision(), Files.size(temporary), 0, Double.NaN, Double.NaN);
             move(temporary, target);
             temporary = null;
@@ -123,34 +144,53 @@ public final class OnnxExporter {
     /** The model as an ONNX graph in memory (weights copied out of the model). */
     public static OnnxModel toOnnx(AutoModelForEmbedding model, Precision precision) {
         TransformerConfig config = model.config();
-        TransformerArchitecture architecture = model.architecture();
         OnnxGraph.Builder graph = OnnxGraph.builder("retrievals_" + config.architectureName());
-        OnnxDimension batch = OnnxDimension.dynamic("batch");
-        OnnxDimension sequence = OnnxDimension.dynamic("sequence");
-        graph.input(OnnxValueInfo.tensor("input_ids", OnnxDataType.INT64, batch, sequence));
-        graph.input(OnnxValueInfo.tensor("attention_mask", OnnxDataType.INT64, batch, sequence));
-        boolean types = architecture.usesTokenTypes(config);
-        if (types) {
-            graph.input(OnnxValueInfo.tensor("token_type_ids", OnnxDataType.INT64, batch, sequence));
-        }
-        OnnxExportOps ops = new OnnxExportOps(graph, model.parameters(),
-                precision == Precision.FP16 ? OnnxDataType.FLOAT16 : OnnxDataType.FLOAT);
-        String hidden = architecture.lastHiddenState(ops, config, "input_ids", "attention_mask", types ? "token_type_ids" : null);
+        OnnxExportOps ops = new OnnxExportOps(graph, model.parameters(), weightType(precision));
+        String hidden = encoderOutput(graph, ops, model.architecture(), config);
         String pooled = OnnxPoolingGraph.pool(ops, model.poolingName(), hidden, "attention_mask");
         String embedding = model.normalizes() ? OnnxPoolingGraph.l2Normalize(ops, pooled) : pooled;
         graph.node(OnnxNode.of(graph.uniqueName("Identity"), "Identity", List.of(hidden), List.of(OnnxEncoder.LAST_HIDDEN_STATE)));
         graph.node(OnnxNode.of(graph.uniqueName("Identity"), "Identity", List.of(embedding), List.of(OnnxEncoder.SENTENCE_EMBEDDING)));
         OnnxDimension width = OnnxDimension.fixed(config.hiddenSize());
-        graph.output(OnnxValueInfo.tensor(OnnxEncoder.LAST_HIDDEN_STATE, OnnxDataType.FLOAT, batch, sequence, width));
-        graph.output(OnnxValueInfo.tensor(OnnxEncoder.SENTENCE_EMBEDDING, OnnxDataType.FLOAT, batch, width));
-        Map<String, String> metadata = new LinkedHashMap<>();
+        graph.output(OnnxValueInfo.tensor(OnnxEncoder.LAST_HIDDEN_STATE, OnnxDataType.FLOAT, BATCH, SEQUENCE, width));
+        graph.output(OnnxValueInfo.tensor(OnnxEncoder.SENTENCE_EMBEDDING, OnnxDataType.FLOAT, BATCH, width));
+        Map<String, String> metadata = metadata(config, model.tokenizer().maxLength(), precision);
         metadata.put(META_POOLING, model.poolingName());
         metadata.put(META_NORMALIZE, Boolean.toString(model.normalizes()));
-        metadata.put(META_MAX_LENGTH, Integer.toString(model.tokenizer().maxLength()));
+        return OnnxModel.of(graph.build(), IR_VERSION, OPSET, "retrievals").withMetadata(metadata);
+    }
+
+    /** The batch axis of inputs and outputs. */
+    static final OnnxDimension BATCH = OnnxDimension.dynamic("batch");
+    /** The sequence axis of inputs and outputs. */
+    static final OnnxDimension SEQUENCE = OnnxDimension.dynamic("sequence");
+
+    static OnnxDataType weightType(Precision precision) {
+        return precision == Precision.FP16 ? OnnxDataType.FLOAT16 : OnnxDataType.FLOAT;
+    }
+
+    /**
+     * Declares the inputs ({@code input_ids}, {@code attention_mask}, and {@code token_type_ids} when
+     * the architecture reads them) and appends the encoder; returns its {@code last_hidden_state}.
+     */
+    static String encoderOutput(OnnxGraph.Builder graph, OnnxExportOps ops, TransformerArchitecture architecture, TransformerConfig config) {
+        graph.input(OnnxValueInfo.tensor("input_ids", OnnxDataType.INT64, BATCH, SEQUENCE));
+        graph.input(OnnxValueInfo.tensor("attention_mask", OnnxDataType.INT64, BATCH, SEQUENCE));
+        boolean types = architecture.usesTokenTypes(config);
+        if (types) {
+            graph.input(OnnxValueInfo.tensor("token_type_ids", OnnxDataType.INT64, BATCH, SEQUENCE));
+        }
+        return architecture.lastHiddenState(ops, config, "input_ids", "attention_mask", types ? "token_type_ids" : null);
+    }
+
+    /** The metadata every export carries: maximum length, padding id, model type, weight precision. */
+    static Map<String, String> metadata(TransformerConfig config, int maxLength, Precision precision) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put(META_MAX_LENGTH, Integer.toString(maxLength));
         metadata.put(META_PAD_TOKEN_ID, Long.toString(config.padTokenId()));
         metadata.put(META_MODEL_TYPE, config.modelType());
         metadata.put(META_WEIGHTS, precision.name().toLowerCase(java.util.Locale.ROOT));
-        return OnnxModel.of(graph.build(), IR_VERSION, OPSET, "retrievals").withMetadata(metadata);
+        return metadata;
     }
 
     /** Runs the written file in ONNX Runtime and the PyTorch model on the sample texts and compares. */

@@ -27,7 +27,7 @@ final class OnnxPoolingGraph {
     static String pool(OnnxExportOps ops, String pooling, String hidden, String attentionMask) {
         switch (pooling) {
             case "cls":
-                return ops.node("Gather", List.of(hidden, ops.longScalar("first_token", 0)), OnnxAttribute.ofInt("axis", 1));
+                return ops.firstToken(hidden);
             case "mean": {
                 String weights = maskWeights(ops, attentionMask);
                 return ops.node("Div", List.of(weightedSum(ops, hidden, weights), clampedCount(ops, weights)));

@@ -90,12 +90,14 @@ final class DjlEncoderOps implements EncoderOps<NDArray> {
                 return Scalars.mul(inner.tanh().add(1f).mul(x), 0.5);
             case "relu":
                 return x.getNDArrayInternal().relu();
+            case "tanh":
+                return x.tanh();
             case "silu":
             case "swish":
                 return x.getNDArrayInternal().sigmoid().mul(x);
             default:
                 throw new RetrievalsException("hidden_act '" + hiddenAct + "' is not supported; expected one of gelu, gelu_new,"
-                        + " gelu_pytorch_tanh, relu, silu");
+                        + " gelu_pytorch_tanh, relu, silu, tanh");
         }
     }
 
@@ -155,6 +157,11 @@ final class DjlEncoderOps implements EncoderOps<NDArray> {
     public NDArray paddingAwarePositionIds(NDArray inputIds, long padId) {
         NDArray notPadding = inputIds.neq(padId).toType(DataType.INT64, false);
         return notPadding.cumSum(1).mul(notPadding).add(padId);
+    }
+
+    @Override
+    public NDArray firstToken(NDArray x) {
+        return x.get(":, 0, :");
     }
 
     @Override

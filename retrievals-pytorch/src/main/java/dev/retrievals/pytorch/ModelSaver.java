@@ -25,7 +25,8 @@ final class ModelSaver {
         AtomicFolder.write(folder, temporary -> writeContents(model, temporary));
     }
 
-    private static void checkReplaceable(Path folder) {
+    /** Fails when {@code folder} is a file, or a non-empty folder that holds no model (nothing there is replaced). */
+    static void checkReplaceable(Path folder) {
         if (Files.isRegularFile(folder)) {
             throw new RetrievalsException("Cannot save the model to " + folder + ": it is a file, expected a folder");
         }
@@ -38,6 +39,13 @@ final class ModelSaver {
     private static void writeContents(AutoModelForEmbedding model, Path folder) throws IOException {
         SentenceTransformersLayout.writeJson(folder.resolve("config.json"), model.config().json());
         SafetensorsFile.fromNDArrays(model.parameters()).write(folder.resolve("model.safetensors"));
+        writeTokenizerFiles(model, folder);
+        SentenceTransformersLayout.write(folder, model.poolingName(), model.normalizes(), model.dimension(),
+                model.tokenizer().maxLength(), model.queryInstruction(), model.documentInstruction());
+    }
+
+    /** Writes the tokenizer files as loaded, and a {@code tokenizer_config.json} with the maximum length when there was none. */
+    static void writeTokenizerFiles(AutoModelForEmbedding model, Path folder) throws IOException {
         Map<String, byte[]> tokenizerFiles = model.tokenizerFiles();
         for (Map.Entry<String, byte[]> file : tokenizerFiles.entrySet()) {
             Files.write(folder.resolve(file.getKey()), file.getValue());
@@ -47,8 +55,6 @@ final class ModelSaver {
             tokenizerConfig.addProperty("model_max_length", model.tokenizer().maxLength());
             SentenceTransformersLayout.writeJson(folder.resolve("tokenizer_config.json"), tokenizerConfig);
         }
-        SentenceTransformersLayout.write(folder, model.poolingName(), model.normalizes(), model.dimension(),
-                model.tokenizer().maxLength(), model.queryInstruction(), model.documentInstruction());
     }
 
     private static boolean isEmpty(Path folder) {

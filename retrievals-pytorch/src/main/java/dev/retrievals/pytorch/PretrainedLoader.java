@@ -66,23 +66,31 @@ final class PretrainedLoader {
             return loadBundled(bundled.get(), options);
         }
         Path path = Path.of(location);
-        if (Files.isDirectory(path)) {
-            return loadFolder(RunFolder.modelFolder(path), options);
-        }
         if (Files.isRegularFile(path) && path.getFileName().toString().endsWith(".onnx")) {
             Path folder = path.toAbsolutePath().getParent();
             return loadOnnx(path, folder, options);
         }
+        return loadFolder(folder(location, hub), options);
+    }
+
+    /**
+     * The model folder a location names that is not a bundled id or an ONNX file: a folder (a run
+     * folder's saved model), or the snapshot of a Hugging Face model id ({@code org/name}) fetched
+     * through {@code hub}.
+     */
+    static Path folder(String location, Supplier<HubClient> hub) {
+        Path path = Path.of(location);
+        if (Files.isDirectory(path)) {
+            return RunFolder.modelFolder(path);
+        }
         if (!Files.exists(path) && REPO_ID.matcher(location).matches()) {
-            Path snapshot;
             try {
-                snapshot = hub.get().snapshot(location, "main", HUB_REQUIRED, HUB_OPTIONAL);
+                return hub.get().snapshot(location, "main", HUB_REQUIRED, HUB_OPTIONAL);
             } catch (RetrievalsException e) {
                 throw new RetrievalsException("Model '" + location + "' is not a folder or file here, and as a Hugging Face"
                         + " model id it could not be fetched: " + e.getMessage() + " (bundled models that need no download: "
                         + String.join(", ", BundledModel.ids()) + ")", e);
             }
-            return loadFolder(snapshot, options);
         }
         throw new RetrievalsException("Model '" + location + "' is not a folder, an .onnx file, a Hugging Face model id"
                 + " (org/name), or a bundled model id (" + String.join(", ", BundledModel.ids()) + ")");

@@ -26,7 +26,7 @@ class HubModelLoadingTest {
     Path dir;
 
     /** Serves the files of {@code folder} as repository {@code org/tiny} (revision main or its commit); 404 for anything else. */
-    private static HttpServer hub(Path folder, AtomicInteger requests) throws Exception {
+    static HttpServer hub(Path folder, AtomicInteger requests) throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             requests.incrementAndGet();

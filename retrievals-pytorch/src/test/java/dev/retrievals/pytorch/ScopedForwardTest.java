@@ -9,24 +9,29 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import dev.retrievals.core.collator.TokenBatch;
+import dev.retrievals.core.model.TrainableModel;
 import dev.retrievals.core.ndarray.Scalars;
 import dev.retrievals.pytorch.arch.EncoderOps;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scoped forward passes: a layer's intermediates are released as soon as the layer is done, and
  * that changes nothing the model computes. Gradients and weights after several training steps
  * (dropout on, a garbage collection and fresh direct buffers between every forward and backward
  * pass, the situation in which a tensor freed too early gives garbage) are bit for bit those of
- * the unscoped pass; and the arrays alive during a forward pass stop growing with the number of
+ * the unscoped pass, for an embedding model and for a cross-encoder (whose classification head is
+ * one scoped group); and the arrays alive during a forward pass stop growing with the number of
  * layers. ({@code TinyEncoderTest} checks that encoding leaves no array behind, and
  * {@link EncodeResidentMemoryTest} the resident memory of a long encode.)
  */
@@ -34,6 +39,9 @@ class ScopedForwardTest {
     private static final List<String> TEXTS = List.of("a short text", "a considerably longer text that forces padding of the others",
             "mid length one here", "and a fourth, for a batch of four");
     private static final double LEARNING_RATE = 0.05;
+
+    @TempDir
+    Path temp;
 
     private static String config(int layers) {
         return TinyModels.bertConfig().replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": " + layers);
@@ -53,36 +61,63 @@ class ScopedForwardTest {
      * (each against the next, squared), dropout on, the engine reseeded per step.
      */
     private static Run train(boolean scoped, int steps) {
-        Engine engine = Engine.getEngine(PyTorchEngine.NAME);
-        List<Map<String, float[]>> gradients = new ArrayList<>();
         try (AutoModelForEmbedding model = tinyModel(3, 17)) {
             model.setScopedForward(scoped);
-            model.train();
             TokenBatch batch = model.tokenizer().tokenize(TEXTS);
-            for (int step = 0; step < steps; step++) {
-                engine.setRandomSeed(1000 + step);
-                try (NDManager scope = model.newScope(); GradientCollector collector = engine.newGradientCollector()) {
-                    NDArray embeddings = model.embed(batch, scope);
-                    NDArray shifted = embeddings.get("1:").concat(embeddings.get(":1"));
-                    NDArray loss = embeddings.mul(shifted).sum(new int[] {1}).square().sum();
-                    churnNativeMemory();
-                    collector.backward(loss);
-                }
-                Map<String, float[]> stepGradients = new LinkedHashMap<>();
-                try (NDManager update = model.newScope()) {
-                    for (Map.Entry<String, NDArray> parameter : model.parameters().entrySet()) {
-                        NDArray gradient = parameter.getValue().getGradient();
-                        gradient.attach(update);
-                        stepGradients.put(parameter.getKey(), gradient.toFloatArray());
-                        parameter.getValue().subi(Scalars.mul(gradient, LEARNING_RATE));
-                        gradient.set(new NDIndex("..."), 0); // zeroed in place: gradients add up across backward passes
-                    }
-                }
-                gradients.add(stepGradients);
+            return train(model, scope -> {
+                NDArray embeddings = model.embed(batch, scope);
+                NDArray shifted = embeddings.get("1:").concat(embeddings.get(":1"));
+                return embeddings.mul(shifted).sum(new int[] {1}).square().sum();
+            }, steps);
+        }
+    }
+
+    /**
+     * {@code steps} steps of plain gradient descent on {@code loss} (computed in each step's scope),
+     * in training mode, the engine reseeded per step, native memory churned before every backward pass.
+     */
+    private static Run train(TrainableModel model, Function<NDManager, NDArray> loss, int steps) {
+        Engine engine = Engine.getEngine(PyTorchEngine.NAME);
+        List<Map<String, float[]>> gradients = new ArrayList<>();
+        model.train();
+        for (int step = 0; step < steps; step++) {
+            engine.setRandomSeed(1000 + step);
+            try (NDManager scope = model.newScope(); GradientCollector collector = engine.newGradientCollector()) {
+                NDArray value = loss.apply(scope);
+                churnNativeMemory();
+                collector.backward(value);
             }
-            Map<String, float[]> weights = new LinkedHashMap<>();
-            model.parameters().forEach((name, array) -> weights.put(name, array.toFloatArray()));
-            return new Run(gradients, weights);
+            Map<String, float[]> stepGradients = new LinkedHashMap<>();
+            try (NDManager update = model.newScope()) {
+                for (Map.Entry<String, NDArray> parameter : model.parameters().entrySet()) {
+                    NDArray gradient = parameter.getValue().getGradient();
+                    gradient.attach(update);
+                    stepGradients.put(parameter.getKey(), gradient.toFloatArray());
+                    parameter.getValue().subi(Scalars.mul(gradient, LEARNING_RATE));
+                    gradient.set(new NDIndex("..."), 0); // zeroed in place: gradients add up across backward passes
+                }
+            }
+            gradients.add(stepGradients);
+        }
+        Map<String, float[]> weights = new LinkedHashMap<>();
+        model.parameters().forEach((name, array) -> weights.put(name, array.toFloatArray()));
+        return new Run(gradients, weights);
+    }
+
+    /**
+     * A cross-encoder's steps (tiny BERT with its pooler and classifier head, dropout on): the pair
+     * logits pushed towards alternating targets, squared error.
+     */
+    private static Run trainReranker(Path folder, boolean scoped, int steps) {
+        try (AutoModelForRanking model = AutoModelForRanking.fromPretrained(folder.toString())) {
+            model.encoder().setScopedForward(scoped);
+            // each text paired with the next one
+            TokenBatch pairs = model.pairTokenizer().tokenize(TEXTS, List.of(TEXTS.get(1), TEXTS.get(2), TEXTS.get(3), TEXTS.get(0)));
+            return train(model, scope -> {
+                NDArray logits = model.logits(pairs, scope).reshape(-1);
+                NDArray targets = scope.create(new float[] {1f, -1f, 1f, -1f});
+                return logits.sub(targets).square().sum();
+            }, steps);
         }
     }
 
@@ -101,9 +136,18 @@ class ScopedForwardTest {
 
     @Test
     void gradientsAndWeightsAfterSeveralStepsAreBitIdenticalWithAndWithoutScoping() {
-        Run unscoped = train(false, 3);
-        Run scoped = train(true, 3);
-        for (int step = 0; step < 3; step++) {
+        assertSameRuns(train(false, 3), train(true, 3));
+    }
+
+    @Test
+    void aRerankersGradientsAndWeightsAreBitIdenticalWithAndWithoutScoping() throws Exception {
+        Path folder = new TinyRankerFolder(config(3), 1, 23).write(temp.resolve("ranker"));
+        assertSameRuns(trainReranker(folder, false, 3), trainReranker(folder, true, 3));
+    }
+
+    /** Every step's gradients (some of them far from zero) and the final weights, bit for bit. */
+    private static void assertSameRuns(Run unscoped, Run scoped) {
+        for (int step = 0; step < unscoped.gradients().size(); step++) {
             Map<String, float[]> expected = unscoped.gradients().get(step);
             assertThat(scoped.gradients().get(step)).containsOnlyKeys(expected.keySet());
             double largest = 0;

@@ -9,13 +9,15 @@ import dev.retrievals.core.model.TrainableEncoder;
 import dev.retrievals.trainer.gradcache.RoleEncoder;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Turns a collated batch into a loss's inputs: each text role through its tower (queries and
  * single texts through the query tower, positives and negatives through the document tower, which
  * is the same model unless a separate one is given), labels and scores as arrays.
  */
-final class BatchEmbedder implements RoleEncoder {
+final class BatchEmbedder implements RoleEncoder, BatchForward {
     private final TrainableEncoder queryTower;
     private final TrainableEncoder documentTower;
 
@@ -25,10 +27,19 @@ final class BatchEmbedder implements RoleEncoder {
     }
 
     /** Embeds each text role in the batch's order (fixed by {@link CollatedBatch}, so runs reproduce). */
-    LossInputs embed(CollatedBatch batch, NDManager scope) {
+    @Override
+    public LossInputs inputs(CollatedBatch batch, NDManager scope) {
         Map<String, NDArray> embeddings = new LinkedHashMap<>();
         batch.texts().forEach((role, tokens) -> embeddings.put(role, embed(role, tokens, scope)));
         return RoleEncoder.lossInputs(embeddings, batch, scope);
+    }
+
+    @Override
+    public Set<String> roles(CollatedBatch batch) {
+        Set<String> roles = new TreeSet<>(batch.texts().keySet());
+        roles.addAll(batch.labels().keySet());
+        roles.addAll(batch.scores().keySet());
+        return roles;
     }
 
     @Override

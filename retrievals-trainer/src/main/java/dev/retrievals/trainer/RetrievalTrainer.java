@@ -28,6 +28,8 @@ import dev.retrievals.core.loss.LossMode;
 import dev.retrievals.core.loss.LossState;
 import dev.retrievals.core.loss.StatefulLoss;
 import dev.retrievals.core.model.TrainableEncoder;
+import dev.retrievals.core.model.TrainableModel;
+import dev.retrievals.core.model.TrainableRanker;
 import dev.retrievals.core.ndarray.Scalars;
 import dev.retrievals.core.schedule.LearningRateSchedule;
 import dev.retrievals.core.spi.PluginKinds;
@@ -51,8 +53,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fine-tunes a text-embedding model with a contrastive, point-wise or list-wise loss: the Java
- * counterpart of open-retrievals' {@code RetrievalTrainer}.
+ * Fine-tunes a text-embedding model with a contrastive, point-wise or list-wise loss, or a
+ * reranker (cross-encoder) with a loss over the logits of (query, document) pairs: the Java
+ * counterpart of open-retrievals' {@code RetrievalTrainer}. A model produces what its loss
+ * consumes ({@link BatchForward}): embeddings by role for a bi-encoder, one logit per pair for a
+ * cross-encoder; everything else (checkpoints, exact resume, clipping, listeners) is shared.
  *
  * <pre>{@code
  * try (RetrievalTrainer trainer = RetrievalTrainer.builder()
@@ -82,8 +87,8 @@ public final class RetrievalTrainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RetrievalTrainer.class);
     private static final int DATA_INITIALIZATION_ROWS = 2048;
 
-    private final TrainableEncoder model;
-    private final TrainableEncoder documentModel;
+    private final TrainableModel model;
+    private final TrainableModel documentModel;
     private final TrainingArguments args;
     private final List<Map<String, Object>> rows;
     private final Collator collator;
@@ -94,6 +99,7 @@ public final class RetrievalTrainer implements AutoCloseable {
     private final BatchSampler sampler;
     private final LearningRateSchedule schedule;
     private final BatchEmbedder embedder;
+    private final BatchForward forward;
     private final GradientCache gradientCache;
     private final NDManager lossManager;
     private final TrainerState state = new TrainerState();
@@ -106,6 +112,10 @@ public final class RetrievalTrainer implements AutoCloseable {
     private RetrievalTrainer(Builder builder) {
         this.model = Objects.requireNonNull(builder.model, "model");
         this.documentModel = builder.documentModel != null ? builder.documentModel : model;
+        if (!(model instanceof TrainableEncoder) && !(model instanceof TrainableRanker)) {
+            throw new RetrievalsException("The model " + model.getClass().getName() + " is neither an embedding model (TrainableEncoder)"
+                    + " nor a reranker (TrainableRanker)");
+        }
         this.args = Objects.requireNonNull(builder.args, "args");
         this.collator = Objects.requireNonNull(builder.collator, "collator");
         this.loss = Objects.requireNonNull(builder.loss, "loss");
@@ -119,7 +129,21 @@ public final class RetrievalTrainer implements AutoCloseable {
         this.sampler = builder.sampler != null ? builder.sampler : defaultSampler();
         this.schedule = builder.schedule != null ? builder.schedule
                 : PluginRegistry.global().create(PluginKinds.LR_SCHEDULE, args.lrSchedulerType());
-        this.embedder = new BatchEmbedder(model, documentModel);
+        if (model instanceof TrainableRanker ranker) {
+            if (builder.documentModel != null) {
+                throw new RetrievalsException("A reranker (cross-encoder) reads each pair with one model; a separate document model"
+                        + " applies to embedding models only");
+            }
+            if (args.gradientCacheMiniBatchSize() > 0) {
+                throw new RetrievalsException("gradient_cache_mini_batch_size applies to embedding models (it caches embeddings);"
+                        + " a reranker's pairs are independent: lower per_device_train_batch_size or use gradient_accumulation_steps");
+            }
+            this.embedder = null;
+            this.forward = new PairLogits(ranker);
+        } else {
+            this.embedder = new BatchEmbedder((TrainableEncoder) model, (TrainableEncoder) documentModel);
+            this.forward = embedder;
+        }
         this.gradientCache = args.gradientCacheMiniBatchSize() > 0 ? new GradientCache(args.gradientCacheMiniBatchSize()) : null;
         this.lossManager = model.newScope();
         this.optimizer = builder.optimizer;
@@ -265,12 +289,17 @@ public final class RetrievalTrainer implements AutoCloseable {
     private CollatedBatch checkBatchesFitTheLoss() {
         List<int[]> batches = sampler.batches(rows, epochSeed(0));
         CollatedBatch first = collate(batches.get(0));
-        Set<String> roles = new TreeSet<>();
-        roles.addAll(first.texts().keySet());
-        roles.addAll(first.labels().keySet());
-        roles.addAll(first.scores().keySet());
+        Set<String> roles = forward.roles(first);
         Set<String> needed = new TreeSet<>(loss.requiredInputs());
-        needed.addAll(trainType.requiredRoles());
+        if (embedder != null) {
+            needed.addAll(trainType.requiredRoles());
+        } else if (!loss.acceptsPairLogits()) {
+            throw new RetrievalsException("The loss " + loss.getClass().getSimpleName() + " trains embedding models; a reranker"
+                    + " trains with a loss over pair logits (bce, listwise_ce, margin_mse, distill_kl_div)");
+        } else {
+            needed.removeAll(LossInputs.EMBEDDING_ROLES);
+            needed.add(LossInputs.LOGITS);
+        }
         if (!roles.containsAll(needed)) {
             Set<String> missing = new TreeSet<>(needed);
             missing.removeAll(roles);
@@ -295,12 +324,12 @@ public final class RetrievalTrainer implements AutoCloseable {
             }
             return;
         }
-        if (accumulation == 1) {
+        if (accumulation == 1 || !(model instanceof TrainableEncoder encoder)) {
             return;
         }
         boolean coupled;
         try (NDManager scope = lossManager.newSubManager()) {
-            coupled = BatchCoupling.couplesRows(loss, sample, model.dimension(), scope);
+            coupled = BatchCoupling.couplesRows(loss, sample, encoder.dimension(), scope);
         } catch (RuntimeException e) {
             LOG.debug("Could not tell whether {} couples the rows of a batch: {}", loss, e.toString());
             return;
@@ -329,7 +358,7 @@ public final class RetrievalTrainer implements AutoCloseable {
         }
         try (NDManager scope = lossManager.newSubManager();
                 GradientCollector collector = engine.newGradientCollector()) {
-            LossInputs inputs = embedder.embed(batch, scope);
+            LossInputs inputs = forward.inputs(batch, scope);
             NDArray value = loss.forward(inputs);
             double scalar = value.toType(DataType.FLOAT64, false).getDouble();
             if (Double.isFinite(scalar)) {
@@ -368,6 +397,9 @@ public final class RetrievalTrainer implements AutoCloseable {
         if (!stateful.needsDataInitialization()) {
             return;
         }
+        if (embedder == null) {
+            throw new RetrievalsException("The loss " + loss.getClass().getSimpleName() + " initialises from embeddings; a reranker has none");
+        }
         setTraining(false);
         try (NDManager scope = lossManager.newSubManager()) {
             List<NDArray> texts = new ArrayList<>();
@@ -378,7 +410,7 @@ public final class RetrievalTrainer implements AutoCloseable {
                 for (int i = 0; i < indices.length; i++) {
                     indices[i] = start + i;
                 }
-                LossInputs inputs = embedder.embed(collate(indices), scope);
+                LossInputs inputs = embedder.inputs(collate(indices), scope);
                 texts.add(inputs.require(LossInputs.TEXT));
                 labels.add(inputs.require(LossInputs.LABEL));
             }
@@ -388,7 +420,7 @@ public final class RetrievalTrainer implements AutoCloseable {
     }
 
     private void setTraining(boolean training) {
-        for (TrainableEncoder tower : new HashSet<>(List.of(model, documentModel))) {
+        for (TrainableModel tower : new HashSet<>(List.of(model, documentModel))) {
             if (training) {
                 tower.train();
             } else {
@@ -410,7 +442,8 @@ public final class RetrievalTrainer implements AutoCloseable {
         Map<String, Double> metrics = new LinkedHashMap<>();
         try {
             for (int i = 0; i < evaluators.size(); i++) {
-                EvaluationResult result = evaluators.get(i).evaluate(model);
+                EvaluationResult result = model instanceof TrainableRanker ranker
+                        ? evaluators.get(i).evaluate(ranker) : evaluators.get(i).evaluate((TrainableEncoder) model);
                 if (i == 0) {
                     firstPrimaryMetric = result.primaryMetric();
                 }
@@ -588,7 +621,7 @@ public final class RetrievalTrainer implements AutoCloseable {
 
     /** Builds a {@link RetrievalTrainer}. */
     public static final class Builder {
-        private TrainableEncoder model;
+        private TrainableModel model;
         private TrainableEncoder documentModel;
         private TrainingArguments args;
         private Dataset trainDataset;
@@ -603,8 +636,12 @@ public final class RetrievalTrainer implements AutoCloseable {
 
         private Builder() {}
 
-        /** The model to train (the query tower, and the document tower unless {@link #documentModel} is set). */
-        public Builder model(TrainableEncoder value) {
+        /**
+         * The model to train: an embedding model ({@link TrainableEncoder}: the query tower, and the
+         * document tower unless {@link #documentModel} is set) or a reranker ({@link TrainableRanker},
+         * trained on the logits of (query, document) pairs from a cross-encoder collator).
+         */
+        public Builder model(TrainableModel value) {
             this.model = value;
             return this;
         }

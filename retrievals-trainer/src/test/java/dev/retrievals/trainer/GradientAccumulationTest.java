@@ -117,7 +117,7 @@ class GradientAccumulationTest {
                 for (int micro = 0; micro < ACCUMULATION; micro++) {
                     try (NDManager step = scope.newSubManager();
                             GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                        NDArray value = loss.forward(embedder.embed(collator.collate(rows.subList(micro * BATCH, (micro + 1) * BATCH)), step));
+                        NDArray value = loss.forward(embedder.inputs(collator.collate(rows.subList(micro * BATCH, (micro + 1) * BATCH)), step));
                         expectedLoss += value.getFloat() / ACCUMULATION;
                         collector.backward(Scalars.div(value, ACCUMULATION));
                     }

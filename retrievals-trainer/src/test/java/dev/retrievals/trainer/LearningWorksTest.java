@@ -40,11 +40,6 @@ class LearningWorksTest {
     @TempDir
     Path dir;
 
-    private static Path firstLines(Path source, int lines, Path target) throws IOException {
-        Files.write(target, Files.readAllLines(source, StandardCharsets.UTF_8).subList(0, lines), StandardCharsets.UTF_8);
-        return target;
-    }
-
     /** Chinese STS-B pairs scoring 4 or 5 as (query, positive). */
     private static Dataset positivePairs(Dataset scored) {
         return scored.filter(row -> ((Number) row.get("score")).doubleValue() >= 4)
@@ -76,7 +71,7 @@ class LearningWorksTest {
      */
     @Test
     void coSentOnChineseStsRaisesSpearman() throws IOException {
-        Path valid = firstLines(TrainingData.dataDir().resolve("sts-b-zh/valid.jsonl"), 200, dir.resolve("valid.jsonl"));
+        Path valid = TrainingData.firstLines(TrainingData.dataDir().resolve("sts-b-zh/valid.jsonl"), 200, dir.resolve("valid.jsonl"));
         Evaluator sts = StsEvaluator.builder(valid).build();
         Dataset train = Dataset.fromJsonl(TrainingData.dataDir().resolve("sts-b-zh/train.jsonl")).take(640);
         try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained("bge-small-zh-v1.5")) {

@@ -44,14 +44,7 @@ class ResumeEquivalenceTest {
     @Test
     void resumingGivesTheWeightsOfAnUninterruptedRun() {
         Map<String, float[]> uninterrupted = train(dir.resolve("a"), "", null);
-        train(dir.resolve("b"), "", new TrainerListener() {
-            @Override
-            public void onStepEnd(TrainerState state, TrainerControl control) {
-                if (state.globalStep() == N) {
-                    control.requestStop("test stops halfway");
-                }
-            }
-        });
+        train(dir.resolve("b"), "", TrainingData.stopAfter(N));
         assertThat(Checkpoints.latest(dir.resolve("b"))).hasValueSatisfying(p -> assertThat(p).endsWith(Path.of("checkpoint-" + N)));
         Map<String, float[]> resumed = train(dir.resolve("b"), "latest", null);
 

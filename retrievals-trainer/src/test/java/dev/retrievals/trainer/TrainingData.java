@@ -2,6 +2,9 @@ package dev.retrievals.trainer;
 
 import dev.retrievals.core.data.Dataset;
 import dev.retrievals.core.data.SharedData;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Small slices of the shared datasets for trainer tests. */
@@ -10,6 +13,24 @@ final class TrainingData {
 
     static Path dataDir() {
         return SharedData.folder();
+    }
+
+    /** The first {@code lines} lines of a file, written to {@code target}. */
+    static Path firstLines(Path source, int lines, Path target) throws IOException {
+        Files.write(target, Files.readAllLines(source, StandardCharsets.UTF_8).subList(0, lines), StandardCharsets.UTF_8);
+        return target;
+    }
+
+    /** A listener that stops training after step {@code step} (which writes a checkpoint there). */
+    static TrainerListener stopAfter(long step) {
+        return new TrainerListener() {
+            @Override
+            public void onStepEnd(TrainerState state, TrainerControl control) {
+                if (state.globalStep() == step) {
+                    control.requestStop("test stops halfway");
+                }
+            }
+        };
     }
 
     /** English STS-B training pairs as (query, positive). */

@@ -74,6 +74,16 @@ public final class TextTokenizer implements AutoCloseable {
         return tokenizer.encode(text).getIds();
     }
 
+    /** Encodings of texts without special tokens, truncated to {@link #maxLength()} (content tokens of pair members). */
+    Encoding[] encodeWithoutSpecialTokens(List<String> texts) {
+        return tokenizer.batchEncode(texts, false, false);
+    }
+
+    /** The encoding of one text pair with the tokenizer's special tokens (its pair template). */
+    Encoding encodePair(String first, String second) {
+        return tokenizer.encode(first, second, true, false);
+    }
+
     /** Tokenizes texts and pads them to the longest one. */
     public TokenBatch tokenize(List<String> texts) {
         return tokenize(texts, 1);

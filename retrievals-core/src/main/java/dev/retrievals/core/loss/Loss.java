@@ -4,8 +4,9 @@ import ai.djl.ndarray.NDArray;
 import java.util.Set;
 
 /**
- * A training loss over embeddings (and labels or scores). Losses do not see the model: the trainer
- * encodes the batch and passes the embeddings by role, as {@link LossInputs}.
+ * A training loss over embeddings (and labels or scores), or over a reranker's pair logits. Losses
+ * do not see the model: the trainer encodes the batch and passes the embeddings by role (or the
+ * logits of the (query, document) pairs), as {@link LossInputs}.
  *
  * <p>Implementations document their inputs in javadoc (which roles, labels or none) and reject
  * inputs of the wrong shape with a {@link LossInputException} that says what was expected. A loss
@@ -22,6 +23,16 @@ public interface Loss {
     /** Roles this loss reads when present (for example hard negatives); none by default. */
     default Set<String> optionalInputs() {
         return Set.of();
+    }
+
+    /**
+     * Whether the loss also trains a reranker: it then reads a cross-encoder's
+     * {@link LossInputs#LOGITS} ({@code [batch, m]}) in place of its embedding roles (for example
+     * MarginMSE and DistillKLDiv on a group's logits). False by default; a loss whose required
+     * inputs include {@link LossInputs#LOGITS} trains rerankers only.
+     */
+    default boolean acceptsPairLogits() {
+        return requiredInputs().contains(LossInputs.LOGITS);
     }
 
     /**

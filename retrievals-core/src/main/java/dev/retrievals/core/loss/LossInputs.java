@@ -27,6 +27,8 @@ import java.util.Set;
  *   <tr><td>{@link #SCORE}</td><td>{@code [batch]}</td><td>gold similarity of each (query, positive) pair</td></tr>
  *   <tr><td>{@link #TEACHER_SCORE}</td><td>{@code [batch]} or {@code [batch, 1 + n]}</td><td>a teacher's scores
  *       (or score margins) for distillation; each distillation loss says which</td></tr>
+ *   <tr><td>{@link #LOGITS}</td><td>{@code [batch, m]}</td><td>a cross-encoder's logits: row {@code i} holds those of
+ *       the {@code m} (query, document) pairs of row {@code i}; in a group, column 0 is the positive</td></tr>
  * </table>
  */
 public final class LossInputs {
@@ -44,6 +46,15 @@ public final class LossInputs {
     public static final String SCORE = "score";
     /** Teacher scores for distillation, {@code [batch]} or {@code [batch, 1 + negatives]}. */
     public static final String TEACHER_SCORE = "teacher_score";
+
+    /** Cross-encoder logits, {@code [batch, m]}: the {@code m} (query, document) pairs of each row, a group's positive first. */
+    public static final String LOGITS = "logits";
+
+    /**
+     * The text role of a cross-encoder batch: (query, document) pairs tokenized together, row-major
+     * ({@code m} pairs per row, a group's positive first); the trainer turns them into {@link #LOGITS}.
+     */
+    public static final String PAIR = "pair";
 
     /** The roles that hold embeddings {@code [rows, dim]} (and not labels or scores). */
     public static final Set<String> EMBEDDING_ROLES = Set.of(QUERY, POSITIVE, NEGATIVE, TEXT);

@@ -1,7 +1,6 @@
 package dev.retrievals.index.mining;
 
 import dev.retrievals.core.search.SearchHit;
-import dev.retrievals.index.store.CorpusStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.IntToLongFunction;
 
 /**
  * The per-query steps of {@link HardNegativeMiner}: false-negative filters over the retrieved list,
@@ -78,12 +78,12 @@ final class CandidateSelection {
      * Drops known positives (by position, then by identical text) and repeated texts from a
      * retrieved list, ranks what is left from 0, and stops at {@code range_max} candidates.
      */
-    Collapsed collapse(List<SearchHit> hits, int[] positives, CorpusStore store) {
+    Collapsed collapse(List<SearchHit> hits, int[] positives, IntToLongFunction textHash) {
         Set<Integer> positivePositions = new HashSet<>();
         Set<Long> positiveHashes = new HashSet<>();
         for (int position : positives) {
             positivePositions.add(position);
-            positiveHashes.add(store.textHash(position));
+            positiveHashes.add(textHash.applyAsLong(position));
         }
         Set<Long> seen = new HashSet<>();
         List<Candidate> ranked = new ArrayList<>();
@@ -94,7 +94,7 @@ final class CandidateSelection {
             if (ranked.size() == rangeMax) {
                 break;
             }
-            long hash = store.textHash(hit.document());
+            long hash = textHash.applyAsLong(hit.document());
             if (!includePositives && positivePositions.contains(hit.document())) {
                 byId++;
             } else if (!includePositives && positiveHashes.contains(hash)) {

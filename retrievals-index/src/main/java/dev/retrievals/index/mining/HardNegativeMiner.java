@@ -5,6 +5,7 @@ import dev.retrievals.core.encode.BatchedEncoding;
 import dev.retrievals.core.encode.TextEncoder;
 import dev.retrievals.core.io.AtomicFolder;
 import dev.retrievals.core.progress.ProgressBar;
+import dev.retrievals.core.rerank.PairScorer;
 import dev.retrievals.core.search.Retriever;
 import dev.retrievals.core.search.SearchHit;
 import dev.retrievals.core.search.SearchIndex;
@@ -53,9 +54,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Scores are the model's cosine similarities (the retriever only chooses and orders the
  * candidates, so a {@code bm25} or {@code hybrid} window is still scored by the model). With a
- * teacher, the teacher's cosine similarities of (query, positive) and (query, candidate) are used
- * instead for the windows, the margins and the sampling, as sentence-transformers does with a
- * cross-encoder, and they are written out. The output is written atomically in one of the
+ * teacher, the teacher's scores of (query, positive) and (query, candidate) are used instead for
+ * the windows, the margins and the sampling, and they are written out: an embedding model's cosine
+ * similarities, or a reranker's (cross-encoder's) pair scores, as sentence-transformers does with
+ * a cross-encoder. The written scores then train a bi-encoder by distillation (MarginMSE,
+ * DistillKLDiv through the group collator's {@code with_scores}). The output is written atomically in one of the
  * {@link OutputFormat}s; an existing output path is refused.
  *
  * <p>Differences from sentence-transformers: {@code range_min} counts ranks after the
@@ -84,20 +87,12 @@ public final class HardNegativeMiner {
     private final TextEncoder model;
     private final String modelFingerprint;
     private final Retriever retriever;
-    private final int numNegatives;
-    private final int rangeMin;
-    private final Integer rangeMax;
-    private final Double minScore;
-    private final Double maxScore;
-    private final Double absoluteMargin;
-    private final Double relativeMargin;
-    private final String samplingStrategy;
-    private final long seed;
-    private final boolean includePositives;
+    private final NegativeSelection rules;
     private final String queryPrompt;
     private final String documentPrompt;
     private final int batchSize;
     private final TextEncoder teacher;
+    private final PairScorer pairTeacher;
     private final OutputFormat format;
     private final Boolean includeScores;
     private final Path storeFolder;
@@ -107,32 +102,16 @@ public final class HardNegativeMiner {
         this.model = builder.model;
         this.modelFingerprint = builder.modelFingerprint;
         this.retriever = builder.retriever;
-        this.numNegatives = builder.numNegatives;
-        this.rangeMin = builder.rangeMin;
-        this.rangeMax = builder.rangeMax;
-        this.minScore = builder.minScore;
-        this.maxScore = builder.maxScore;
-        this.absoluteMargin = builder.absoluteMargin;
-        this.relativeMargin = builder.relativeMargin;
-        this.samplingStrategy = builder.samplingStrategy;
-        this.seed = builder.seed;
-        this.includePositives = builder.includePositives;
+        this.rules = builder.rules.build();
         this.queryPrompt = builder.queryPrompt;
         this.documentPrompt = builder.documentPrompt;
         this.batchSize = builder.batchSize;
         this.teacher = builder.teacher;
+        this.pairTeacher = builder.pairTeacher;
         this.format = builder.format;
         this.includeScores = builder.includeScores;
         this.storeFolder = builder.storeFolder;
         this.showProgressBar = builder.showProgressBar;
-        if (rangeMax != null && rangeMax <= rangeMin) {
-            throw new IllegalArgumentException("Option 'range_max' of " + OWNER + " is " + rangeMax + "; allowed: an integer above range_min ("
-                    + rangeMin + ")");
-        }
-        if (minScore != null && maxScore != null && minScore > maxScore) {
-            throw new IllegalArgumentException("Option 'min_score' of " + OWNER + " is " + minScore + "; allowed: at most max_score ("
-                    + maxScore + ")");
-        }
     }
 
     /**
@@ -144,13 +123,9 @@ public final class HardNegativeMiner {
         return new Builder(model, modelFingerprint);
     }
 
-    /** The rank window's end: {@code range_max}, or sentence-transformers' default from the other options. */
-    int effectiveRangeMax() {
-        if (rangeMax != null) {
-            return rangeMax;
-        }
-        boolean filtered = absoluteMargin != null || relativeMargin != null || maxScore != null || minScore != null;
-        return rangeMin + numNegatives * (filtered ? 10 : 1);
+    /** The selection rules (filters, window, sampling) this miner applies to each query's candidates. */
+    public NegativeSelection rules() {
+        return rules;
     }
 
     /**
@@ -221,10 +196,27 @@ public final class HardNegativeMiner {
                 }
             }
             phase.done("teacher_positives");
+        } else if (pairTeacher != null) {
+            List<String> pairQueries = new ArrayList<>();
+            List<String> pairDocuments = new ArrayList<>();
+            for (int q = 0; q < queries.size(); q++) {
+                for (int position : positives.get(q)) {
+                    pairQueries.add(queries.get(q));
+                    pairDocuments.add(store.text(position));
+                }
+            }
+            float[] scored = pairTeacher.score(pairQueries, pairDocuments);
+            int next = 0;
+            for (int q = 0; q < queries.size(); q++) {
+                for (int p = 0; p < positives.get(q).length; p++) {
+                    positiveScores[q][p] = scored[next++];
+                }
+            }
+            phase.done("teacher_positives");
         }
-        CandidateSelection selection = new CandidateSelection(numNegatives, rangeMin, effectiveRangeMax(), minScore, maxScore,
-                absoluteMargin, relativeMargin, samplingStrategy.equals("random"), seed, includePositives);
-        boolean scores = includeScores != null ? includeScores : teacher != null;
+        boolean hasTeacher = teacher != null || pairTeacher != null;
+        CandidateSelection selection = rules.start();
+        boolean scores = includeScores != null ? includeScores : hasTeacher;
         try (SearchIndex index = retriever.index(store)) {
             phase.done("index");
             try (MinedRowWriter writer = MinedRowWriter.open(target, format, scores);
@@ -233,13 +225,14 @@ public final class HardNegativeMiner {
                     int count = Math.min(QUERY_BLOCK, queries.size() - first);
                     List<List<CandidateSelection.Candidate>> windows =
                             windows(index, store, queries, queryVectors, positives, selection, first, count);
-                    Map<Long, Double> teacherScores = teacher == null ? Map.of() : teacherScores(store, windows, teacherQueries, first);
+                    Map<Long, Double> teacherScores = teacher != null ? teacherScores(store, windows, teacherQueries, first)
+                            : pairTeacher != null ? pairTeacherScores(store, windows, queries, first) : Map.of();
                     for (int i = 0; i < count; i++) {
                         int q = first + i;
                         float[] unit = Vectors.unit(queryVectors[q]);
                         List<CandidateSelection.Candidate> window = windows.get(i);
                         for (CandidateSelection.Candidate candidate : window) {
-                            candidate.score = teacher == null ? Vectors.dot(unit, store.vector(candidate.position))
+                            candidate.score = !hasTeacher ? Vectors.dot(unit, store.vector(candidate.position))
                                     : teacherScores.get(key(i, candidate.position));
                         }
                         List<CandidateSelection.Candidate> chosen = selection.choose(window, positiveScores[q], q);
@@ -251,7 +244,7 @@ public final class HardNegativeMiner {
                 writer.commit();
                 phase.done("write");
                 MiningSummary summary = writer.summary(queries.size(), prepared.queriesWithoutQrels(), selection.drops(
-                        prepared.queriesWithoutPositive()), phase.seconds(), teacher == null ? "model" : "teacher");
+                        prepared.queriesWithoutPositive()), phase.seconds(), hasTeacher ? "teacher" : "model");
                 LOG.info("Mined {}:\n{}", target, summary);
                 return summary;
             }
@@ -265,7 +258,7 @@ public final class HardNegativeMiner {
         for (int i = 0; i < count; i++) {
             maxPositives = Math.max(maxPositives, positives.get(first + i).length);
         }
-        int depth = Math.min(store.size(), selection.rangeMax() + maxPositives + 16);
+        int depth = rules.depth(maxPositives, store.size());
         List<String> texts = queries.subList(first, first + count);
         float[][] vectors = java.util.Arrays.copyOfRange(queryVectors, first, first + count);
         List<List<SearchHit>> hits = index.search(new SearchQueries(texts, vectors), depth);
@@ -275,7 +268,7 @@ public final class HardNegativeMiner {
             List<SearchHit> list = hits.get(i);
             int searched = depth;
             while (true) {
-                CandidateSelection.Collapsed collapsed = selection.collapse(list, positives.get(q), store);
+                CandidateSelection.Collapsed collapsed = selection.collapse(list, positives.get(q), store::textHash);
                 boolean exhausted = list.size() < searched || searched >= store.size();
                 if (collapsed.ranked().size() >= selection.rangeMax() || exhausted) {
                     selection.count(collapsed);
@@ -305,6 +298,28 @@ public final class HardNegativeMiner {
             for (CandidateSelection.Candidate candidate : windows.get(i)) {
                 scores.put(key(i, candidate.position),
                         Vectors.cosine(teacherQueries[first + i], byPosition.get(candidate.position)));
+            }
+        }
+        return scores;
+    }
+
+    /** The pair teacher's score of each query of the block with each of its window's candidates, by {@link #key}. */
+    private Map<Long, Double> pairTeacherScores(CorpusStore store, List<List<CandidateSelection.Candidate>> windows, List<String> queries,
+            int first) {
+        List<String> pairQueries = new ArrayList<>();
+        List<String> pairDocuments = new ArrayList<>();
+        for (int i = 0; i < windows.size(); i++) {
+            for (CandidateSelection.Candidate candidate : windows.get(i)) {
+                pairQueries.add(queries.get(first + i));
+                pairDocuments.add(store.text(candidate.position));
+            }
+        }
+        float[] scored = pairTeacher.score(pairQueries, pairDocuments);
+        Map<Long, Double> scores = new HashMap<>();
+        int next = 0;
+        for (int i = 0; i < windows.size(); i++) {
+            for (CandidateSelection.Candidate candidate : windows.get(i)) {
+                scores.put(key(i, candidate.position), (double) scored[next++]);
             }
         }
         return scores;
@@ -396,20 +411,12 @@ public final class HardNegativeMiner {
         private final TextEncoder model;
         private final String modelFingerprint;
         private Retriever retriever = ExactRetriever.create();
-        private int numNegatives = NUM_NEGATIVES.defaultValue();
-        private int rangeMin = RANGE_MIN.defaultValue();
-        private Integer rangeMax;
-        private Double minScore;
-        private Double maxScore;
-        private Double absoluteMargin;
-        private Double relativeMargin;
-        private String samplingStrategy = SAMPLING_STRATEGY.defaultValue();
-        private long seed = 42;
-        private boolean includePositives;
+        private NegativeSelection.Builder rules = NegativeSelection.builder();
         private String queryPrompt = "";
         private String documentPrompt = "";
         private int batchSize = BATCH_SIZE.defaultValue();
         private TextEncoder teacher;
+        private PairScorer pairTeacher;
         private OutputFormat format = OutputFormat.TRIPLET;
         private Boolean includeScores;
         private Path storeFolder;
@@ -426,63 +433,69 @@ public final class HardNegativeMiner {
             return this;
         }
 
+        /** All selection rules at once (replacing what the setters below set so far), e.g. from {@link NegativeSelectionOptions}. */
+        public Builder rules(NegativeSelection.Builder value) {
+            this.rules = Objects.requireNonNull(value, "rules");
+            return this;
+        }
+
         /** Negatives per query (option {@code num_negatives}, default 3). */
         public Builder numNegatives(int value) {
-            this.numNegatives = NUM_NEGATIVES.check(value, OWNER);
+            rules.numNegatives(value);
             return this;
         }
 
         /** Candidates skipped at the top of the ranking (option {@code range_min}, default 0). */
         public Builder rangeMin(int value) {
-            this.rangeMin = RANGE_MIN.check(value, OWNER);
+            rules.rangeMin(value);
             return this;
         }
 
         /** The rank up to which candidates are considered, exclusive (option {@code range_max}; default {@code range_min + num_negatives}, times 10 with a score filter). */
         public Builder rangeMax(int value) {
-            this.rangeMax = RANGE_MAX.check(value, OWNER);
+            rules.rangeMax(value);
             return this;
         }
 
         /** Drop candidates scoring below this (option {@code min_score}). */
         public Builder minScore(double value) {
-            this.minScore = checkedFinite("min_score", value);
+            rules.minScore(value);
             return this;
         }
 
         /** Drop candidates scoring above this (option {@code max_score}). */
         public Builder maxScore(double value) {
-            this.maxScore = checkedFinite("max_score", value);
+            rules.maxScore(value);
             return this;
         }
 
         /** Keep a negative only if its score + margin ≤ the query's lowest positive score (option {@code absolute_margin}). */
         public Builder absoluteMargin(double value) {
-            this.absoluteMargin = checkedFinite("absolute_margin", value);
+            rules.absoluteMargin(value);
             return this;
         }
 
         /** Keep a negative only if its score ≤ the query's lowest positive score × (1 − margin) (option {@code relative_margin}, in [0, 1)). */
         public Builder relativeMargin(double value) {
-            this.relativeMargin = RELATIVE_MARGIN.check(value, OWNER);
+            rules.relativeMargin(value);
             return this;
         }
 
         /** {@code top} or {@code random} (option {@code sampling_strategy}, default top). */
         public Builder samplingStrategy(String value) {
-            this.samplingStrategy = SAMPLING_STRATEGY.check(value, OWNER);
+            rules.samplingStrategy(value);
             return this;
         }
 
         /** The seed of random sampling (default 42). */
         public Builder seed(long value) {
-            this.seed = value;
+            rules.seed(value);
             return this;
         }
 
         /** Keep known positives among the candidates, as sentence-transformers does for reranking evaluation sets (option {@code include_positives}). */
         public Builder includePositives(boolean value) {
-            this.includePositives = value;
+            rules.includePositives(value);
             return this;
         }
 
@@ -506,7 +519,19 @@ public final class HardNegativeMiner {
 
         /** A teacher embedding model whose scores decide windows and margins and are written out. */
         public Builder teacher(TextEncoder value) {
+            this.pairTeacher = null;
             this.teacher = Objects.requireNonNull(value, "teacher");
+            return this;
+        }
+
+        /**
+         * A teacher reranker (cross-encoder) whose pair scores decide windows and margins and are
+         * written out, for distilling it into the embedding model (margins and score bounds are then
+         * in the reranker's units, usually logits).
+         */
+        public Builder teacher(PairScorer value) {
+            this.teacher = null;
+            this.pairTeacher = Objects.requireNonNull(value, "teacher");
             return this;
         }
 
@@ -532,13 +557,6 @@ public final class HardNegativeMiner {
         public Builder showProgressBar(boolean value) {
             this.showProgressBar = value;
             return this;
-        }
-
-        private static Double checkedFinite(String option, double value) {
-            if (!Double.isFinite(value)) {
-                throw new IllegalArgumentException("Option '" + option + "' of " + OWNER + " is " + value + "; allowed: a finite number");
-            }
-            return value;
         }
 
         /** Checks the options together and builds the miner. */

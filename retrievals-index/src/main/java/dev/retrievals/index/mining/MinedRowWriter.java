@@ -82,58 +82,13 @@ final class MinedRowWriter implements AutoCloseable {
         for (int position : positives) {
             positiveTexts.add(store.text(position));
         }
+        if (format == OutputFormat.NTUPLE && chosen.size() < selection.numNegatives()) {
+            ntupleShort += positives.length;
+        }
         try {
-            switch (format) {
-                case TRIPLET -> {
-                    for (int p = 0; p < positives.length; p++) {
-                        for (int n = 0; n < chosen.size(); n++) {
-                            Map<String, Object> row = new LinkedHashMap<>();
-                            row.put("query", query);
-                            row.put("positive", positiveTexts.get(p));
-                            row.put("negative", negativeTexts.get(n));
-                            if (scores) {
-                                row.put("positive_score", positiveScoresOfQuery[p]);
-                                row.put("negative_score", chosenScores.get(n));
-                            }
-                            line(row);
-                        }
-                    }
-                }
-                case NTUPLE -> {
-                    if (chosen.size() < selection.numNegatives()) {
-                        ntupleShort += positives.length;
-                        return;
-                    }
-                    for (int p = 0; p < positives.length; p++) {
-                        Map<String, Object> row = new LinkedHashMap<>();
-                        row.put("query", query);
-                        row.put("positive", positiveTexts.get(p));
-                        for (int n = 0; n < chosen.size(); n++) {
-                            row.put("negative_" + (n + 1), negativeTexts.get(n));
-                        }
-                        if (scores) {
-                            List<Double> all = new ArrayList<>();
-                            all.add(positiveScoresOfQuery[p]);
-                            all.addAll(chosenScores);
-                            row.put("score", all);
-                        }
-                        line(row);
-                    }
-                }
-                case FLAG -> {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("query", query);
-                    row.put("pos", positiveTexts);
-                    row.put("neg", negativeTexts);
-                    List<Double> positiveList = new ArrayList<>();
-                    for (double score : positiveScoresOfQuery) {
-                        positiveList.add(score);
-                    }
-                    row.put("pos_scores", positiveList);
-                    row.put("neg_scores", chosenScores);
-                    line(row);
-                }
-                default -> throw new IllegalStateException(format.name());
+            for (Map<String, Object> row : MinedRows.of(format, scores, selection.numNegatives(), query, positiveTexts, positiveScoresOfQuery,
+                    negativeTexts, chosenScores)) {
+                line(row);
             }
         } catch (IOException e) {
             throw new RetrievalsException("Cannot write " + target + ": " + e.getMessage(), e);

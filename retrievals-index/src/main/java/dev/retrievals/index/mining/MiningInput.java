@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -154,26 +153,23 @@ public final class MiningInput {
         if (!Files.isRegularFile(pairs)) {
             throw new IllegalArgumentException("Pairs file " + pairs + " does not exist");
         }
-        Map<String, Set<String>> grouped = new LinkedHashMap<>();
-        Set<String> distinctPositives = new LinkedHashSet<>();
+        PairGroups groups = new PairGroups();
         Dataset rows = Dataset.fromFile(pairs).validate(columns());
         try (RowIterator iterator = rows.iterator()) {
             while (iterator.hasNext()) {
                 Map<String, Object> row = iterator.next();
-                String positive = ((String) row.get(positiveColumn)).strip();
-                grouped.computeIfAbsent(((String) row.get(queryColumn)).strip(), query -> new LinkedHashSet<>()).add(positive);
-                distinctPositives.add(positive);
+                groups.add((String) row.get(queryColumn), (String) row.get(positiveColumn));
             }
         }
-        if (grouped.isEmpty()) {
+        if (groups.isEmpty()) {
             throw new IllegalArgumentException("Pairs file " + pairs + " has no rows; expected columns '" + queryColumn + "' and '"
                     + positiveColumn + "'");
         }
-        List<String> queries = new ArrayList<>(grouped.keySet());
-        List<List<String>> positives = grouped.values().stream().map(set -> (List<String>) new ArrayList<>(set)).toList();
+        List<String> queries = groups.queries();
+        List<List<String>> positives = groups.positives();
         List<CorpusDocument> positiveDocuments = new ArrayList<>();
         int number = 0;
-        for (String text : distinctPositives) {
+        for (String text : groups.distinctPositives()) {
             positiveDocuments.add(new CorpusDocument("positive-" + ++number, text));
         }
         CorpusSource positiveSource = CorpusSource.of(positiveDocuments);

@@ -7,6 +7,7 @@ import dev.retrievals.core.search.SearchQueries;
 import dev.retrievals.core.spi.OptionSpec;
 import dev.retrievals.core.spi.Options;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -110,30 +111,7 @@ public final class ExactRetriever extends DenseRetriever {
     private List<List<SearchHit>> searchBatch(SearchCorpus corpus, float[][] queries, int batch, int k) {
         int first = batch * queryBatch;
         int count = Math.min(queryBatch, queries.length - first);
-        int dimension = corpus.dimension();
-        TopHits[] kept = new TopHits[count];
-        for (int q = 0; q < count; q++) {
-            kept[q] = new TopHits(Math.min(k, corpus.size()));
-        }
-        float[] block = new float[Math.min(blockSize, corpus.size()) * dimension];
-        for (int start = 0; start < corpus.size(); start += blockSize) {
-            int documents = Math.min(blockSize, corpus.size() - start);
-            corpus.vectors(start, documents, block);
-            for (int d = 0; d < documents; d++) {
-                int offset = d * dimension;
-                for (int q = 0; q < count; q++) {
-                    double score = dot(queries[first + q], block, offset);
-                    if (score >= kept[q].threshold()) {
-                        kept[q].offer(start + d, score);
-                    }
-                }
-            }
-        }
-        List<List<SearchHit>> results = new ArrayList<>(count);
-        for (TopHits hits : kept) {
-            results.add(hits.sorted());
-        }
-        return results;
+        return ShardSearch.topK(Arrays.copyOfRange(queries, first, first + count), corpus, 0, k, blockSize);
     }
 
     /** The dot product of a query with the document at {@code offset} in {@code block}, summed in double over four lanes. */

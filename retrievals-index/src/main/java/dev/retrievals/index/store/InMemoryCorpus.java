@@ -3,6 +3,8 @@ package dev.retrievals.index.store;
 import dev.retrievals.core.search.SearchCorpus;
 import dev.retrievals.core.search.Vectors;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A small corpus of vectors held in memory (unit-length copies), for searches that do not need a
@@ -13,19 +15,42 @@ import java.nio.file.Path;
 public final class InMemoryCorpus implements SearchCorpus {
     private final float[][] vectors;
     private final int dimension;
+    private final Path indexFolder;
 
     /** A corpus of these vectors (copied as unit vectors; all of one length). */
     public InMemoryCorpus(float[][] vectors) {
+        this(vectors, true, null);
+    }
+
+    private InMemoryCorpus(float[][] vectors, boolean normalize, Path indexFolder) {
+        this.indexFolder = indexFolder;
         if (vectors.length == 0) {
             throw new IllegalArgumentException("An in-memory corpus needs at least one vector");
         }
-        this.vectors = Vectors.units(vectors);
+        this.vectors = normalize ? Vectors.units(vectors) : vectors;
         this.dimension = vectors[0].length;
         for (float[] vector : vectors) {
             if (vector.length != dimension) {
                 throw new IllegalArgumentException("A corpus vector has length " + vector.length + "; expected " + dimension);
             }
         }
+    }
+
+    /**
+     * A corpus of vectors that are already unit length, used as they are (not copied, not scaled
+     * again, so scores equal those against the same vectors in a corpus store), such as one shard
+     * of a corpus encoded elsewhere.
+     */
+    public static InMemoryCorpus ofUnitVectors(float[][] vectors) {
+        return new InMemoryCorpus(vectors, false, null);
+    }
+
+    /**
+     * As {@link #ofUnitVectors(float[][])}, with a folder where retrievers that keep an index on
+     * disk ({@code hnsw}) may build one; the fingerprint then hashes the vectors.
+     */
+    public static InMemoryCorpus ofUnitVectors(float[][] vectors, Path indexFolder) {
+        return new InMemoryCorpus(vectors, false, Objects.requireNonNull(indexFolder, "indexFolder"));
     }
 
     @Override
@@ -57,11 +82,17 @@ public final class InMemoryCorpus implements SearchCorpus {
 
     @Override
     public String fingerprint() {
-        throw new UnsupportedOperationException("An in-memory corpus is not fingerprinted");
+        if (indexFolder == null) {
+            throw new UnsupportedOperationException("An in-memory corpus is not fingerprinted");
+        }
+        return "in-memory " + vectors.length + "x" + dimension + " " + Integer.toHexString(Arrays.deepHashCode(vectors));
     }
 
     @Override
     public Path indexFolder() {
-        throw new UnsupportedOperationException("An in-memory corpus has no index folder; search it with the exact retriever");
+        if (indexFolder == null) {
+            throw new UnsupportedOperationException("An in-memory corpus has no index folder; search it with the exact retriever");
+        }
+        return indexFolder;
     }
 }

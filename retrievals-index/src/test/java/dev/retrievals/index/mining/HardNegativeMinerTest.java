@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.retrievals.core.data.DataException;
+import dev.retrievals.core.rerank.PairScorer;
 import dev.retrievals.index.retriever.Bm25Retriever;
 import dev.retrievals.index.store.ForwardingEncoder;
 import dev.retrievals.index.store.VectorTextEncoder;
@@ -205,6 +206,41 @@ class HardNegativeMinerTest {
         assertThat(summary.drops()).containsEntry("min_score", 4L); // D, E (by the teacher) and G, H
         assertThat(summary.scoredBy()).isEqualTo("teacher");
         assertThat(rows.get(0).get("negative_score").getAsDouble()).isCloseTo(0.99, Offset.offset(1e-6));
+    }
+
+    /** A reranker-like teacher: it reads each (query, document) pair's vectors and scores their cosine times 10, as logits. */
+    static final class TenTimesCosine implements PairScorer {
+        final List<String> seen = new ArrayList<>();
+
+        @Override
+        public float[] score(List<String> queries, List<String> documents) {
+            float[] scores = new float[queries.size()];
+            for (int i = 0; i < scores.length; i++) {
+                String[] q = queries.get(i).split(" ");
+                String[] d = documents.get(i).split(" ");
+                double dot = Double.parseDouble(q[1]) * Double.parseDouble(d[1]) + Double.parseDouble(q[2]) * Double.parseDouble(d[2]);
+                scores[i] = (float) (10 * dot);
+                seen.add(documents.get(i));
+            }
+            return scores;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void aRerankerTeachersPairScoresDecideTheWindowAndAreWrittenOut() throws IOException {
+        TenTimesCosine teacher = new TenTimesCosine();
+        Path output = dir.resolve("pair-teacher.jsonl");
+        MiningSummary summary = miner().teacher(teacher).minScore(6.5).numNegatives(8).rangeMax(8).build().mine(toyPairs(), output);
+        List<JsonObject> rows = rows(output);
+        assertThat(rows.stream().map(row -> name(row.get("negative").getAsString()))).containsExactly("A", "B", "C", "D", "E", "F");
+        assertThat(summary.drops()).containsEntry("min_score", 2L); // G (5.0) and H (2.0) in the teacher's units
+        assertThat(summary.scoredBy()).isEqualTo("teacher");
+        assertThat(rows.get(0).get("negative_score").getAsDouble()).isCloseTo(9.9, Offset.offset(1e-5));
+        assertThat(rows.get(0).get("positive_score").getAsDouble()).isCloseTo(9.5, Offset.offset(1e-5));
+        assertThat(teacher.seen).contains(text(0.95), text(0.99));
     }
 
     @Test

@@ -2,14 +2,11 @@ package dev.retrievals.index.testing;
 
 import dev.retrievals.core.data.Dataset;
 import dev.retrievals.core.data.SharedData;
+import dev.retrievals.core.testing.BundledMiniLm;
 import dev.retrievals.index.store.CorpusSource;
 import dev.retrievals.index.store.CorpusStore;
 import dev.retrievals.index.store.Fingerprint;
 import dev.retrievals.onnx.OnnxEncoder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -34,23 +31,7 @@ public final class SciFactVectors {
 
     /** The bundled model's original graph and tokenizer, copied out of its jar into {@code folder}. */
     public static Path miniLmFolder(Path folder) {
-        try {
-            Files.createDirectories(folder);
-            copy("/all-minilm-l6-v2.onnx", folder.resolve("model.onnx"));
-            copy("/all-minilm-l6-v2-tokenizer.json", folder.resolve("tokenizer.json"));
-            return folder;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void copy(String resource, Path target) throws IOException {
-        if (Files.isRegularFile(target)) {
-            return;
-        }
-        try (InputStream in = SciFactVectors.class.getResourceAsStream(resource)) {
-            Files.copy(in, target);
-        }
+        return BundledMiniLm.folder(folder);
     }
 
     /** An encoder of the bundled all-MiniLM-L6-v2 on ONNX Runtime. */

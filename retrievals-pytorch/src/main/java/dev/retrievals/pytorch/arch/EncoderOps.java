@@ -34,7 +34,7 @@ public interface EncoderOps<T> {
     /** Layer normalisation over the last axis. */
     T layerNorm(T x, T gamma, T beta, double epsilon);
 
-    /** A Hugging Face activation by its {@code hidden_act} name ({@code gelu}, {@code relu} …). */
+    /** A Hugging Face activation by its {@code hidden_act} name ({@code gelu}, {@code relu}, {@code tanh} …). */
     T activation(T x, String hiddenAct);
 
     /** Dropout with drop probability {@code probability} in training; the identity otherwise. */
@@ -66,6 +66,9 @@ public interface EncoderOps<T> {
      * padding ({@code cumsum(ids != pad) * (ids != pad) + pad}).
      */
     T paddingAwarePositionIds(T inputIds, long padId);
+
+    /** The first position of a {@code [b, s, w]} value ({@code [CLS]} or {@code <s>}): {@code [b, w]}. */
+    T firstToken(T x);
 
     /** Zeros of the shape and integer type of {@code ids} (token types when none are given). */
     T zerosLike(T ids);

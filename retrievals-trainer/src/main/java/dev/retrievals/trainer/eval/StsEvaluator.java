@@ -6,6 +6,8 @@ import dev.retrievals.core.encode.BatchedEncoding;
 import dev.retrievals.core.encode.TextEncoder;
 import dev.retrievals.core.eval.EvaluationResult;
 import dev.retrievals.core.eval.Evaluator;
+import dev.retrievals.core.progress.ProgressBar;
+import dev.retrievals.core.rerank.PairScorer;
 import dev.retrievals.core.search.Vectors;
 import dev.retrievals.core.spi.OptionSpec;
 import dev.retrievals.core.spi.Options;
@@ -20,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Semantic textual similarity: the Pearson and Spearman correlation between the cosine similarity
- * of each sentence pair's embeddings and its gold score, as sentence-transformers'
- * {@code EmbeddingSimilarityEvaluator} (cosine variant) and text2vec report it. The primary
+ * of each sentence pair's embeddings (or, for a reranker, its score of the pair) and its gold
+ * score, as sentence-transformers' {@code EmbeddingSimilarityEvaluator} (cosine variant) and
+ * {@code CrossEncoderCorrelationEvaluator} and text2vec report it. The primary
  * metric is {@code spearman}; higher is better.
  *
  * <p>The file (JSON Lines, JSON, CSV or TSV) is read once, when the evaluator is built; a missing
@@ -114,11 +117,32 @@ public final class StsEvaluator implements Evaluator {
         for (int i = 0; i < cosines.length; i++) {
             cosines[i] = Vectors.cosine(first[i], second[i]);
         }
+        return correlate(cosines, "cosine similarity");
+    }
+
+    /** A reranker's score of each pair (sentence1 as the query), correlated with the gold scores. */
+    @Override
+    public EvaluationResult evaluate(PairScorer reranker) {
+        double[] scores = new double[gold.length];
+        try (ProgressBar progress = new ProgressBar("score pairs", gold.length, showProgressBar)) {
+            for (int start = 0; start < gold.length; start += batchSize) {
+                int end = Math.min(gold.length, start + batchSize);
+                float[] batch = reranker.score(sentences1.subList(start, end), sentences2.subList(start, end));
+                for (int i = start; i < end; i++) {
+                    scores[i] = batch[i - start];
+                }
+                progress.advance(end - start);
+            }
+        }
+        return correlate(scores, "reranker score");
+    }
+
+    private EvaluationResult correlate(double[] predicted, String what) {
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put(PEARSON, Correlation.pearson(cosines, gold));
-        metrics.put(SPEARMAN, Correlation.spearman(cosines, gold));
+        metrics.put(PEARSON, Correlation.pearson(predicted, gold));
+        metrics.put(SPEARMAN, Correlation.spearman(predicted, gold));
         if (metrics.get(SPEARMAN).isNaN()) {
-            LOG.warn("{} on {}: every pair has the same cosine similarity; the correlations are undefined (NaN)", OWNER, source);
+            LOG.warn("{} on {}: every pair has the same {}; the correlations are undefined (NaN)", OWNER, source, what);
         }
         LOG.info("{} on {} ({} pairs): {}", OWNER, source, gold.length, metrics);
         return new EvaluationResult(metrics, SPEARMAN, true);

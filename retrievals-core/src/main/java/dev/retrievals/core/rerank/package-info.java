@@ -1,0 +1,2 @@
+/** Scoring (query, document) pairs: the contract cross-encoders serve through. */
+package dev.retrievals.core.rerank;
