@@ -45,7 +45,7 @@ final class BenchmarkReport {
         memoryGrowth();
         encodeCommand();
         gradientCache();
-        mining().write(this::line, headline("mining"), stats);
+        mining().write(this::line, () -> runLine(MiningSection.SCIFACT, MiningSection.MILLION), headline("mining"), stats);
         fixes();
         JsonObject root = new JsonObject();
         root.addProperty("generated_by", "bench/run");

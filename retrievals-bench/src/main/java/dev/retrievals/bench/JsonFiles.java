@@ -12,7 +12,7 @@ import java.nio.file.Path;
 
 /** Reads and writes the JSON results that benchmark processes hand to the runner. */
 public final class JsonFiles {
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
 
     private JsonFiles() {}
 

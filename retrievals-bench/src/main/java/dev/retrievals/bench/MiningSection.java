@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * Section 7 of {@code docs/benchmarks.md}: corpus encoding, exact and HNSW search on SciFact's real
+ * Section 9 of {@code docs/benchmarks.md}: corpus encoding, exact and HNSW search on SciFact's real
  * vectors ({@link MiningSciFactBenchmark}) and on 1,000,000 random vectors
  * ({@link MiningMillionBenchmark}); its headline figures go under {@code mining} in
  * {@code benchmarks.json}.
@@ -40,10 +40,14 @@ final class MiningSection {
         return "| `" + figure + "` | " + value + " |  |  |";
     }
 
-    /** Writes the section and fills {@code headline} (the {@code mining} object) and {@code stats}. */
-    void write(Consumer<String> line, JsonObject headline, JsonObject stats) {
-        line.accept("## 7. Corpus search and hard-negative mining");
+    /**
+     * Writes the section and fills {@code headline} (the {@code mining} object) and {@code stats};
+     * {@code runLine} writes the line naming the runs the figures come from.
+     */
+    void write(Consumer<String> line, Runnable runLine, JsonObject headline, JsonObject stats) {
+        line.accept("## 9. Corpus search and hard-negative mining");
         line.accept("");
+        runLine.run();
         if (scifact == null && million == null) {
             line.accept("Failed; see *Failed runs*.");
             line.accept("");
