@@ -195,6 +195,13 @@ class RerankCommandsTest {
         Result retrieval = run("evaluate", "--model", reranker.toString(), "--retrieval", beir.toString());
         assertThat(retrieval.exitCode()).as(retrieval.err()).isEqualTo(2);
         assertThat(retrieval.err()).contains("is a reranker: evaluate it with --sts FILE, or with --reranking DIR");
+        Path onePair = Files.writeString(dir.resolve("one-pair.jsonl"), """
+                {"sentence1": "a cat", "sentence2": "a kitten", "score": 4}
+                """);
+        Result single = run("evaluate", "--model", reranker.toString(), "--sts", onePair.toString());
+        assertThat(single.exitCode()).as(single.err()).isEqualTo(2);
+        assertThat(single.err().strip().lines().count()).isEqualTo(1);
+        assertThat(single.err()).contains(onePair + ": 1 sentence pairs; an STS evaluation needs at least 2");
     }
 
     /** A saved cross-encoder: a tiny random BERT with a new head. */
