@@ -46,6 +46,7 @@ final class BenchmarkReport {
         encodeCommand();
         gradientCache();
         mining().write(this::line, () -> runLine(MiningSection.SCIFACT, MiningSection.MILLION), headline("mining"), stats);
+        rerank().write(this::line, () -> runLine(RerankSection.NAME), headline("rerank"), stats);
         fixes();
         JsonObject root = new JsonObject();
         root.addProperty("generated_by", "bench/run");
@@ -134,6 +135,7 @@ final class BenchmarkReport {
                 "%.0f", "", Double.NaN);
         headlineRow("startup.seconds_to_first_step", memoryResult(32), "seconds_to_first_step", "%.1f", "", Double.NaN);
         mining().headlineRows(this::line);
+        rerank().headlineRows(this::line);
         line("");
     }
 
@@ -712,6 +714,10 @@ final class BenchmarkReport {
 
     private MiningSection mining() {
         return new MiningSection(result(MiningSection.SCIFACT), result(MiningSection.MILLION));
+    }
+
+    private RerankSection rerank() {
+        return new RerankSection(result(RerankSection.NAME));
     }
 
     private JsonObject result(String name) {

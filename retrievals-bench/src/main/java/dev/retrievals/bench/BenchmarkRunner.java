@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * {@code mining_rounds} (3), {@code mining_encode_documents} (empty: the whole SciFact corpus; else time only
  * the first that many) with {@code mining_store} (a kept SciFact store to search instead), {@code mining_hnsw}
  * (true; false skips HNSW on the million vectors).
+ * Rerankers: {@code rerank_pairs} (1000), {@code rerank_rounds} (5).
  */
 public final class BenchmarkRunner {
     private static final Logger LOG = LoggerFactory.getLogger(BenchmarkRunner.class);
@@ -61,7 +62,7 @@ public final class BenchmarkRunner {
         BenchArgs settings = BenchArgs.parse("BenchmarkRunner", args).allow("docs", "work", "launcher", "train_rounds", "padding_rounds",
                 "padding_steps", "inference_rounds", "inference_texts", "pytorch_texts", "encode_rounds", "encode_texts", "memory_repeats",
                 "memory_steps", "growth_steps", "mining_documents", "mining_rounds",
-                "mining_encode_documents", "mining_store", "mining_hnsw", "report_only", "only");
+                "mining_encode_documents", "mining_store", "mining_hnsw", "rerank_pairs", "rerank_rounds", "report_only", "only");
         Path docs = Path.of(settings.string("docs", "docs"));
         Path work = Path.of(settings.string("work", "retrievals-bench/target/bench-results"));
         int trainRounds = settings.integer("train_rounds", 12);
@@ -132,6 +133,8 @@ public final class BenchmarkRunner {
                 "store=" + settings.string("mining_store", ""));
         runner.run(MiningSection.MILLION, MiningMillionBenchmark.class, List.of("-Xmx2g"), Map.of(),
                 "documents=" + settings.integer("mining_documents", 1_000_000), "hnsw=" + settings.string("mining_hnsw", "true"));
+        runner.run(RerankSection.NAME, RerankBenchmark.class, FLAGS, INFERENCE, "pairs=" + settings.integer("rerank_pairs", 1000),
+                "rounds=" + settings.integer("rerank_rounds", 5));
         JsonObject machine = machineBefore;
         machine.addProperty("load_average_after", Machine.describe().get("load_average").getAsString());
         machine.addProperty("started", started.toString());

@@ -26,18 +26,14 @@ final class MiningSection {
     /** The section's headline rows (figure, median with range, target column empty) for the table at the top of the page. */
     void headlineRows(Consumer<String> line) {
         if (scifact != null) {
-            line.accept(row("mining.corpus_docs_per_s", Stats.fromJson(scifact.getAsJsonObject("corpus_docs_per_s")).format("%.1f")));
-            line.accept(row("mining.hnsw_recall_at_10", String.format(Locale.ROOT, "%.4f", scifact.get("hnsw_recall_at_10").getAsDouble())));
-            line.accept(row("mining.hnsw_queries_per_s", Stats.fromJson(scifact.getAsJsonObject("hnsw_queries_per_s")).format("%.0f")));
-            line.accept(row("mining.exact_queries_per_s", Stats.fromJson(scifact.getAsJsonObject("exact_queries_per_s")).format("%.0f")));
+            line.accept(SectionText.headlineRow("mining.corpus_docs_per_s", Stats.fromJson(scifact.getAsJsonObject("corpus_docs_per_s")).format("%.1f")));
+            line.accept(SectionText.headlineRow("mining.hnsw_recall_at_10", String.format(Locale.ROOT, "%.4f", scifact.get("hnsw_recall_at_10").getAsDouble())));
+            line.accept(SectionText.headlineRow("mining.hnsw_queries_per_s", Stats.fromJson(scifact.getAsJsonObject("hnsw_queries_per_s")).format("%.0f")));
+            line.accept(SectionText.headlineRow("mining.exact_queries_per_s", Stats.fromJson(scifact.getAsJsonObject("exact_queries_per_s")).format("%.0f")));
         }
         if (million != null) {
-            line.accept(row("mining.peak_rss_mb_1m", String.format(Locale.ROOT, "%.0f", million.get("peak_rss_mb").getAsDouble())));
+            line.accept(SectionText.headlineRow("mining.peak_rss_mb_1m", String.format(Locale.ROOT, "%.0f", million.get("peak_rss_mb").getAsDouble())));
         }
-    }
-
-    private static String row(String figure, String value) {
-        return "| `" + figure + "` | " + value + " |  |  |";
     }
 
     /**
@@ -75,7 +71,7 @@ final class MiningSection {
                 + " %d claims searched" + searched + " for their top %d, %d rounds each, by `exact` and by `hnsw` with default settings (%s). Load"
                 + " average before %s, after %s.", r.get("documents").getAsInt(), r.get("max_length").getAsInt(), r.get("batch").getAsInt(),
                 r.get("queries").getAsInt(), r.get("k").getAsInt(), Stats.fromJson(r.getAsJsonObject("exact_queries_per_s")).count(),
-                r.get("hnsw_settings").getAsString(), first(r, "load_average_before"), first(r, "load_average_after")));
+                r.get("hnsw_settings").getAsString(), SectionText.oneMinuteLoad(r, "load_average_before"), SectionText.oneMinuteLoad(r, "load_average_after")));
         line.accept("");
         line.accept("| figure | value |");
         line.accept("|---|---|");
@@ -107,7 +103,7 @@ final class MiningSection {
                         + " takes hours for a million vectors on the shared machine).", r.get("exact_queries").getAsInt(), r.get("k").getAsInt());
         line.accept(String.format(Locale.ROOT, "`MiningMillionBenchmark`: %,d random unit vectors of %d dimensions in a corpus store, a JVM with a"
                 + " %d MB heap; %s Load average before %s, after %s.", r.get("documents").getAsInt(), r.get("dimension").getAsInt(),
-                r.get("max_heap_mb").getAsInt(), searches, first(r, "load_average_before"), first(r, "load_average_after")));
+                r.get("max_heap_mb").getAsInt(), searches, SectionText.oneMinuteLoad(r, "load_average_before"), SectionText.oneMinuteLoad(r, "load_average_after")));
         line.accept("");
         line.accept("| figure | value |");
         line.accept("|---|---|");
@@ -156,10 +152,5 @@ final class MiningSection {
         headline.addProperty(key, value.median());
         stats.add("mining." + key, value.toJson());
         return value;
-    }
-
-    /** The first figure of a load-average line (the one-minute average). */
-    private static String first(JsonObject result, String key) {
-        return result.has(key) ? result.get(key).getAsString().split(" ")[0] : "?";
     }
 }

@@ -3,12 +3,10 @@ package dev.retrievals.cli;
 import com.google.gson.GsonBuilder;
 import dev.retrievals.core.eval.EvaluationResult;
 import dev.retrievals.core.eval.Evaluator;
+import dev.retrievals.core.rerank.PairScorer;
 import dev.retrievals.core.spi.PluginKinds;
 import dev.retrievals.core.spi.PluginRegistry;
 import dev.retrievals.index.store.CorpusStoreBuilder;
-import dev.retrievals.pytorch.AutoModelForEmbedding;
-import dev.retrievals.pytorch.AutoModelForRanking;
-import dev.retrievals.pytorch.ModelOptions;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -128,7 +126,7 @@ final class EvaluateCommand extends CliCommand {
                     + " --first-stage ID|PATH");
         }
         Evaluator evaluator = evaluator(new LinkedHashMap<>());
-        try (AutoModelForRanking reranker = AutoModelForRanking.builder(selection.model).modelOptions(rerankerOptions()).build()) {
+        try (PairScorer reranker = Rerankers.open(selection, engine, name())) {
             return evaluator.evaluate(reranker);
         }
     }
@@ -140,19 +138,10 @@ final class EvaluateCommand extends CliCommand {
         if (retriever != null || store != null) {
             throw new UsageException("--retriever and --store of 'evaluate' go with --retrieval DIR, not with --reranking DIR");
         }
-        try (AutoModelForRanking reranker = AutoModelForRanking.builder(selection.model).modelOptions(rerankerOptions()).build();
-                AutoModelForEmbedding first = Rerankers.firstStage(firstStage, selection.options())) {
-            return Rerankers.evaluator(existing(reranking), first, split, topK).evaluate(reranker);
+        try (PairScorer reranker = Rerankers.open(selection, engine, name());
+                ModelEncoders.Opened first = Rerankers.firstStage(firstStage, selection, engine, EVALUATION_BATCH)) {
+            return Rerankers.evaluator(existing(reranking), first.encoder(), split, topK).evaluate(reranker);
         }
-    }
-
-    /** The reranker's options: the device and {@code --max-length}; it runs on PyTorch only. */
-    private ModelOptions rerankerOptions() {
-        if (!engine.backend.equals("pytorch")) {
-            throw new UsageException("option --backend of 'evaluate' is '" + engine.backend + "'; a reranker (" + selection.model
-                    + ") is evaluated on pytorch (serve its export with OnnxReranker)");
-        }
-        return selection.options().withMaxLength(engine.maxLength);
     }
 
     /** The evaluator chosen by the options; for {@code --retrieval}, its plugin options are also put in {@code retrievalOptions}. */

@@ -2,8 +2,7 @@ package dev.retrievals.cli;
 
 import com.google.gson.Gson;
 import dev.retrievals.core.eval.EvaluationResult;
-import dev.retrievals.pytorch.AutoModelForEmbedding;
-import dev.retrievals.pytorch.AutoModelForRanking;
+import dev.retrievals.core.rerank.PairScorer;
 import dev.retrievals.trainer.eval.RerankingEvaluator;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +28,14 @@ import picocli.CommandLine.Option;
         + " query of a BEIR folder, and write the reranked lists as JSON Lines ({\"query_id\", \"hits\": [{\"id\", \"score\"}, ...]}).",
     "Prints nDCG@10, MRR@10 and MAP@k of the first stage and of the reranked lists."})
 final class RerankCommand extends CliCommand {
+    /** Texts per ONNX Runtime call of the first stage. */
+    private static final int FIRST_STAGE_BATCH = 32;
+
     @Mixin
     ModelSelection selection;
+
+    @Mixin
+    EngineSelection engine;
 
     @Option(names = "--first-stage", required = true, paramLabel = "ID|PATH", description = "The embedding model that retrieves the"
             + " candidates.")
@@ -52,9 +57,9 @@ final class RerankCommand extends CliCommand {
 
     @Override
     protected int run() throws Exception {
-        try (AutoModelForRanking reranker = AutoModelForRanking.builder(selection.model).modelOptions(selection.options()).build();
-                AutoModelForEmbedding first = Rerankers.firstStage(firstStage, selection.options())) {
-            RerankingEvaluator evaluator = Rerankers.evaluator(EvaluateCommand.existing(data), first, split, topK);
+        try (PairScorer reranker = Rerankers.open(selection, engine, name());
+                ModelEncoders.Opened first = Rerankers.firstStage(firstStage, selection, engine, FIRST_STAGE_BATCH)) {
+            RerankingEvaluator evaluator = Rerankers.evaluator(EvaluateCommand.existing(data), first.encoder(), split, topK);
             List<RerankingEvaluator.RerankedQuery> reranked = evaluator.rerank(reranker);
             write(reranked);
             EvaluationResult metrics = evaluator.metrics(reranked);

@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -186,7 +187,7 @@ class RerankCommandsTest {
         Result onnx = run("evaluate", "--model", reranker.toString(), "--backend", "onnx", "--sts", sts.toString());
         assertThat(onnx.exitCode()).as(onnx.err()).isEqualTo(2);
         assertThat(onnx.err().strip().lines().count()).isEqualTo(1);
-        assertThat(onnx.err()).contains("option --backend of 'evaluate' is 'onnx'").contains("is evaluated on pytorch");
+        assertThat(onnx.err()).contains("Model folder " + reranker + " has no model.onnx");
         Result store = run("evaluate", "--model", reranker.toString(), "--reranking", beir.toString(), "--first-stage",
                 reranker.toString(), "--store", dir.resolve("store").toString());
         assertThat(store.exitCode()).as(store.err()).isEqualTo(2);
@@ -195,6 +196,56 @@ class RerankCommandsTest {
         Result retrieval = run("evaluate", "--model", reranker.toString(), "--retrieval", beir.toString());
         assertThat(retrieval.exitCode()).as(retrieval.err()).isEqualTo(2);
         assertThat(retrieval.err()).contains("is a reranker: evaluate it with --sts FILE, or with --reranking DIR");
+        Path onePair = Files.writeString(dir.resolve("one-pair.jsonl"), """
+                {"sentence1": "a cat", "sentence2": "a kitten", "score": 4}
+                """);
+        Result single = run("evaluate", "--model", reranker.toString(), "--sts", onePair.toString());
+        assertThat(single.exitCode()).as(single.err()).isEqualTo(2);
+        assertThat(single.err().strip().lines().count()).isEqualTo(1);
+        assertThat(single.err()).contains(onePair + ": 1 sentence pairs; an STS evaluation needs at least 2");
+    }
+
+    @Test
+    void onOnnxRuntimeAnExportScoresAsThePyTorchModelDoes() throws IOException {
+        Path reranker = tinyReranker(dir.resolve("reranker"));
+        Path base = dir.resolve("reranker-base");
+        Path beir = beir();
+        assertThat(run("export", "--model", reranker.toString(), "--output", dir.resolve("reranker-onnx").toString()).exitCode()).isZero();
+        assertThat(run("export", "--model", base.toString(), "--output", dir.resolve("base-onnx").toString()).exitCode()).isZero();
+        Path sts = Files.writeString(dir.resolve("sts.jsonl"), """
+                {"sentence1": "apple pie", "sentence2": "apple pie recipe", "score": 5}
+                {"sentence1": "a cat", "sentence2": "a car", "score": 1}
+                {"sentence1": "car wash", "sentence2": "car engine", "score": 2}
+                {"sentence1": "banana bread", "sentence2": "apple juice", "score": 0}
+                """);
+
+        Map<String, Double> pytorchSts = metrics("evaluate", "--model", reranker.toString(), "--sts", sts.toString());
+        Map<String, Double> onnxSts = metrics("evaluate", "--model", dir.resolve("reranker-onnx").toString(), "--backend", "onnx",
+                "--sts", sts.toString());
+        Map<String, Double> pytorchReranking = metrics("evaluate", "--model", reranker.toString(), "--reranking", beir.toString(),
+                "--first-stage", base.toString(), "--top-k", "4");
+        Map<String, Double> onnxReranking = metrics("evaluate", "--model", dir.resolve("reranker-onnx").toString(), "--backend", "onnx",
+                "--reranking", beir.toString(), "--first-stage", dir.resolve("base-onnx").toString(), "--top-k", "4");
+
+        // two engines computing the same graphs: the same order of every list, so the same rank metrics
+        assertThat(onnxSts.keySet()).isEqualTo(pytorchSts.keySet());
+        pytorchSts.forEach((name, value) -> assertThat(onnxSts.get(name)).as(name).isCloseTo(value, within(1e-4)));
+        assertThat(onnxReranking.keySet()).isEqualTo(pytorchReranking.keySet()).contains("ndcg@10", "first_stage_ndcg@10");
+        pytorchReranking.forEach((name, value) -> assertThat(onnxReranking.get(name)).as(name).isCloseTo(value, within(1e-9)));
+    }
+
+    /** The metrics that a command writes with {@code --output FILE.json}. */
+    private Map<String, Double> metrics(String... args) throws IOException {
+        Path file = Files.createTempFile(dir, "metrics-", ".json");
+        Files.delete(file);
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--output", file.toString()));
+        Result result = run(all.toArray(String[]::new));
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        Map<String, Double> metrics = new TreeMap<>();
+        JsonParser.parseString(Files.readString(file)).getAsJsonObject().entrySet()
+                .forEach(entry -> metrics.put(entry.getKey(), entry.getValue().getAsDouble()));
+        return metrics;
     }
 
     /** A saved cross-encoder: a tiny random BERT with a new head. */

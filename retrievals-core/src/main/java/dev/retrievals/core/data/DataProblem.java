@@ -11,7 +11,9 @@ public enum DataProblem {
     /** A value of the wrong type (a number where text was expected …). */
     WRONG_TYPE("wrong type"),
     /** A text that is empty or only white space. */
-    EMPTY_TEXT("empty text");
+    EMPTY_TEXT("empty text"),
+    /** A data set that cannot serve its purpose as a whole (too few rows, a column that never varies). */
+    UNUSABLE("unusable data set");
 
     private final String label;
 

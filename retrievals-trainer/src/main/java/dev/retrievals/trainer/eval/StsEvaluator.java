@@ -1,6 +1,8 @@
 package dev.retrievals.trainer.eval;
 
 import dev.retrievals.core.data.ColumnType;
+import dev.retrievals.core.data.DataException;
+import dev.retrievals.core.data.DataProblem;
 import dev.retrievals.core.data.Dataset;
 import dev.retrievals.core.encode.BatchedEncoding;
 import dev.retrievals.core.encode.TextEncoder;
@@ -77,11 +79,11 @@ public final class StsEvaluator implements Evaluator {
             scores.add(((Number) row.get(builder.scoreColumn)).doubleValue());
         }
         if (scores.size() < 2) {
-            throw new IllegalArgumentException(source + " has " + scores.size() + " sentence pairs; an STS evaluation needs at least 2");
+            throw new DataException(source, DataProblem.UNUSABLE, scores.size() + " sentence pairs; an STS evaluation needs at least 2");
         }
         this.gold = scores.stream().mapToDouble(Double::doubleValue).toArray();
         if (scores.stream().distinct().count() == 1) {
-            throw new IllegalArgumentException("Every gold score in column '" + builder.scoreColumn + "' of " + source + " is "
+            throw new DataException(source, DataProblem.UNUSABLE, "every gold score in column '" + builder.scoreColumn + "' is "
                     + scores.get(0) + "; a correlation needs scores that vary");
         }
         this.batchSize = builder.batchSize;

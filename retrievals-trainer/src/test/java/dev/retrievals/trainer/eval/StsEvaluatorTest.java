@@ -113,7 +113,20 @@ class StsEvaluatorTest {
                 {"sentence1": "c", "sentence2": "d", "score": 2}
                 """);
 
-        assertThatThrownBy(() -> StsEvaluator.builder(file).build()).hasMessageContaining("Every gold score in column 'score'");
+        assertThatThrownBy(() -> StsEvaluator.builder(file).build())
+                .isInstanceOf(DataException.class)
+                .hasMessage(file + ": every gold score in column 'score' is 2.0; a correlation needs scores that vary");
+    }
+
+    @Test
+    void aSinglePairIsRefusedWithTheFileName() throws IOException {
+        Path file = write("one.jsonl", """
+                {"sentence1": "a", "sentence2": "b", "score": 2}
+                """);
+
+        assertThatThrownBy(() -> StsEvaluator.builder(file).build())
+                .isInstanceOf(DataException.class)
+                .hasMessage(file + ": 1 sentence pairs; an STS evaluation needs at least 2");
     }
 
     @Test
