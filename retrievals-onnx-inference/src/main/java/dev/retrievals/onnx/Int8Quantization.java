@@ -1,0 +1,41 @@
+package dev.retrievals.onnx;
+
+import dev.retrievals.core.RetrievalsException;
+
+/**
+ * How an int8 export quantizes: the weight range and the ONNX form of the quantized MatMuls.
+ *
+ * @param reduceRange 7-bit weights ({@code [-64, 64]}) instead of 8-bit ({@code [-127, 127]}): use it
+ *     on CPUs without AVX-512 VNNI (or AVX-VNNI), where uint8 × int8 products are summed in
+ *     saturating int16 pairs and full-range weights can overflow; it costs some accuracy
+ * @param op the operators the quantized MatMuls are written with
+ */
+public record Int8Quantization(boolean reduceRange, QuantizedMatMulOp op) {
+    /** Checks the fields. */
+    public Int8Quantization {
+        if (op == null) {
+            throw new RetrievalsException("Option 'op' of int8 quantization is null; allowed: " + java.util.Arrays.toString(
+                    QuantizedMatMulOp.values()));
+        }
+    }
+
+    /** 8-bit weights, {@link QuantizedMatMulOp#DYNAMIC_QUANTIZE_MATMUL}. */
+    public static Int8Quantization defaults() {
+        return new Int8Quantization(false, QuantizedMatMulOp.DYNAMIC_QUANTIZE_MATMUL);
+    }
+
+    /** The same settings with 7-bit (true) or 8-bit (false) weights. */
+    public Int8Quantization withReduceRange(boolean value) {
+        return new Int8Quantization(value, op);
+    }
+
+    /** The same settings with another MatMul form. */
+    public Int8Quantization withOp(QuantizedMatMulOp value) {
+        return new Int8Quantization(reduceRange, value);
+    }
+
+    /** The largest |weight| stored. */
+    public int weightLimit() {
+        return reduceRange ? Int8Weights.REDUCED_RANGE_LIMIT : Int8Weights.FULL_RANGE_LIMIT;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.retrievals.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.retrievals.core.onnx.OnnxAttribute;
+import dev.retrievals.core.onnx.OnnxDataType;
+import dev.retrievals.core.onnx.OnnxDimension;
+import dev.retrievals.core.onnx.OnnxGraph;
+import dev.retrievals.core.onnx.OnnxModel;
+import dev.retrievals.core.onnx.OnnxNode;
+import dev.retrievals.core.onnx.OnnxValueInfo;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.Stream;
+
+/**
+ * A linear layer ({@code x · W + b}, x {@code [2, 5, 24]}, W {@code [24, 10]}) and an activation ×
+ * activation MatMul, quantized in each form and range, run in ONNX Runtime: the linear output
+ * matches double-precision float math within the bound of the two quantization errors, computed
+ * here from the scales (activations: uint8 per tensor, {@code (max(x, 0) - min(x, 0)) / 255}; weights:
+ * {@code max |w[:, j]| / limit} per column); the activation product is left exactly as it was.
+ */
+class Int8MatMulQuantizerTest {
+    private static final int BATCH = 2;
+    private static final int SEQUENCE = 5;
+    private static final int IN = 24;
+    private static final int OUT = 10;
+
+    @TempDir
+    Path scratch;
+
+    static Stream<Arguments> forms() {
+        return Stream.of(QuantizedMatMulOp.values()).flatMap(op -> Stream.of(Arguments.of(op, false), Arguments.of(op, true)));
+    }
+
+    @ParameterizedTest(name = "{0} reduceRange={1}")
+    @MethodSource("forms")
+    void quantizedLinearMatchesFloatMathWithinTheQuantizationBound(QuantizedMatMulOp op, boolean reduceRange) throws Exception {
+        Random random = new Random(42);
+        float[] weight = gaussian(random, IN * OUT, 0.3);
+        float[] bias = gaussian(random, OUT, 0.1);
+        float[] x = gaussian(random, BATCH * SEQUENCE * IN, 1.0);
+        x[3] = 4.5f; // an outlier widens the activation range, as in real models
+
+        OnnxModel quantized = Int8MatMulQuantizer.quantize(linearModel(weight, bias), new Int8Quantization(reduceRange, op));
+        assertThat(quantized.graph().initializer("w")).isEmpty();
+        assertThat(quantized.graph().initializer("w_quantized").orElseThrow().dataType()).isEqualTo(OnnxDataType.INT8);
+        assertThat(quantized.graph().nodesOfType("MatMul")).hasSize(1); // the activation product stays float
+        assertThat(quantized.graph().nodesOfType(op == QuantizedMatMulOp.MATMUL_INTEGER ? "MatMulInteger" : "DynamicQuantizeMatMul"))
+                .hasSize(1);
+        assertThat(quantized.metadataProps()).containsEntry(Int8MatMulQuantizer.META_QUANTIZED_MATMULS, "1")
+                .containsEntry(Int8MatMulQuantizer.META_WEIGHT_BITS, reduceRange ? "7" : "8");
+        Path file = scratch.resolve("quantized.onnx");
+        quantized.write(file);
+
+        Map<String, float[]> outputs = run(file, x);
+        float[] y = outputs.get("y");
+        float[] gram = outputs.get("gram");
+
+        int limit = reduceRange ? 64 : 127;
+        double xMax = 0;
+        double xMin = 0;
+        for (float value : x) {
+            xMax = Math.max(xMax, value);
+            xMin = Math.min(xMin, value);
+        }
+        double xScale = (xMax - xMin) / 255;
+        double largestError = 0;
+        for (int row = 0; row < BATCH * SEQUENCE; row++) {
+            for (int column = 0; column < OUT; column++) {
+                double wScale = 0;
+                for (int k = 0; k < IN; k++) {
+                    wScale = Math.max(wScale, Math.abs(weight[k * OUT + column]) / limit);
+                }
+                double exact = bias[column];
+                double bound = 0;
+                double magnitude = 0;
+                for (int k = 0; k < IN; k++) {
+                    double xv = x[row * IN + k];
+                    double wv = weight[k * OUT + column];
+                    exact += xv * wv;
+                    bound += xScale / 2 * Math.abs(wv) + Math.abs(xv) * wScale / 2 + xScale * wScale / 4;
+                    magnitude += Math.abs(xv * wv);
+                }
+                double error = Math.abs(y[row * OUT + column] - exact);
+                assertThat(error).as("y[%d][%d]", row, column).isLessThanOrEqualTo(bound + 1e-5 * magnitude);
+                largestError = Math.max(largestError, error);
+            }
+        }
+        assertThat(largestError).as("the weights really are quantized").isGreaterThan(1e-6);
+        for (int b = 0; b < BATCH; b++) {
+            for (int i = 0; i < SEQUENCE; i++) {
+                for (int j = 0; j < SEQUENCE; j++) {
+                    double dot = 0;
+                    for (int k = 0; k < IN; k++) {
+                        dot += (double) x[(b * SEQUENCE + i) * IN + k] * x[(b * SEQUENCE + j) * IN + k];
+                    }
+                    assertThat((double) gram[(b * SEQUENCE + i) * SEQUENCE + j]).isCloseTo(dot, org.assertj.core.data.Offset.offset(1e-4));
+                }
+            }
+        }
+    }
+
+    /** {@code y = x · w + b} and {@code gram = x · xᵀ}, x {@code [batch, sequence, IN]}. */
+    private static OnnxModel linearModel(float[] weight, float[] bias) {
+        OnnxGraph.Builder graph = OnnxGraph.builder("linear");
+        OnnxDimension batch = OnnxDimension.dynamic("batch");
+        OnnxDimension sequence = OnnxDimension.dynamic("sequence");
+        graph.input(OnnxValueInfo.tensor("x", OnnxDataType.FLOAT, batch, sequence, OnnxDimension.fixed(IN)));
+        graph.initializer(dev.retrievals.core.onnx.OnnxTensor.ofFloats("w", new long[] {IN, OUT}, weight));
+        graph.initializer(dev.retrievals.core.onnx.OnnxTensor.ofFloats("b", new long[] {OUT}, bias));
+        String product = graph.node("MatMul", List.of("x", "w"));
+        graph.node(OnnxNode.of("add", "Add", List.of(product, "b"), List.of("y")));
+        String transposed = graph.node("Transpose", List.of("x"), OnnxAttribute.ofInts("perm", 0, 2, 1));
+        graph.node(OnnxNode.of("gram", "MatMul", List.of("x", transposed), List.of("gram")));
+        graph.output(OnnxValueInfo.tensor("y", OnnxDataType.FLOAT, batch, sequence, OnnxDimension.fixed(OUT)));
+        graph.output(OnnxValueInfo.tensor("gram", OnnxDataType.FLOAT, batch, sequence, sequence));
+        return OnnxModel.of(graph.build(), OnnxExporter.IR_VERSION, OnnxExporter.OPSET, "test");
+    }
+
+    private static Map<String, float[]> run(Path file, float[] x) throws Exception {
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession session = environment.createSession(file.toString(), new OrtSession.SessionOptions());
+                OnnxTensor input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(x), new long[] {BATCH, SEQUENCE, IN});
+                OrtSession.Result result = session.run(Map.of("x", input))) {
+            return Map.of("y", ((OnnxTensor) result.get("y").orElseThrow()).getFloatBuffer().array(),
+                    "gram", ((OnnxTensor) result.get("gram").orElseThrow()).getFloatBuffer().array());
+        }
+    }
+
+    private static float[] gaussian(Random random, int size, double deviation) {
+        float[] values = new float[size];
+        for (int i = 0; i < size; i++) {
+            values[i] = (float) (random.nextGaussian() * deviation);
+        }
+        return values;
+    }
+}
