@@ -260,7 +260,7 @@ public final class OnnxExporter {
             if (!options.force()) {
                 throw new RetrievalsException(problem + "; no " + FILE_NAME + " was written (force writes it anyway)");
             }
-            LOG.warn("{}; written anyway (force)", problem);
+            LOG.warn("{}", problem);
         }
         return report;
     }

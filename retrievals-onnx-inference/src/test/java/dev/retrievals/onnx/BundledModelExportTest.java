@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Both bundled models, changed by a few gradient steps, exported to ONNX: ONNX Runtime on the
  * exported file (run directly, not through the project's encoder) against the PyTorch model, then
- * LangChain4j's {@code OnnxEmbeddingModel} on the exported folder, then an FP16 export.
+ * LangChain4j's {@code OnnxEmbeddingModel} on the exported folder, then an FP16 and an INT8 export (the
+ * int8 one passes the default accuracy gate, and {@link OnnxEncoder} serves it).
  */
 class BundledModelExportTest {
     @TempDir
@@ -80,6 +81,24 @@ class BundledModelExportTest {
                 float[] actual = Arrays.copyOfRange(halfEmbeddings, row * width, (row + 1) * width);
                 float[] expected = Arrays.copyOfRange(expectedEmbeddings, row * width, (row + 1) * width);
                 assertThat(VectorMath.cosine(actual, expected)).as("fp16: " + TestModels.TEXTS.get(row)).isGreaterThanOrEqualTo(0.999);
+            }
+
+            Path int8Folder = scratch.resolve("int8");
+            ExportReport int8 = OnnxExporter.export(model, int8Folder, ExportOptions.int8());
+            System.out.println(id + ": " + int8);
+            assertThat(int8.passed()).isTrue();
+            assertThat(int8.fileBytes()).isLessThan(report.fileBytes() * 3 / 4);
+            float[] int8Embeddings = OrtReference.run(int8.onnxFile(), batch).get("sentence_embedding");
+            try (OnnxEncoder served = OnnxEncoder.load(int8Folder)) {
+                float[][] servedEmbeddings = served.encode(TestModels.TEXTS);
+                for (int row = 0; row < batch.batchSize(); row++) {
+                    float[] direct = Arrays.copyOfRange(int8Embeddings, row * width, (row + 1) * width);
+                    float[] expected = Arrays.copyOfRange(expectedEmbeddings, row * width, (row + 1) * width);
+                    assertThat(VectorMath.cosine(direct, expected)).as("int8: " + TestModels.TEXTS.get(row)).isGreaterThanOrEqualTo(0.99);
+                    assertThat(VectorMath.cosine(servedEmbeddings[row], direct)).as("OnnxEncoder on the int8 export")
+                            .isGreaterThanOrEqualTo(0.999);
+                }
+                assertThat(served.description().precision()).isEqualTo("int8");
             }
         }
     }

@@ -11,7 +11,6 @@ import dev.retrievals.core.onnx.OnnxModel;
 import dev.retrievals.core.spi.InvalidOptionException;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.pytorch.ModelOptions;
-import dev.retrievals.pytorch.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
