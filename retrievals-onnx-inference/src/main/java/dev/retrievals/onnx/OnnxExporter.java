@@ -64,8 +64,11 @@ public final class OnnxExporter {
     static final String META_PAD_TOKEN_ID = "retrievals.pad_token_id";
     static final String META_MODEL_TYPE = "retrievals.model_type";
     static final String META_WEIGHTS = "retrievals.weights";
-    /** The largest batch of the check (the sample texts may come from a calibration file). */
-    private static final int CHECK_BATCH_SIZE = 32;
+    /**
+     * The batch size of the check's ONNX encoder (up to 32 sample texts run as one padded batch), also
+     * {@link OnnxEncoder}'s default, so an evaluation in the check sees the batches a user's encoder sees.
+     */
+    private static final int CHECK_BATCH_SIZE = OnnxEncoder.BATCH_SIZE.defaultValue();
 
     private OnnxExporter() {}
 
@@ -235,7 +238,7 @@ public final class OnnxExporter {
         float[][] actual;
         ExportEvaluation evaluation = null;
         try (OnnxEncoder encoder = OnnxEncoder.builder(onnxFile).tokenizer(folder.resolve("tokenizer.json"))
-                .batchSize(Math.min(texts.size(), CHECK_BATCH_SIZE)).build()) {
+                .batchSize(CHECK_BATCH_SIZE).build()) {
             actual = encoder.encode(texts);
             if (options.evaluator() != null) {
                 EvaluationResult reference = options.evaluator().evaluate(model);
