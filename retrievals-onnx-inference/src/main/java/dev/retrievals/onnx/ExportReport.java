@@ -69,7 +69,7 @@ public record ExportReport(Path onnxFile, ExportPrecision precision, String quan
             text.append(String.format(Locale.ROOT, ", min cosine %.7f (required >= %s)", minCosine, requiredMinCosine));
         }
         if (!passed) {
-            text.append(" - BELOW THE BOUNDS, written because of force");
+            text.append(" - BELOW THE BOUNDS");
         }
         if (evaluation != null) {
             text.append(String.format(Locale.ROOT, "; %s: pytorch %.4f, onnx %.4f (delta %+.4f)", evaluation.metric(),

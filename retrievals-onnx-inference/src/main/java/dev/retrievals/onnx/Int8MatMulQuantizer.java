@@ -57,6 +57,7 @@ public final class Int8MatMulQuantizer {
         graph.initializers().forEach(tensor -> initializers.put(tensor.name(), tensor));
         Map<String, QuantizedWeight> quantized = new HashMap<>();
         List<OnnxNode> nodes = new ArrayList<>();
+        Map<String, QuantizedActivation> activations = new HashMap<>();
         int count = 0;
         for (OnnxNode node : graph.nodes()) {
             Optional<OnnxTensor> weight = quantizableWeight(graph, node);
@@ -66,7 +67,8 @@ public final class Int8MatMulQuantizer {
             }
             QuantizedWeight q = quantized.computeIfAbsent(weight.get().name(),
                     name -> QuantizedWeight.add(weight.get(), options, tamper, names, initializers));
-            nodes.addAll(options.op() == QuantizedMatMulOp.DYNAMIC_QUANTIZE_MATMUL ? fused(node, q, names) : integer(node, q, names));
+            nodes.addAll(options.op() == QuantizedMatMulOp.DYNAMIC_QUANTIZE_MATMUL ? fused(node, q, names)
+                    : integer(node, q, names, activations));
             count++;
         }
         Set<String> read = new HashSet<>();
@@ -108,25 +110,35 @@ public final class Int8MatMulQuantizer {
                 List.of(matMul.inputs().get(0), q.values(), q.scales()), matMul.outputs(), List.of()));
     }
 
-    /** {@code Mul(Cast(MatMulInteger(DynamicQuantizeLinear(x), q)), x_scale * scale)}, writing the MatMul's output. */
-    private static List<OnnxNode> integer(OnnxNode matMul, QuantizedWeight q, Names names) {
+    /**
+     * {@code Mul(Cast(MatMulInteger(DynamicQuantizeLinear(x), q)), x_scale * scale)}, writing the MatMul's output; an
+     * activation read by several MatMuls (query, key and value) is quantized once, by the first.
+     */
+    private static List<OnnxNode> integer(OnnxNode matMul, QuantizedWeight q, Names names, Map<String, QuantizedActivation> activations) {
         String base = matMul.name().isEmpty() ? "matmul" : matMul.name();
-        String x = names.fresh(base + "_x_quantized");
-        String xScale = names.fresh(base + "_x_scale");
-        String xZeroPoint = names.fresh(base + "_x_zero_point");
+        List<OnnxNode> nodes = new ArrayList<>();
+        QuantizedActivation x = activations.computeIfAbsent(matMul.inputs().get(0), input -> {
+            QuantizedActivation quantized = new QuantizedActivation(names.fresh(input + "_quantized"), names.fresh(input + "_scale"),
+                    names.fresh(input + "_zero_point"));
+            nodes.add(OnnxNode.of(names.fresh(base + "_quantize_x"), "DynamicQuantizeLinear", List.of(input),
+                    List.of(quantized.values(), quantized.scale(), quantized.zeroPoint())));
+            return quantized;
+        });
         String product = names.fresh(base + "_int32");
         String asFloat = names.fresh(base + "_int32_float");
         String scale = names.fresh(base + "_scale");
-        return List.of(
-                OnnxNode.of(names.fresh(base + "_quantize_x"), "DynamicQuantizeLinear", List.of(matMul.inputs().get(0)),
-                        List.of(x, xScale, xZeroPoint)),
-                OnnxNode.of(names.fresh(base + "_integer"), "MatMulInteger", List.of(x, q.values(), xZeroPoint, q.zeroPoints()),
+        nodes.addAll(List.of(
+                OnnxNode.of(names.fresh(base + "_integer"), "MatMulInteger", List.of(x.values(), q.values(), x.zeroPoint(), q.zeroPoints()),
                         List.of(product)),
                 OnnxNode.of(names.fresh(base + "_cast"), "Cast", List.of(product), List.of(asFloat),
                         OnnxAttribute.ofInt("to", OnnxDataType.FLOAT.code())),
-                OnnxNode.of(names.fresh(base + "_scales"), "Mul", List.of(xScale, q.scales()), List.of(scale)),
-                OnnxNode.of(names.fresh(base + "_dequantize"), "Mul", List.of(asFloat, scale), matMul.outputs()));
+                OnnxNode.of(names.fresh(base + "_scales"), "Mul", List.of(x.scale(), q.scales()), List.of(scale)),
+                OnnxNode.of(names.fresh(base + "_dequantize"), "Mul", List.of(asFloat, scale), matMul.outputs())));
+        return nodes;
     }
+
+    /** The outputs of one {@code DynamicQuantizeLinear}: uint8 values, their scale and zero point. */
+    private record QuantizedActivation(String values, String scale, String zeroPoint) {}
 
     /** The initializer names of one quantized weight: values {@code [in, out]} int8, scales and zero points {@code [out]}. */
     private record QuantizedWeight(String values, String scales, String zeroPoints) {

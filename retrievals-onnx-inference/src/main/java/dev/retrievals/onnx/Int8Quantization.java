@@ -19,9 +19,13 @@ public record Int8Quantization(boolean reduceRange, QuantizedMatMulOp op) {
         }
     }
 
-    /** 8-bit weights, {@link QuantizedMatMulOp#DYNAMIC_QUANTIZE_MATMUL}. */
+    /**
+     * 8-bit weights, {@link QuantizedMatMulOp#MATMUL_INTEGER}: the faster form here (all-MiniLM-L6-v2, 2 cores with
+     * AVX-512 VNNI: about 12 % more sentences/s than {@code DynamicQuantizeMatMul} in 7 of 8 alternated rounds, same
+     * vectors to the bit, as ONNX Runtime fuses both into the same integer kernels) and standard ONNX.
+     */
     public static Int8Quantization defaults() {
-        return new Int8Quantization(false, QuantizedMatMulOp.DYNAMIC_QUANTIZE_MATMUL);
+        return new Int8Quantization(false, QuantizedMatMulOp.MATMUL_INTEGER);
     }
 
     /** The same settings with 7-bit (true) or 8-bit (false) weights. */

@@ -263,7 +263,7 @@ public final class OnnxExporter {
             if (!options.force()) {
                 throw new RetrievalsException(problem + "; no " + FILE_NAME + " was written (force writes it anyway)");
             }
-            LOG.warn("{}", problem);
+            LOG.warn("{}; written anyway (force)", problem);
         }
         return report;
     }

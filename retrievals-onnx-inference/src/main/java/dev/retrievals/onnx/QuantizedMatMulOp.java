@@ -9,8 +9,9 @@ public enum QuantizedMatMulOp {
     /** ONNX Runtime's fused contrib op {@code com.microsoft:DynamicQuantizeMatMul} (one node per MatMul). */
     DYNAMIC_QUANTIZE_MATMUL,
     /**
-     * Standard ONNX ops: {@code DynamicQuantizeLinear}, {@code MatMulInteger}, {@code Cast} and a
-     * {@code Mul} by the product of the scales (runs on any ONNX runtime with opset 11+).
+     * Standard ONNX ops: {@code DynamicQuantizeLinear} (once per activation, shared by the query, key and
+     * value MatMuls), {@code MatMulInteger}, {@code Cast} and a {@code Mul} by the product of the scales (runs on
+     * any ONNX runtime with opset 11+); the default.
      */
     MATMUL_INTEGER
 }

@@ -56,13 +56,14 @@ class Int8ExportTest {
             assertThat(smallest).isGreaterThanOrEqualTo(0.99).isCloseTo(report.minCosine(), org.assertj.core.data.Offset.offset(1e-5));
 
             OnnxModel written = OnnxModel.read(report.onnxFile());
-            // 2 layers x (query, key, value, attention output, intermediate, output) linear layers
-            assertThat(written.graph().nodesOfType("DynamicQuantizeMatMul")).hasSize(12);
+            // 2 layers x (query, key, value, attention output, intermediate, output) linear layers, reading 2 x 4 activations
+            assertThat(written.graph().nodesOfType("MatMulInteger")).hasSize(12);
+            assertThat(written.graph().nodesOfType("DynamicQuantizeLinear")).hasSize(8);
             assertThat(written.metadataProps()).containsEntry(OnnxExporter.META_WEIGHTS, "int8")
                     .containsEntry(Int8MatMulQuantizer.META_QUANTIZED_MATMULS, "12")
                     .containsEntry(Int8MatMulQuantizer.META_WEIGHT_BITS, "8");
             String saved = Files.readString(folder.resolve(ExportReport.FILE_NAME));
-            assertThat(saved).contains("\"precision\": \"int8\"").contains("\"passed\": true").contains("DynamicQuantizeMatMul");
+            assertThat(saved).contains("\"precision\": \"int8\"").contains("\"passed\": true").contains("MatMulInteger");
         }
     }
 

@@ -24,11 +24,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.stream.Stream;
 
 /**
- * A linear layer ({@code x · W + b}, x {@code [2, 5, 24]}, W {@code [24, 10]}) and an activation ×
- * activation MatMul, quantized in each form and range, run in ONNX Runtime: the linear output
+ * Two linear layers on one input ({@code x · W + b} and {@code x · V}, x {@code [2, 5, 24]}, W and V
+ * {@code [24, 10]}, as query and key read one activation) and an activation × activation MatMul, quantized in each form and range, run in ONNX Runtime: the linear output
  * matches double-precision float math within the bound of the two quantization errors, computed
  * here from the scales (activations: uint8 per tensor, {@code (max(x, 0) - min(x, 0)) / 255}; weights:
- * {@code max |w[:, j]| / limit} per column); the activation product is left exactly as it was.
+ * {@code max |w[:, j]| / limit} per column); the activation product is left exactly as it was, and
+ * the shared input is quantized once.
  */
 class Int8MatMulQuantizerTest {
     private static final int BATCH = 2;
@@ -49,25 +50,42 @@ class Int8MatMulQuantizerTest {
         Random random = new Random(42);
         float[] weight = gaussian(random, IN * OUT, 0.3);
         float[] bias = gaussian(random, OUT, 0.1);
+        float[] second = gaussian(random, IN * OUT, 0.05);
         float[] x = gaussian(random, BATCH * SEQUENCE * IN, 1.0);
         x[3] = 4.5f; // an outlier widens the activation range, as in real models
 
-        OnnxModel quantized = Int8MatMulQuantizer.quantize(linearModel(weight, bias), new Int8Quantization(reduceRange, op));
+        OnnxModel quantized = Int8MatMulQuantizer.quantize(linearModel(weight, bias, second), new Int8Quantization(reduceRange, op));
         assertThat(quantized.graph().initializer("w")).isEmpty();
         assertThat(quantized.graph().initializer("w_quantized").orElseThrow().dataType()).isEqualTo(OnnxDataType.INT8);
         assertThat(quantized.graph().nodesOfType("MatMul")).hasSize(1); // the activation product stays float
         assertThat(quantized.graph().nodesOfType(op == QuantizedMatMulOp.MATMUL_INTEGER ? "MatMulInteger" : "DynamicQuantizeMatMul"))
-                .hasSize(1);
-        assertThat(quantized.metadataProps()).containsEntry(Int8MatMulQuantizer.META_QUANTIZED_MATMULS, "1")
+                .hasSize(2);
+        assertThat(quantized.graph().nodesOfType("DynamicQuantizeLinear")).hasSize(op == QuantizedMatMulOp.MATMUL_INTEGER ? 1 : 0);
+        assertThat(quantized.metadataProps()).containsEntry(Int8MatMulQuantizer.META_QUANTIZED_MATMULS, "2")
                 .containsEntry(Int8MatMulQuantizer.META_WEIGHT_BITS, reduceRange ? "7" : "8");
         Path file = scratch.resolve("quantized.onnx");
         quantized.write(file);
 
         Map<String, float[]> outputs = run(file, x);
-        float[] y = outputs.get("y");
         float[] gram = outputs.get("gram");
-
         int limit = reduceRange ? 64 : 127;
+        assertWithinQuantizationBound(x, weight, bias, outputs.get("y"), limit);
+        assertWithinQuantizationBound(x, second, new float[OUT], outputs.get("z"), limit);
+        for (int b = 0; b < BATCH; b++) {
+            for (int i = 0; i < SEQUENCE; i++) {
+                for (int j = 0; j < SEQUENCE; j++) {
+                    double dot = 0;
+                    for (int k = 0; k < IN; k++) {
+                        dot += (double) x[(b * SEQUENCE + i) * IN + k] * x[(b * SEQUENCE + j) * IN + k];
+                    }
+                    assertThat((double) gram[(b * SEQUENCE + i) * SEQUENCE + j]).isCloseTo(dot, org.assertj.core.data.Offset.offset(1e-4));
+                }
+            }
+        }
+    }
+
+    /** Each {@code y = x · w + bias} element within the weight and activation rounding bound of float math. */
+    private static void assertWithinQuantizationBound(float[] x, float[] weight, float[] bias, float[] y, int limit) {
         double xMax = 0;
         double xMin = 0;
         for (float value : x) {
@@ -98,21 +116,10 @@ class Int8MatMulQuantizerTest {
             }
         }
         assertThat(largestError).as("the weights really are quantized").isGreaterThan(1e-6);
-        for (int b = 0; b < BATCH; b++) {
-            for (int i = 0; i < SEQUENCE; i++) {
-                for (int j = 0; j < SEQUENCE; j++) {
-                    double dot = 0;
-                    for (int k = 0; k < IN; k++) {
-                        dot += (double) x[(b * SEQUENCE + i) * IN + k] * x[(b * SEQUENCE + j) * IN + k];
-                    }
-                    assertThat((double) gram[(b * SEQUENCE + i) * SEQUENCE + j]).isCloseTo(dot, org.assertj.core.data.Offset.offset(1e-4));
-                }
-            }
-        }
     }
 
-    /** {@code y = x · w + b} and {@code gram = x · xᵀ}, x {@code [batch, sequence, IN]}. */
-    private static OnnxModel linearModel(float[] weight, float[] bias) {
+    /** {@code y = x · w + b}, {@code z = x · v} and {@code gram = x · xᵀ}, x {@code [batch, sequence, IN]}. */
+    private static OnnxModel linearModel(float[] weight, float[] bias, float[] v) {
         OnnxGraph.Builder graph = OnnxGraph.builder("linear");
         OnnxDimension batch = OnnxDimension.dynamic("batch");
         OnnxDimension sequence = OnnxDimension.dynamic("sequence");
@@ -121,9 +128,12 @@ class Int8MatMulQuantizerTest {
         graph.initializer(dev.retrievals.core.onnx.OnnxTensor.ofFloats("b", new long[] {OUT}, bias));
         String product = graph.node("MatMul", List.of("x", "w"));
         graph.node(OnnxNode.of("add", "Add", List.of(product, "b"), List.of("y")));
+        graph.initializer(dev.retrievals.core.onnx.OnnxTensor.ofFloats("v", new long[] {IN, OUT}, v));
+        graph.node(OnnxNode.of("second", "MatMul", List.of("x", "v"), List.of("z")));
         String transposed = graph.node("Transpose", List.of("x"), OnnxAttribute.ofInts("perm", 0, 2, 1));
         graph.node(OnnxNode.of("gram", "MatMul", List.of("x", transposed), List.of("gram")));
         graph.output(OnnxValueInfo.tensor("y", OnnxDataType.FLOAT, batch, sequence, OnnxDimension.fixed(OUT)));
+        graph.output(OnnxValueInfo.tensor("z", OnnxDataType.FLOAT, batch, sequence, OnnxDimension.fixed(OUT)));
         graph.output(OnnxValueInfo.tensor("gram", OnnxDataType.FLOAT, batch, sequence, sequence));
         return OnnxModel.of(graph.build(), OnnxExporter.IR_VERSION, OnnxExporter.OPSET, "test");
     }
@@ -134,6 +144,7 @@ class Int8MatMulQuantizerTest {
                 OnnxTensor input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(x), new long[] {BATCH, SEQUENCE, IN});
                 OrtSession.Result result = session.run(Map.of("x", input))) {
             return Map.of("y", ((OnnxTensor) result.get("y").orElseThrow()).getFloatBuffer().array(),
+                    "z", ((OnnxTensor) result.get("z").orElseThrow()).getFloatBuffer().array(),
                     "gram", ((OnnxTensor) result.get("gram").orElseThrow()).getFloatBuffer().array());
         }
     }
