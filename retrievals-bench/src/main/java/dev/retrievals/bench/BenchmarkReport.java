@@ -337,16 +337,25 @@ final class BenchmarkReport {
         line("");
     }
 
-    private void inference() {
-        line("## 3. Inference: OnnxEncoder, PyTorch-engine encode, LangChain4j OnnxEmbeddingModel");
+    /** The section's title, and its result with the line naming its run; null (and a line saying so) when it failed. */
+    private JsonObject section(String title, String name) {
+        line(title);
         line("");
-        JsonObject r = result("inference");
+        JsonObject r = result(name);
         if (r == null) {
-            line("Failed; see *Failed runs*.");
+            line("Failed or not run; see *Failed runs*.");
             line("");
+            return null;
+        }
+        runLine(name);
+        return r;
+    }
+
+    private void inference() {
+        JsonObject r = section("## 3. Inference: OnnxEncoder, PyTorch-engine encode, LangChain4j OnnxEmbeddingModel", "inference");
+        if (r == null) {
             return;
         }
-        runLine("inference");
         line(String.format(Locale.ROOT, "%s exported once by `OnnxExporter`; the same ONNX file and `tokenizer.json` feed `OnnxEncoder` (batch %d)"
                 + " and LangChain4j's `OnnxEmbeddingModel`; `AutoModelForEmbedding.encode` runs the same weights on the PyTorch engine."
                 + " The same %d English STS-B sentences for the two ONNX encoders (the PyTorch engine, several times slower,"
@@ -377,15 +386,10 @@ final class BenchmarkReport {
     }
 
     private void int8Inference() {
-        line("## 3b. Int8 serving: OnnxEncoder int8 and fp32, LangChain4j all-minilm-l6-v2-q and fp32");
-        line("");
-        JsonObject r = result("inference_int8");
+        JsonObject r = section("## 3b. Int8 serving: OnnxEncoder int8 and fp32, LangChain4j all-minilm-l6-v2-q and fp32", "inference_int8");
         if (r == null) {
-            line("Failed or not run; see *Failed runs*.");
-            line("");
             return;
         }
-        runLine("inference_int8");
         line(String.format(Locale.ROOT, "all-MiniLM-L6-v2 exported by `OnnxExporter` as fp32 and as int8 (`--quantize int8`: MatMul weights"
                 + " per output channel, activations quantized at run time), served by `OnnxEncoder` (batch %d); LangChain4j's own"
                 + " `AllMiniLmL6V2QuantizedEmbeddingModel` (%s) and `AllMiniLmL6V2EmbeddingModel`. The same %d English STS-B sentences"
