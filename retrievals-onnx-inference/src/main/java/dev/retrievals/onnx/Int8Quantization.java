@@ -3,14 +3,17 @@ package dev.retrievals.onnx;
 import dev.retrievals.core.RetrievalsException;
 
 /**
- * How an int8 export quantizes: the weight range and the ONNX form of the quantized MatMuls.
+ * How an int8 export quantizes: the weight range, the ONNX form of the quantized MatMuls, and whether
+ * the word-embedding table is quantized too.
  *
  * @param reduceRange 7-bit weights ({@code [-64, 64]}) instead of 8-bit ({@code [-127, 127]}): use it
  *     on CPUs without AVX-512 VNNI (or AVX-VNNI), where uint8 × int8 products are summed in
  *     saturating int16 pairs and full-range weights can overflow; it costs some accuracy
  * @param op the operators the quantized MatMuls are written with
+ * @param embeddings also store the word-embedding table as int8, one scale per token ({@link Int8EmbeddingQuantizer}):
+ *     the file shrinks to about a quarter; false keeps it float32
  */
-public record Int8Quantization(boolean reduceRange, QuantizedMatMulOp op) {
+public record Int8Quantization(boolean reduceRange, QuantizedMatMulOp op, boolean embeddings) {
     /** Checks the fields. */
     public Int8Quantization {
         if (op == null) {
@@ -25,17 +28,22 @@ public record Int8Quantization(boolean reduceRange, QuantizedMatMulOp op) {
      * vectors to the bit, as ONNX Runtime fuses both into the same integer kernels) and standard ONNX.
      */
     public static Int8Quantization defaults() {
-        return new Int8Quantization(false, QuantizedMatMulOp.MATMUL_INTEGER);
+        return new Int8Quantization(false, QuantizedMatMulOp.MATMUL_INTEGER, true);
     }
 
     /** The same settings with 7-bit (true) or 8-bit (false) weights. */
     public Int8Quantization withReduceRange(boolean value) {
-        return new Int8Quantization(value, op);
+        return new Int8Quantization(value, op, embeddings);
     }
 
     /** The same settings with another MatMul form. */
     public Int8Quantization withOp(QuantizedMatMulOp value) {
-        return new Int8Quantization(reduceRange, value);
+        return new Int8Quantization(reduceRange, value, embeddings);
+    }
+
+    /** The same settings with an int8 (true) or float32 (false) word-embedding table. */
+    public Int8Quantization withEmbeddings(boolean value) {
+        return new Int8Quantization(reduceRange, op, value);
     }
 
     /** The largest |weight| stored. */

@@ -189,7 +189,20 @@ public final class OnnxExporter {
     /** The built graph as a model with its metadata, its MatMul weights quantized for INT8. */
     static OnnxModel finish(OnnxGraph.Builder graph, Map<String, String> metadata, ExportOptions options, UnaryOperator<Int8Weights> tamper) {
         OnnxModel model = OnnxModel.of(graph.build(), IR_VERSION, OPSET, "retrievals").withMetadata(metadata);
-        return options.precision() == ExportPrecision.INT8 ? Int8MatMulQuantizer.quantize(model, options.quantization(), tamper) : model;
+        if (options.precision() != ExportPrecision.INT8) {
+            return model;
+        }
+        OnnxModel quantized = Int8MatMulQuantizer.quantize(model, options.quantization(), tamper);
+        if (!options.quantization().embeddings()) {
+            return quantized;
+        }
+        OnnxModel withEmbeddings = Int8EmbeddingQuantizer.quantize(quantized);
+        if (withEmbeddings == quantized) {
+            return quantized;
+        }
+        Map<String, String> described = new LinkedHashMap<>(withEmbeddings.metadataProps());
+        described.put(Int8MatMulQuantizer.META_QUANTIZATION, quantization(quantized) + "; word embeddings int8, one scale per token");
+        return withEmbeddings.withMetadata(described);
     }
 
     /** The quantization a model's metadata records, "" for none. */

@@ -62,6 +62,30 @@ class Int8ExportTest {
             assertThat(written.metadataProps()).containsEntry(OnnxExporter.META_WEIGHTS, "int8")
                     .containsEntry(Int8MatMulQuantizer.META_QUANTIZED_MATMULS, "12")
                     .containsEntry(Int8MatMulQuantizer.META_WEIGHT_BITS, "8");
+            // the word-embedding table: int8 with one scale per token; each row within half a step of the float table
+            float[] table = OnnxExporter.toOnnx(model, ExportPrecision.FP32).graph().initializer("embeddings.word_embeddings.weight")
+                    .orElseThrow().toFloatArray();
+            dev.retrievals.core.onnx.OnnxTensor quantizedTable = written.graph().initializer("embeddings.word_embeddings.weight_quantized")
+                    .orElseThrow();
+            assertThat(quantizedTable.dataType()).isEqualTo(dev.retrievals.core.onnx.OnnxDataType.INT8);
+            assertThat(written.graph().initializer("embeddings.word_embeddings.weight")).isEmpty();
+            byte[] values = new byte[(int) quantizedTable.elementCount()];
+            quantizedTable.data().get(values);
+            float[] rowScales = written.graph().initializer("embeddings.word_embeddings.weight_row_scale").orElseThrow().toFloatArray();
+            int width = 16;
+            assertThat(rowScales).hasSize(table.length / width);
+            for (int row = 0; row < rowScales.length; row += 997) {
+                double absMax = 0;
+                for (int i = 0; i < width; i++) {
+                    absMax = Math.max(absMax, Math.abs(table[row * width + i]));
+                }
+                assertThat((double) rowScales[row]).isCloseTo(absMax / 127, org.assertj.core.data.Percentage.withPercentage(1e-4));
+                for (int i = 0; i < width; i++) {
+                    assertThat(Math.abs(values[row * width + i] * (double) rowScales[row] - table[row * width + i]))
+                            .as("token %d, component %d", row, i).isLessThanOrEqualTo(absMax / 127 / 2 * (1 + 1e-4));
+                }
+            }
+            assertThat(written.metadataProps()).containsEntry(Int8EmbeddingQuantizer.META_EMBEDDINGS, "int8 per row");
             String saved = Files.readString(folder.resolve(ExportReport.FILE_NAME));
             assertThat(saved).contains("\"precision\": \"int8\"").contains("\"passed\": true").contains("MatMulInteger");
         }

@@ -54,7 +54,7 @@ class Int8MatMulQuantizerTest {
         float[] x = gaussian(random, BATCH * SEQUENCE * IN, 1.0);
         x[3] = 4.5f; // an outlier widens the activation range, as in real models
 
-        OnnxModel quantized = Int8MatMulQuantizer.quantize(linearModel(weight, bias, second), new Int8Quantization(reduceRange, op));
+        OnnxModel quantized = Int8MatMulQuantizer.quantize(linearModel(weight, bias, second), new Int8Quantization(reduceRange, op, false));
         assertThat(quantized.graph().initializer("w")).isEmpty();
         assertThat(quantized.graph().initializer("w_quantized").orElseThrow().dataType()).isEqualTo(OnnxDataType.INT8);
         assertThat(quantized.graph().nodesOfType("MatMul")).hasSize(1); // the activation product stays float
