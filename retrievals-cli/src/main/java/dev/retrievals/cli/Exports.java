@@ -10,9 +10,9 @@ import java.nio.file.Path;
 final class Exports {
     private Exports() {}
 
-    /** Exports with the automatic check; returns the report as text, with where it was saved. */
+    /** Exports with the automatic check; returns the report as one line of text, with where it was saved. */
     static String export(AutoModelForEmbedding model, Path folder, ExportOptions options) {
         ExportReport report = OnnxExporter.export(model, folder, options);
-        return report + "\nreport saved to " + folder.resolve(ExportReport.FILE_NAME);
+        return report + "; report saved to " + folder.resolve(ExportReport.FILE_NAME);
     }
 }
