@@ -50,6 +50,8 @@ public final class Int8InferenceBenchmark {
     private static final String FP32 = "onnx_encoder_fp32";
     private static final String INT8 = "onnx_encoder_int8";
     private static final String INT8_FUSED = "onnx_encoder_int8_dynamic_quantize_matmul";
+    private static final String INT8_PER_TENSOR = "onnx_encoder_int8_per_tensor";
+    private static final String INT8_PER_ROW = "onnx_encoder_int8_per_row";
     private static final String LANGCHAIN4J_Q = "langchain4j_q";
     private static final String LANGCHAIN4J = "langchain4j_fp32";
 
@@ -58,7 +60,9 @@ public final class Int8InferenceBenchmark {
     /** Entry point; see the class comment for the settings. */
     public static void main(String[] args) throws Exception {
         BenchArgs settings = BenchArgs.parse("Int8InferenceBenchmark", args).allow("texts", "rounds", "batch", "sts_pairs", "compare_ops",
-                "out");
+                "model", "out");
+        String modelId = settings.string("model", "all-MiniLM-L6-v2");
+        boolean langChain4j = modelId.equals("all-MiniLM-L6-v2");
         int count = settings.integer("texts", 2000);
         int rounds = settings.integer("rounds", 5);
         int batchSize = settings.integer("batch", 32);
@@ -71,10 +75,14 @@ public final class Int8InferenceBenchmark {
         List<OnnxEncoder> encoders = new ArrayList<>();
         try {
             Map<String, Path> files = new LinkedHashMap<>();
-            try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained("all-MiniLM-L6-v2")) {
+            try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(modelId)) {
                 files.put(FP32, export(model, folder.resolve("fp32"), ExportOptions.defaults(), result, FP32));
                 files.put(INT8, export(model, folder.resolve("int8"), ExportOptions.int8().withForce(true), result, INT8));
                 if (compareOps) {
+                    files.put(INT8_PER_TENSOR, export(model, folder.resolve("int8-per-tensor"), ExportOptions.int8().withForce(true)
+                            .withQuantization(Int8Quantization.defaults().withOp(QuantizedMatMulOp.MATMUL_INTEGER)), result, INT8_PER_TENSOR));
+                    files.put(INT8_PER_ROW, export(model, folder.resolve("int8-per-row"), ExportOptions.int8().withForce(true)
+                            .withQuantization(Int8Quantization.defaults().withOp(QuantizedMatMulOp.MATMUL_INTEGER_PER_ROW)), result, INT8_PER_ROW));
                     files.put(INT8_FUSED, export(model, folder.resolve("int8-dynamic-quantize-matmul"), ExportOptions.int8().withForce(true)
                             .withQuantization(Int8Quantization.defaults().withOp(QuantizedMatMulOp.DYNAMIC_QUANTIZE_MATMUL)), result, INT8_FUSED));
                 }
@@ -87,18 +95,11 @@ public final class Int8InferenceBenchmark {
                 contenders.put(file.getKey(), encoder::encode);
                 sizes.addProperty(file.getKey(), Files.size(file.getValue()));
             }
-            EmbeddingModel quantized = new AllMiniLmL6V2QuantizedEmbeddingModel();
-            EmbeddingModel fp32 = new AllMiniLmL6V2EmbeddingModel();
-            contenders.put(LANGCHAIN4J_Q, batch -> vectors(quantized, batch));
-            contenders.put(LANGCHAIN4J, batch -> vectors(fp32, batch));
-            sizes.addProperty(LANGCHAIN4J_Q, resourceBytes(AllMiniLmL6V2QuantizedEmbeddingModel.class, "/all-minilm-l6-v2-q.onnx"));
-            sizes.addProperty(LANGCHAIN4J, resourceBytes(AllMiniLmL6V2EmbeddingModel.class, "/all-minilm-l6-v2.onnx"));
-            result.add("file_bytes", sizes);
-            Path theirs = folder.resolve("langchain4j-q.onnx");
-            try (InputStream in = AllMiniLmL6V2QuantizedEmbeddingModel.class.getResourceAsStream("/all-minilm-l6-v2-q.onnx")) {
-                Files.copy(in, theirs);
+            result.add("sample_cosine_vs_fp32", sampleCosines(contenders));
+            if (langChain4j) {
+                addLangChain4j(contenders, sizes, folder, result);
             }
-            result.addProperty("langchain4j_q_quantization", OnnxModelDescription.of(theirs).quantization());
+            result.add("file_bytes", sizes);
 
             JsonObject spearman = new JsonObject();
             contenders.forEach((name, encode) -> spearman.addProperty(name, sts.spearman(encode)));
@@ -110,6 +111,7 @@ public final class Int8InferenceBenchmark {
             List<Double> ratioFp32 = new ArrayList<>();
             List<Double> ratioLangChain4jQ = new ArrayList<>();
             List<Double> ratioOps = new ArrayList<>();
+            List<Double> ratioPerTensor = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 StringBuilder line = new StringBuilder("round " + round + ":");
                 for (Map.Entry<String, Function<List<String>, float[][]>> contender : contenders.entrySet()) {
@@ -121,31 +123,76 @@ public final class Int8InferenceBenchmark {
                 }
                 int last = round - 1;
                 ratioFp32.add(rates.get(INT8).get(last) / rates.get(FP32).get(last));
-                ratioLangChain4jQ.add(rates.get(INT8).get(last) / rates.get(LANGCHAIN4J_Q).get(last));
+                if (langChain4j) {
+                    ratioLangChain4jQ.add(rates.get(INT8).get(last) / rates.get(LANGCHAIN4J_Q).get(last));
+                }
                 if (compareOps) {
                     ratioOps.add(rates.get(INT8).get(last) / rates.get(INT8_FUSED).get(last));
+                    ratioPerTensor.add(rates.get(INT8).get(last) / rates.get(INT8_PER_TENSOR).get(last));
                 }
                 System.out.println(line + " sentences/s");
             }
             rates.forEach((name, values) -> result.add("sentences_per_s_" + name, Stats.of(values).toJson()));
             result.add("int8_ratio_vs_fp32", Stats.of(ratioFp32).toJson());
-            result.add("int8_ratio_vs_langchain4j_q", Stats.of(ratioLangChain4jQ).toJson());
             if (compareOps) {
-                result.add("matmul_integer_ratio_vs_dynamic_quantize_matmul", Stats.of(ratioOps).toJson());
+                result.add("int8_ratio_vs_dynamic_quantize_matmul", Stats.of(ratioOps).toJson());
+                result.add("int8_ratio_vs_per_tensor", Stats.of(ratioPerTensor).toJson());
             }
             result.addProperty("int8_spearman_delta", spearman.get(INT8).getAsDouble() - spearman.get(FP32).getAsDouble());
-            result.addProperty("langchain4j_q_spearman_delta", spearman.get(LANGCHAIN4J_Q).getAsDouble() - spearman.get(LANGCHAIN4J).getAsDouble());
+            if (langChain4j) {
+                result.add("int8_ratio_vs_langchain4j_q", Stats.of(ratioLangChain4jQ).toJson());
+                result.addProperty("langchain4j_q_spearman_delta",
+                        spearman.get(LANGCHAIN4J_Q).getAsDouble() - spearman.get(LANGCHAIN4J).getAsDouble());
+            }
         } finally {
             encoders.forEach(OnnxEncoder::close);
             StsTrainingRun.delete(folder);
         }
-        result.addProperty("model", "all-MiniLM-L6-v2");
+        result.addProperty("model", modelId);
         result.addProperty("texts", texts.size());
         result.addProperty("sts_pairs", sts.gold.length);
         result.addProperty("batch", batchSize);
         result.add("engine_threads", Machine.engineThreads());
         JsonFiles.write(settings.path("out"), result);
         System.out.println(result);
+    }
+
+    /** LangChain4j's all-MiniLM-L6-v2 jars (quantized and float) as contenders, with their file sizes and how theirs is quantized. */
+    private static void addLangChain4j(Map<String, Function<List<String>, float[][]>> contenders, JsonObject sizes, Path folder,
+            JsonObject result) throws IOException {
+        EmbeddingModel quantized = new AllMiniLmL6V2QuantizedEmbeddingModel();
+        EmbeddingModel fp32 = new AllMiniLmL6V2EmbeddingModel();
+        contenders.put(LANGCHAIN4J_Q, batch -> vectors(quantized, batch));
+        contenders.put(LANGCHAIN4J, batch -> vectors(fp32, batch));
+        sizes.addProperty(LANGCHAIN4J_Q, resourceBytes(AllMiniLmL6V2QuantizedEmbeddingModel.class, "/all-minilm-l6-v2-q.onnx"));
+        sizes.addProperty(LANGCHAIN4J, resourceBytes(AllMiniLmL6V2EmbeddingModel.class, "/all-minilm-l6-v2.onnx"));
+        Path theirs = folder.resolve("langchain4j-q.onnx");
+        try (InputStream in = AllMiniLmL6V2QuantizedEmbeddingModel.class.getResourceAsStream("/all-minilm-l6-v2-q.onnx")) {
+            Files.copy(in, theirs);
+        }
+        result.addProperty("langchain4j_q_quantization", OnnxModelDescription.of(theirs).quantization());
+    }
+
+    /** The smallest and mean cosine of each int8 export's vectors to the fp32 export's on the export check's built-in texts. */
+    private static JsonObject sampleCosines(Map<String, Function<List<String>, float[][]>> encoders) {
+        float[][] reference = encoders.get(FP32).apply(ExportOptions.DEFAULT_SAMPLE_TEXTS);
+        JsonObject cosines = new JsonObject();
+        encoders.forEach((name, encode) -> {
+            float[][] vectors = encode.apply(ExportOptions.DEFAULT_SAMPLE_TEXTS);
+            double smallest = Double.MAX_VALUE;
+            double sum = 0;
+            for (int i = 0; i < vectors.length; i++) {
+                double cosine = Vectors.cosine(vectors[i], reference[i]);
+                smallest = Math.min(smallest, cosine);
+                sum += cosine;
+            }
+            JsonObject entry = new JsonObject();
+            entry.addProperty("min", smallest);
+            entry.addProperty("mean", sum / vectors.length);
+            cosines.add(name, entry);
+        });
+        System.out.println("cosine to fp32 on the built-in texts: " + cosines);
+        return cosines;
     }
 
     private static Path export(AutoModelForEmbedding model, Path folder, ExportOptions options, JsonObject result, String name) {

@@ -37,7 +37,7 @@ final class ExportCommand extends CliCommand {
     boolean fp16;
 
     @Option(names = "--quantize", paramLabel = "int8", description = "Quantize: int8 MatMul weights, per output channel, symmetric;"
-            + " activations quantized at run time (DynamicQuantizeLinear + MatMulInteger). Excludes --fp16.")
+            + " activations quantized per row (per token) at run time, MatMulInteger. Excludes --fp16.")
     String quantize;
 
     @Option(names = "--reduce-range", description = "With --quantize int8: 7-bit weights ([-64, 64]) for CPUs without AVX-512 VNNI"

@@ -27,8 +27,8 @@ import java.util.stream.Stream;
  * Two linear layers on one input ({@code x · W + b} and {@code x · V}, x {@code [2, 5, 24]}, W and V
  * {@code [24, 10]}, as query and key read one activation) and an activation × activation MatMul, quantized in each form and range, run in ONNX Runtime: the linear output
  * matches double-precision float math within the bound of the two quantization errors, computed
- * here from the scales (activations: uint8 per tensor, {@code (max(x, 0) - min(x, 0)) / 255}; weights:
- * {@code max |w[:, j]| / limit} per column); the activation product is left exactly as it was, and
+ * here from the scales (activations: uint8 per tensor, {@code (max(x, 0) - min(x, 0)) / 255}, or int8 per row,
+ * {@code max |x_row| / 127}; weights: {@code max |w[:, j]| / limit} per column); the activation product is left exactly as it was, and
  * the shared input is quantized once.
  */
 class Int8MatMulQuantizerTest {
@@ -54,13 +54,16 @@ class Int8MatMulQuantizerTest {
         float[] x = gaussian(random, BATCH * SEQUENCE * IN, 1.0);
         x[3] = 4.5f; // an outlier widens the activation range, as in real models
 
+        boolean perRow = op == QuantizedMatMulOp.MATMUL_INTEGER_PER_ROW;
         OnnxModel quantized = Int8MatMulQuantizer.quantize(linearModel(weight, bias, second), new Int8Quantization(reduceRange, op, false));
         assertThat(quantized.graph().initializer("w")).isEmpty();
         assertThat(quantized.graph().initializer("w_quantized").orElseThrow().dataType()).isEqualTo(OnnxDataType.INT8);
         assertThat(quantized.graph().nodesOfType("MatMul")).hasSize(1); // the activation product stays float
-        assertThat(quantized.graph().nodesOfType(op == QuantizedMatMulOp.MATMUL_INTEGER ? "MatMulInteger" : "DynamicQuantizeMatMul"))
+        assertThat(quantized.graph().nodesOfType(op == QuantizedMatMulOp.DYNAMIC_QUANTIZE_MATMUL ? "DynamicQuantizeMatMul" : "MatMulInteger"))
                 .hasSize(2);
         assertThat(quantized.graph().nodesOfType("DynamicQuantizeLinear")).hasSize(op == QuantizedMatMulOp.MATMUL_INTEGER ? 1 : 0);
+        assertThat(quantized.graph().nodesOfType("ReduceMax")).as("one per-row quantization of the shared input")
+                .hasSize(perRow ? 1 : 0);
         assertThat(quantized.metadataProps()).containsEntry(Int8MatMulQuantizer.META_QUANTIZED_MATMULS, "2")
                 .containsEntry(Int8MatMulQuantizer.META_WEIGHT_BITS, reduceRange ? "7" : "8");
         Path file = scratch.resolve("quantized.onnx");
@@ -69,8 +72,12 @@ class Int8MatMulQuantizerTest {
         Map<String, float[]> outputs = run(file, x);
         float[] gram = outputs.get("gram");
         int limit = reduceRange ? 64 : 127;
-        assertWithinQuantizationBound(x, weight, bias, outputs.get("y"), limit);
-        assertWithinQuantizationBound(x, second, new float[OUT], outputs.get("z"), limit);
+        double[] xScales = activationScales(x, perRow);
+        assertWithinQuantizationBound(x, xScales, weight, bias, outputs.get("y"), limit);
+        assertWithinQuantizationBound(x, xScales, second, new float[OUT], outputs.get("z"), limit);
+        if (perRow) {
+            assertEqualsRoundedMath(x, xScales, second, outputs.get("z"), limit);
+        }
         for (int b = 0; b < BATCH; b++) {
             for (int i = 0; i < SEQUENCE; i++) {
                 for (int j = 0; j < SEQUENCE; j++) {
@@ -84,17 +91,33 @@ class Int8MatMulQuantizerTest {
         }
     }
 
-    /** Each {@code y = x · w + bias} element within the weight and activation rounding bound of float math. */
-    private static void assertWithinQuantizationBound(float[] x, float[] weight, float[] bias, float[] y, int limit) {
+    /**
+     * The activation step of each row: per row, int8 symmetric, {@code max |x_row| / 127}; per tensor, uint8 over the
+     * range widened to include zero, {@code (max(x, 0) - min(x, 0)) / 255}, the same for every row.
+     */
+    private static double[] activationScales(float[] x, boolean perRow) {
+        double[] scales = new double[BATCH * SEQUENCE];
         double xMax = 0;
         double xMin = 0;
         for (float value : x) {
             xMax = Math.max(xMax, value);
             xMin = Math.min(xMin, value);
         }
-        double xScale = (xMax - xMin) / 255;
+        for (int row = 0; row < scales.length; row++) {
+            double absMax = 0;
+            for (int k = 0; k < IN; k++) {
+                absMax = Math.max(absMax, Math.abs(x[row * IN + k]));
+            }
+            scales[row] = perRow ? absMax / 127 : (xMax - xMin) / 255;
+        }
+        return scales;
+    }
+
+    /** Each {@code y = x · w + bias} element within the weight and activation rounding bound of float math. */
+    private static void assertWithinQuantizationBound(float[] x, double[] xScales, float[] weight, float[] bias, float[] y, int limit) {
         double largestError = 0;
         for (int row = 0; row < BATCH * SEQUENCE; row++) {
+            double xScale = xScales[row];
             for (int column = 0; column < OUT; column++) {
                 double wScale = 0;
                 for (int k = 0; k < IN; k++) {
@@ -116,6 +139,31 @@ class Int8MatMulQuantizerTest {
             }
         }
         assertThat(largestError).as("the weights really are quantized").isGreaterThan(1e-6);
+    }
+
+    /**
+     * Per row, the output is exactly the product of the rounded operands: {@code round_half_even(x / row_scale) * row_scale}
+     * times {@code round_half_even(w / column_scale) * column_scale}, summed in double (float32 noise aside).
+     */
+    private static void assertEqualsRoundedMath(float[] x, double[] xScales, float[] weight, float[] z, int limit) {
+        for (int column = 0; column < OUT; column++) {
+            double wScale = 0;
+            for (int k = 0; k < IN; k++) {
+                wScale = Math.max(wScale, Math.abs(weight[k * OUT + column]) / limit);
+            }
+            for (int row = 0; row < BATCH * SEQUENCE; row++) {
+                double expected = 0;
+                double magnitude = 0;
+                for (int k = 0; k < IN; k++) {
+                    double xq = Math.rint(x[row * IN + k] / xScales[row]) * xScales[row];
+                    double wq = Math.rint(weight[k * OUT + column] / wScale) * wScale;
+                    expected += xq * wq;
+                    magnitude += Math.abs(xq * wq);
+                }
+                assertThat((double) z[row * OUT + column]).as("z[%d][%d]", row, column)
+                        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5 * magnitude + 1e-7));
+            }
+        }
     }
 
     /** {@code y = x · w + b}, {@code z = x · v} and {@code gram = x · xᵀ}, x {@code [batch, sequence, IN]}. */
