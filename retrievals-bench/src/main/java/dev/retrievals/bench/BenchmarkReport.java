@@ -40,6 +40,7 @@ final class BenchmarkReport {
         training();
         padding();
         inference();
+        int8Inference();
         memory();
         startup();
         memoryGrowth();
@@ -127,6 +128,13 @@ final class BenchmarkReport {
         headlineRow("padding.effective_speedup", result("padding"), "effective_speedup", "%.2f", "≥ 3", 3.0);
         headlineRow("inference.ratio_vs_langchain4j", result("inference"), "ratio_onnx_encoder_vs_langchain4j", "%.2f", "≥ 2", 2.0);
         headlineRow("inference.sentences_per_s", result("inference"), "sentences_per_s_onnx_encoder", "%.0f", "", Double.NaN);
+        JsonObject int8 = result("inference_int8");
+        headlineRow("inference.int8_ratio_vs_fp32", int8, "int8_ratio_vs_fp32", "%.2f", "", Double.NaN);
+        headlineRow("inference.int8_ratio_vs_langchain4j_q", int8, "int8_ratio_vs_langchain4j_q", "%.2f", "≥ 1", 1.0);
+        double theirLoss = int8 != null && int8.has("langchain4j_q_spearman_delta") ? int8.get("langchain4j_q_spearman_delta").getAsDouble()
+                : Double.NaN;
+        headlineRow("inference.int8_spearman_delta", single(int8, "int8_spearman_delta"), "int8_spearman_delta", "%+.4f",
+                String.format(Locale.ROOT, "≥ LangChain4j-q's %+.4f", theirLoss), theirLoss);
         headlineRow("inference.pytorch_ratio_vs_onnx", result("encode_command"), "ratio_onnx_wall_over_pytorch_wall", "%.2f", "≥ 0.8", 0.8);
         headlineAtMost("memory.encode_peak_rss_mb", encodePeak(), "peak_rss_mb", "%.0f", "≤ 1500", 1500);
         headlineAtMost("memory.peak_rss_mb_batch32", memoryResult(32), "peak_rss_mb", "%.0f", "≤ 1200", 1200);
@@ -331,16 +339,25 @@ final class BenchmarkReport {
         line("");
     }
 
-    private void inference() {
-        line("## 3. Inference: OnnxEncoder, PyTorch-engine encode, LangChain4j OnnxEmbeddingModel");
+    /** The section's title, and its result with the line naming its run; null (and a line saying so) when it failed. */
+    private JsonObject section(String title, String name) {
+        line(title);
         line("");
-        JsonObject r = result("inference");
+        JsonObject r = result(name);
         if (r == null) {
-            line("Failed; see *Failed runs*.");
+            line("Failed or not run; see *Failed runs*.");
             line("");
+            return null;
+        }
+        runLine(name);
+        return r;
+    }
+
+    private void inference() {
+        JsonObject r = section("## 3. Inference: OnnxEncoder, PyTorch-engine encode, LangChain4j OnnxEmbeddingModel", "inference");
+        if (r == null) {
             return;
         }
-        runLine("inference");
         line(String.format(Locale.ROOT, "%s exported once by `OnnxExporter`; the same ONNX file and `tokenizer.json` feed `OnnxEncoder` (batch %d)"
                 + " and LangChain4j's `OnnxEmbeddingModel`; `AutoModelForEmbedding.encode` runs the same weights on the PyTorch engine."
                 + " The same %d English STS-B sentences for the two ONNX encoders (the PyTorch engine, several times slower,"
@@ -367,6 +384,48 @@ final class BenchmarkReport {
                 + " and runs one session call per batch of 32, with pooling and normalisation inside the graph; the remaining cost is"
                 + " the transformer itself on the available cores. The PyTorch engine runs the model op by op (eager), without"
                 + " ONNX Runtime's graph fusions (attention, GELU, layer norm), and is the slowest of the three.");
+        line("");
+    }
+
+    private void int8Inference() {
+        JsonObject r = section("## 3b. Int8 serving: OnnxEncoder int8 and fp32, LangChain4j all-minilm-l6-v2-q and fp32", "inference_int8");
+        if (r == null) {
+            return;
+        }
+        line(String.format(Locale.ROOT, "all-MiniLM-L6-v2 exported by `OnnxExporter` as fp32 and as int8 (`--quantize int8`: MatMul weights"
+                + " per output channel, activations quantized at run time), served by `OnnxEncoder` (batch %d); LangChain4j's own"
+                + " `AllMiniLmL6V2QuantizedEmbeddingModel` (%s) and `AllMiniLmL6V2EmbeddingModel`. The same %d English STS-B sentences"
+                + " for each, alternated within each round; Spearman of each on sts-b-en/dev (%d pairs, cosine against the gold score).",
+                r.get("batch").getAsInt(), r.get("langchain4j_q_quantization").getAsString(), r.get("texts").getAsInt(),
+                r.get("sts_pairs").getAsInt()));
+        line("");
+        line("| encoder | sentences/s | file MB | Spearman sts-b-en/dev |");
+        line("|---|---|---|---|");
+        JsonObject sizes = r.getAsJsonObject("file_bytes");
+        JsonObject spearman = r.getAsJsonObject("spearman_sts_b_en_dev");
+        Map<String, String> names = new java.util.LinkedHashMap<>();
+        names.put("onnx_encoder_fp32", "`OnnxEncoder` fp32");
+        names.put("onnx_encoder_int8", "`OnnxEncoder` int8 (the default: activations per row, MatMulInteger)");
+        names.put("onnx_encoder_int8_per_row", "`OnnxEncoder` int8 (activations per row, MatMulInteger)");
+        names.put("onnx_encoder_int8_per_tensor", "`OnnxEncoder` int8 (activations per tensor, DynamicQuantizeLinear + MatMulInteger)");
+        names.put("onnx_encoder_int8_dynamic_quantize_matmul", "`OnnxEncoder` int8 (com.microsoft:DynamicQuantizeMatMul)");
+        names.put("langchain4j_q", "LangChain4j all-minilm-l6-v2-q");
+        names.put("langchain4j_fp32", "LangChain4j all-minilm-l6-v2");
+        names.forEach((key, name) -> {
+            if (r.has("sentences_per_s_" + key)) {
+                line(String.format(Locale.ROOT, "| %s | %s | %.1f | %.4f |", name, stat(r, "sentences_per_s_" + key).format("%.0f"),
+                        sizes.get(key).getAsLong() / 1e6, spearman.get(key).getAsDouble()));
+            }
+        });
+        line("");
+        line(String.format(Locale.ROOT, "Int8 ÷ fp32 (per round): %s; int8 ÷ LangChain4j-q: %s; Spearman int8 − fp32: %+.4f (LangChain4j-q −"
+                + " LangChain4j: %+.4f).", stat(r, "int8_ratio_vs_fp32").format("%.2f"), stat(r, "int8_ratio_vs_langchain4j_q").format("%.2f"),
+                r.get("int8_spearman_delta").getAsDouble(), r.get("langchain4j_q_spearman_delta").getAsDouble()));
+        if (r.has("int8_ratio_vs_per_tensor")) {
+            line(String.format(Locale.ROOT, "Default int8 ÷ per-tensor int8 (per round): %s; ÷ DynamicQuantizeMatMul: %s (per-row"
+                    + " activations are the default for accuracy: per tensor, all-MiniLM-L6-v2 misses the 0.99 gate).",
+                    stat(r, "int8_ratio_vs_per_tensor").format("%.2f"), stat(r, "int8_ratio_vs_dynamic_quantize_matmul").format("%.2f")));
+        }
         line("");
     }
 

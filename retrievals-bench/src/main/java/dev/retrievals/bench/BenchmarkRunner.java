@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@code work} (folder for raw results), {@code launcher} (the distribution's {@code bin/retrievals},
  * for the encode benchmark), {@code train_rounds} (12), {@code padding_rounds} (5),
  * {@code padding_steps} (6), {@code inference_rounds} (5), {@code inference_texts} (10000),
- * {@code pytorch_texts} (2000), {@code encode_rounds} (3), {@code encode_texts} (500),
+ * {@code pytorch_texts} (2000), {@code int8_rounds} (5), {@code int8_texts} (2000), {@code encode_rounds} (3), {@code encode_texts} (500),
  * {@code memory_repeats} (3), {@code memory_steps} (3), {@code growth_steps} (400);
  * {@code report_only=true} runs nothing and rewrites the page from the results already there;
  * {@code only=train,memory} runs only the benchmarks whose names start with one of those words and
@@ -60,7 +60,7 @@ public final class BenchmarkRunner {
     /** Entry point; see the class comment for the settings. */
     public static void main(String[] args) {
         BenchArgs settings = BenchArgs.parse("BenchmarkRunner", args).allow("docs", "work", "launcher", "train_rounds", "padding_rounds",
-                "padding_steps", "inference_rounds", "inference_texts", "pytorch_texts", "encode_rounds", "encode_texts", "memory_repeats",
+                "padding_steps", "inference_rounds", "inference_texts", "pytorch_texts", "int8_rounds", "int8_texts", "encode_rounds", "encode_texts", "memory_repeats",
                 "memory_steps", "growth_steps", "mining_documents", "mining_rounds",
                 "mining_encode_documents", "mining_store", "mining_hnsw", "rerank_pairs", "rerank_rounds", "report_only", "only");
         Path docs = Path.of(settings.string("docs", "docs"));
@@ -93,6 +93,8 @@ public final class BenchmarkRunner {
                 "rounds=" + settings.integer("padding_rounds", 5), "steps=" + settings.integer("padding_steps", 6));
         runner.run("inference", InferenceBenchmark.class, FLAGS, INFERENCE,
                 "rounds=" + settings.integer("inference_rounds", 5), "texts=" + settings.integer("inference_texts", 10_000), "pytorch_texts=" + settings.integer("pytorch_texts", 2000));
+        runner.run("inference_int8", Int8InferenceBenchmark.class, FLAGS, INFERENCE,
+                "rounds=" + settings.integer("int8_rounds", 5), "texts=" + settings.integer("int8_texts", 2000));
         // The command itself, measured from outside; its own launcher sets its JVM options and environment.
         runner.run("encode_command", EncodeCommandBenchmark.class, List.of("-Xmx512m"), Map.of(),
                 "launcher=" + settings.string("launcher", "retrievals-cli/target/retrievals/bin/retrievals"),

@@ -10,9 +10,9 @@ import java.nio.file.Path;
 final class Exports {
     private Exports() {}
 
-    /** Exports with the automatic check; returns the report as text. */
-    static String export(AutoModelForEmbedding model, Path folder, boolean fp16) {
-        ExportReport report = OnnxExporter.export(model, folder, fp16 ? ExportOptions.fp16() : ExportOptions.defaults());
-        return report.toString();
+    /** Exports with the automatic check; returns the report as one line of text, with where it was saved. */
+    static String export(AutoModelForEmbedding model, Path folder, ExportOptions options) {
+        ExportReport report = OnnxExporter.export(model, folder, options);
+        return report + "; report saved to " + folder.resolve(ExportReport.FILE_NAME);
     }
 }

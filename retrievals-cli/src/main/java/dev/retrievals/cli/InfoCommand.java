@@ -1,13 +1,17 @@
 package dev.retrievals.cli;
 
 import com.google.gson.GsonBuilder;
+import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.spi.OptionSpec;
 import dev.retrievals.core.spi.PluginKind;
 import dev.retrievals.core.spi.PluginKinds;
 import dev.retrievals.core.spi.PluginLoadFailure;
 import dev.retrievals.core.spi.PluginProvider;
 import dev.retrievals.core.spi.PluginRegistry;
+import dev.retrievals.onnx.OnnxModelDescription;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,16 +21,28 @@ import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code retrievals info [--json]}: every plugin by kind, from the registry, with its options. */
-@Command(name = "info", description = "List every plugin (losses, poolings, collators, schedules, evaluators, architectures)"
-        + " with its options, defaults and allowed ranges.")
+/**
+ * {@code retrievals info [--json]}: every plugin by kind, from the registry, with its options;
+ * {@code retrievals info --model PATH}: what an ONNX model is (architecture, pooling, precision, quantization).
+ */
+@Command(name = "info", description = {"List every plugin (losses, poolings, collators, schedules, evaluators, architectures)"
+        + " with its options, defaults and allowed ranges.",
+    "With --model: say what an ONNX model is (architecture, pooling, precision, quantization, size)."})
 final class InfoCommand extends CliCommand {
-    @Option(names = "--json", description = "Print the list as JSON (with the providers that failed to load).")
+    @Option(names = "--json", description = "Print the list (or the model's description) as JSON (with the providers that failed to load).")
     boolean json;
+
+    @Option(names = "--model", paramLabel = "PATH", description = "An ONNX model: an .onnx file, a folder with model.onnx (or"
+            + " onnx/model.onnx) or a training run folder with an export.")
+    Path model;
 
     @Override
     protected int run() {
         PrintWriter out = out();
+        if (model != null) {
+            describe(out);
+            return 0;
+        }
         PluginRegistry registry = PluginRegistry.global();
         Set<PluginKind<?>> kinds = new LinkedHashSet<>(PluginKinds.all());
         kinds.addAll(registry.kinds());
@@ -78,5 +94,33 @@ final class InfoCommand extends CliCommand {
             failures.forEach(f -> out.println("  " + f));
         }
         return 0;
+    }
+
+    private void describe(PrintWriter out) {
+        if (!Files.exists(model)) {
+            throw new UsageException("--model " + model + " does not exist");
+        }
+        OnnxModelDescription description;
+        try {
+            description = OnnxModelDescription.of(model);
+        } catch (RetrievalsException e) {
+            throw new UsageException("--model " + model + ": " + e.getMessage() + " (info --model describes ONNX models; export a"
+                    + " PyTorch model with 'retrievals export')");
+        }
+        if (json) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("file", description.file().toString());
+            fields.put("architecture", description.architecture());
+            fields.put("pooling", description.pooling());
+            fields.put("normalize", description.normalize());
+            fields.put("precision", description.precision());
+            fields.put("quantization", description.quantization());
+            fields.put("max_length", description.maxLength());
+            fields.put("file_bytes", description.fileBytes());
+            fields.put("exported_by_retrievals", description.writtenByRetrievals());
+            out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(fields));
+        } else {
+            description.lines().forEach(out::println);
+        }
     }
 }

@@ -15,6 +15,7 @@ import dev.retrievals.core.spi.OptionSpec;
 import dev.retrievals.core.spi.PluginKinds;
 import dev.retrievals.core.spi.PluginProvider;
 import dev.retrievals.core.spi.PluginRegistry;
+import dev.retrievals.onnx.ExportOptions;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.pytorch.ModelOptions;
 import dev.retrievals.trainer.GracefulShutdown;
@@ -219,7 +220,7 @@ final class TrainCommand extends CliCommand {
             }
             out.println(report(runFolder) + "; model: " + saved);
             if (config.exportOnnx) {
-                out.println(Exports.export(encoder, runFolder.resolve(RunFolder.ONNX), false));
+                out.println(Exports.export(encoder, runFolder.resolve(RunFolder.ONNX), ExportOptions.defaults()));
             }
         }
         return 0;

@@ -92,6 +92,7 @@ public final class OnnxEncoder implements TextEncoder {
     private final boolean showProgressBar;
     private final String queryPrompt;
     private final String documentPrompt;
+    private final OnnxModelDescription description;
 
     private OnnxEncoder(Builder builder, Path modelFile, Path tokenizerFile, Path configFile, Path promptsFile) {
         this.modelFile = modelFile;
@@ -111,6 +112,7 @@ public final class OnnxEncoder implements TextEncoder {
                 : metadata.containsKey(OnnxExporter.META_MAX_LENGTH) ? Integer.parseInt(metadata.get(OnnxExporter.META_MAX_LENGTH))
                 : MAX_LENGTH.defaultValue();
         long padId = builder.padTokenId != null ? builder.padTokenId : padTokenId(metadata, configFile);
+        this.description = OnnxModelDescription.of(modelFile, parsed, modelFile.toFile().length());
         parsed = null; // the graph's bytes may be large; ONNX Runtime reads the file itself
         this.environment = OrtEnvironment.getEnvironment();
         this.session = openSession(builder);
@@ -149,7 +151,8 @@ public final class OnnxEncoder implements TextEncoder {
             throw e instanceof RetrievalsException re ? re
                     : new RetrievalsException("Cannot use ONNX model " + modelFile + ": " + e.getMessage(), e);
         }
-        LOG.debug("Loaded {} (output {}, dimension {}, inputs {})", modelFile, output, dimension, inputTypes.keySet());
+        LOG.info("Loaded {}: {}", modelFile, description);
+        LOG.debug("{}: output {}, dimension {}, inputs {}", modelFile, output, dimension, inputTypes.keySet());
     }
 
     /**
@@ -451,6 +454,11 @@ public final class OnnxEncoder implements TextEncoder {
     /** Whether the graph pools (and normalises) itself, through a {@code sentence_embedding} output. */
     public boolean poolsInGraph() {
         return pooledInGraph;
+    }
+
+    /** What the loaded model is: architecture, pooling, precision, quantization. */
+    public OnnxModelDescription description() {
+        return description;
     }
 
     @Override

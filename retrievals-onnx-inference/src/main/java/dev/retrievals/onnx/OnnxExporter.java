@@ -6,11 +6,11 @@ import dev.retrievals.core.onnx.OnnxDataType;
 import dev.retrievals.core.onnx.OnnxDimension;
 import dev.retrievals.core.onnx.OnnxGraph;
 import dev.retrievals.core.onnx.OnnxModel;
+import dev.retrievals.core.eval.EvaluationResult;
 import dev.retrievals.core.onnx.OnnxNode;
 import dev.retrievals.core.onnx.OnnxValueInfo;
 import dev.retrievals.core.model.TrainableModel;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
-import dev.retrievals.pytorch.Precision;
 import dev.retrievals.pytorch.TransformerConfig;
 import dev.retrievals.pytorch.arch.TransformerArchitecture;
 import java.io.IOException;
@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The ONNX file is written under a temporary name, checked in ONNX Runtime against the PyTorch
  * model on sample texts, and only then moved to {@code model.onnx}; a check that exceeds the
- * bounds fails the export and leaves no {@code model.onnx}.
+ * bounds fails the export and leaves no {@code model.onnx} (unless the options {@code force} it,
+ * which writes it with a warning). The report is logged and saved beside the model as
+ * {@value ExportReport#FILE_NAME}.
+ *
+ * <p>Precision {@link ExportPrecision#INT8} writes the same graph with its MatMul weights quantized
+ * ({@link Int8MatMulQuantizer}); its check is a cosine gate (by default every sample at least
+ * {@value ExportOptions#INT8_MIN_COSINE}) and, with an evaluator in the options, both models'
+ * scores are reported.
  */
 public final class OnnxExporter {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxExporter.class);
@@ -56,6 +64,11 @@ public final class OnnxExporter {
     static final String META_PAD_TOKEN_ID = "retrievals.pad_token_id";
     static final String META_MODEL_TYPE = "retrievals.model_type";
     static final String META_WEIGHTS = "retrievals.weights";
+    /**
+     * The batch size of the check's ONNX encoder (up to 32 sample texts run as one padded batch), also
+     * {@link OnnxEncoder}'s default, so an evaluation in the check sees the batches a user's encoder sees.
+     */
+    private static final int CHECK_BATCH_SIZE = OnnxEncoder.BATCH_SIZE.defaultValue();
 
     private OnnxExporter() {}
 
@@ -71,7 +84,12 @@ public final class OnnxExporter {
      *     not fit the vocabulary, writing fails, or the check exceeds the bounds of {@code options}
      */
     public static ExportReport export(AutoModelForEmbedding model, Path folder, ExportOptions options) {
-        return inEvaluationMode(model, () -> exportInEvaluationMode(model, folder, options));
+        return export(model, folder, options, UnaryOperator.identity());
+    }
+
+    /** As {@link #export(AutoModelForEmbedding, Path, ExportOptions)}, passing int8 weights through {@code tamper} (for tests). */
+    static ExportReport export(AutoModelForEmbedding model, Path folder, ExportOptions options, UnaryOperator<Int8Weights> tamper) {
+        return inEvaluationMode(model, () -> exportInEvaluationMode(model, folder, options, tamper));
     }
 
     /** Runs an export with the model in evaluation mode, and puts a training model back into training mode afterwards. */
@@ -90,7 +108,8 @@ public final class OnnxExporter {
         }
     }
 
-    private static ExportReport exportInEvaluationMode(AutoModelForEmbedding model, Path folder, ExportOptions options) {
+    private static ExportReport exportInEvaluationMode(AutoModelForEmbedding model, Path folder, ExportOptions options,
+            UnaryOperator<Int8Weights> tamper) {
         if (!OnnxPoolingGraph.SUPPORTED.contains(model.poolingName())) {
             throw new RetrievalsException("Pooling '" + model.poolingName() + "' has no ONNX form; the exporter supports "
                     + OnnxPoolingGraph.SUPPORTED);
@@ -98,9 +117,9 @@ public final class OnnxExporter {
         byte[] tokenizerJson = model.tokenizerFiles().get("tokenizer.json");
         TokenizerVocabulary.checkFits(tokenizerJson, "the model's tokenizer.json", model.config().vocabSize(),
                 "the model (config vocab_size)");
-        OnnxModel onnx = toOnnx(model, options.precision());
+        OnnxModel onnx = toOnnx(model, options, tamper);
         model.save(folder);
-        return writeChecked(onnx, folder, options, file -> verify(model, file, folder, options));
+        return writeChecked(onnx, folder, options, file -> verify(model, file, folder, options, quantization(onnx)));
     }
 
     /** Checks a written ONNX file against the model it came from. */
@@ -121,11 +140,12 @@ public final class OnnxExporter {
             temporary = Files.createTempFile(folder, "." + FILE_NAME + ".", ".partial");
             onnx.write(temporary);
             ExportReport report = options.verify() ? check.verify(temporary)
-                    : new ExportReport(target, options.precision(), Files.size(temporary), 0, Double.NaN, Double.NaN);
+                    : new ExportReport(target, options.precision(), quantization(onnx), Files.size(temporary), 0, Double.NaN, Double.NaN,
+                            options.minCosine(), true, null);
             move(temporary, target);
             temporary = null;
-            ExportReport written = new ExportReport(target, report.precision(), report.fileBytes(), report.textsChecked(),
-                    report.maxAbsDifference(), report.minCosine());
+            ExportReport written = report.withOnnxFile(target);
+            Files.writeString(folder.resolve(ExportReport.FILE_NAME), written.toJson() + "\n");
             LOG.info("Exported {}", written);
             return written;
         } catch (IOException e) {
@@ -141,11 +161,17 @@ public final class OnnxExporter {
         }
     }
 
-    /** The model as an ONNX graph in memory (weights copied out of the model). */
-    public static OnnxModel toOnnx(AutoModelForEmbedding model, Precision precision) {
+    /** The model as an ONNX graph in memory (weights copied out of the model), with the default settings of {@code precision}. */
+    public static OnnxModel toOnnx(AutoModelForEmbedding model, ExportPrecision precision) {
+        return toOnnx(model, ExportOptions.of(precision), UnaryOperator.identity());
+    }
+
+    /** The model as an ONNX graph in memory, stored as the options' precision and quantization say. */
+    static OnnxModel toOnnx(AutoModelForEmbedding model, ExportOptions options, UnaryOperator<Int8Weights> tamper) {
         TransformerConfig config = model.config();
+        ExportPrecision precision = options.precision();
         OnnxGraph.Builder graph = OnnxGraph.builder("retrievals_" + config.architectureName());
-        OnnxExportOps ops = new OnnxExportOps(graph, model.parameters(), weightType(precision));
+        OnnxExportOps ops = new OnnxExportOps(graph, model.parameters(), precision.storedFloatType());
         String hidden = encoderOutput(graph, ops, model.architecture(), config);
         String pooled = OnnxPoolingGraph.pool(ops, model.poolingName(), hidden, "attention_mask");
         String embedding = model.normalizes() ? OnnxPoolingGraph.l2Normalize(ops, pooled) : pooled;
@@ -157,17 +183,37 @@ public final class OnnxExporter {
         Map<String, String> metadata = metadata(config, model.tokenizer().maxLength(), precision);
         metadata.put(META_POOLING, model.poolingName());
         metadata.put(META_NORMALIZE, Boolean.toString(model.normalizes()));
-        return OnnxModel.of(graph.build(), IR_VERSION, OPSET, "retrievals").withMetadata(metadata);
+        return finish(graph, metadata, options, tamper);
+    }
+
+    /** The built graph as a model with its metadata, its MatMul weights quantized for INT8. */
+    static OnnxModel finish(OnnxGraph.Builder graph, Map<String, String> metadata, ExportOptions options, UnaryOperator<Int8Weights> tamper) {
+        OnnxModel model = OnnxModel.of(graph.build(), IR_VERSION, OPSET, "retrievals").withMetadata(metadata);
+        if (options.precision() != ExportPrecision.INT8) {
+            return model;
+        }
+        OnnxModel quantized = Int8MatMulQuantizer.quantize(model, options.quantization(), tamper);
+        if (!options.quantization().embeddings()) {
+            return quantized;
+        }
+        OnnxModel withEmbeddings = Int8EmbeddingQuantizer.quantize(quantized);
+        if (withEmbeddings == quantized) {
+            return quantized;
+        }
+        Map<String, String> described = new LinkedHashMap<>(withEmbeddings.metadataProps());
+        described.put(Int8MatMulQuantizer.META_QUANTIZATION, quantization(quantized) + "; word embeddings int8, one scale per token");
+        return withEmbeddings.withMetadata(described);
+    }
+
+    /** The quantization a model's metadata records, "" for none. */
+    static String quantization(OnnxModel model) {
+        return model.metadataProps().getOrDefault(Int8MatMulQuantizer.META_QUANTIZATION, "");
     }
 
     /** The batch axis of inputs and outputs. */
     static final OnnxDimension BATCH = OnnxDimension.dynamic("batch");
     /** The sequence axis of inputs and outputs. */
     static final OnnxDimension SEQUENCE = OnnxDimension.dynamic("sequence");
-
-    static OnnxDataType weightType(Precision precision) {
-        return precision == Precision.FP16 ? OnnxDataType.FLOAT16 : OnnxDataType.FLOAT;
-    }
 
     /**
      * Declares the inputs ({@code input_ids}, {@code attention_mask}, and {@code token_type_ids} when
@@ -184,23 +230,34 @@ public final class OnnxExporter {
     }
 
     /** The metadata every export carries: maximum length, padding id, model type, weight precision. */
-    static Map<String, String> metadata(TransformerConfig config, int maxLength, Precision precision) {
+    static Map<String, String> metadata(TransformerConfig config, int maxLength, ExportPrecision precision) {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(META_MAX_LENGTH, Integer.toString(maxLength));
         metadata.put(META_PAD_TOKEN_ID, Long.toString(config.padTokenId()));
         metadata.put(META_MODEL_TYPE, config.modelType());
-        metadata.put(META_WEIGHTS, precision.name().toLowerCase(java.util.Locale.ROOT));
+        metadata.put(META_WEIGHTS, precision.label());
         return metadata;
     }
 
-    /** Runs the written file in ONNX Runtime and the PyTorch model on the sample texts and compares. */
-    private static ExportReport verify(AutoModelForEmbedding model, Path onnxFile, Path folder, ExportOptions options) throws IOException {
+    /**
+     * Runs the written file in ONNX Runtime and the PyTorch model on the sample texts and compares;
+     * beyond the bounds the export fails, or with {@code force} goes on with a warning. Runs the
+     * options' evaluator on both models.
+     */
+    private static ExportReport verify(AutoModelForEmbedding model, Path onnxFile, Path folder, ExportOptions options, String quantization)
+            throws IOException {
         List<String> texts = options.sampleTexts();
         float[][] expected = model.encode(texts);
         float[][] actual;
+        ExportEvaluation evaluation = null;
         try (OnnxEncoder encoder = OnnxEncoder.builder(onnxFile).tokenizer(folder.resolve("tokenizer.json"))
-                .batchSize(texts.size()).build()) {
+                .batchSize(CHECK_BATCH_SIZE).build()) {
             actual = encoder.encode(texts);
+            if (options.evaluator() != null) {
+                EvaluationResult reference = options.evaluator().evaluate(model);
+                EvaluationResult exported = options.evaluator().evaluate(encoder);
+                evaluation = new ExportEvaluation(reference.primaryMetric(), reference.primary(), exported.primary());
+            }
         }
         double maxAbs = 0;
         double minCosine = 1;
@@ -208,11 +265,18 @@ public final class OnnxExporter {
             maxAbs = Math.max(maxAbs, VectorMath.maxAbsDifference(actual[row], expected[row]));
             minCosine = Math.min(minCosine, VectorMath.cosine(actual[row], expected[row]));
         }
-        ExportReport report = new ExportReport(onnxFile, options.precision(), Files.size(onnxFile), texts.size(), maxAbs, minCosine);
-        if (!(maxAbs <= options.maxAbsDifference()) || !(minCosine >= options.minCosine())) {
-            throw new RetrievalsException("The exported ONNX model differs from the PyTorch model beyond the bounds (max |difference| "
-                    + options.maxAbsDifference() + ", min cosine " + options.minCosine() + "): " + report + "; no " + FILE_NAME
-                    + " was written");
+        boolean passed = maxAbs <= options.maxAbsDifference() && minCosine >= options.minCosine();
+        ExportReport report = new ExportReport(onnxFile, options.precision(), quantization, Files.size(onnxFile), texts.size(), maxAbs,
+                minCosine, options.minCosine(), passed, evaluation);
+        if (!passed) {
+            String bounds = options.maxAbsDifference() < Double.MAX_VALUE
+                    ? "max |difference| " + options.maxAbsDifference() + ", min cosine " + options.minCosine()
+                    : "min cosine " + options.minCosine();
+            String problem = "The exported ONNX model differs from the PyTorch model beyond the bounds (" + bounds + "): " + report;
+            if (!options.force()) {
+                throw new RetrievalsException(problem + "; no " + FILE_NAME + " was written (force writes it anyway)");
+            }
+            LOG.warn("{}; written anyway (force)", problem);
         }
         return report;
     }

@@ -9,7 +9,6 @@ import dev.retrievals.core.onnx.OnnxModel;
 import dev.retrievals.core.onnx.OnnxNode;
 import dev.retrievals.core.onnx.OnnxValueInfo;
 import dev.retrievals.pytorch.AutoModelForRanking;
-import dev.retrievals.pytorch.Precision;
 import dev.retrievals.pytorch.TransformerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Exports a reranker (cross-encoder) to ONNX: the folder gets everything
@@ -49,6 +49,10 @@ public final class OnnxRankerExporter {
             TransformerConfig config = model.encoder().config();
             TokenizerVocabulary.checkFits(model.encoder().tokenizerFiles().get("tokenizer.json"), "the model's tokenizer.json",
                     config.vocabSize(), "the model (config vocab_size)");
+            if (options.precision() == ExportPrecision.INT8) {
+                throw new RetrievalsException("Precision int8 is not supported for rerankers yet (their check compares scores, and no"
+                        + " accuracy gate is defined for them); export the reranker as fp32 or fp16");
+            }
             OnnxModel onnx = toOnnx(model, options.precision(), sigmoid);
             model.save(folder);
             return OnnxExporter.writeChecked(onnx, folder, options, file -> verify(model, file, folder, options, sigmoid));
@@ -56,12 +60,12 @@ public final class OnnxRankerExporter {
     }
 
     /** The reranker as an ONNX graph in memory. */
-    public static OnnxModel toOnnx(AutoModelForRanking model, Precision precision, boolean sigmoid) {
+    public static OnnxModel toOnnx(AutoModelForRanking model, ExportPrecision precision, boolean sigmoid) {
         TransformerConfig config = model.encoder().config();
         OnnxGraph.Builder graph = OnnxGraph.builder("retrievals_" + config.architectureName() + "_reranker");
         Map<String, ai.djl.ndarray.NDArray> weights = new LinkedHashMap<>(model.encoder().parameters());
         weights.putAll(model.headWeights().all());
-        OnnxExportOps ops = new OnnxExportOps(graph, weights, OnnxExporter.weightType(precision));
+        OnnxExportOps ops = new OnnxExportOps(graph, weights, precision.storedFloatType());
         String hidden = OnnxExporter.encoderOutput(graph, ops, model.encoder().architecture(), config);
         String logits = model.head().logits(ops, config, hidden);
         if (sigmoid) {
@@ -73,7 +77,7 @@ public final class OnnxRankerExporter {
         Map<String, String> metadata = OnnxExporter.metadata(config, model.tokenizer().maxLength(), precision);
         metadata.put(META_KIND, "reranker");
         metadata.put(META_SIGMOID, Boolean.toString(sigmoid));
-        return OnnxModel.of(graph.build(), OnnxExporter.IR_VERSION, OnnxExporter.OPSET, "retrievals").withMetadata(metadata);
+        return OnnxExporter.finish(graph, metadata, ExportOptions.of(precision), UnaryOperator.identity());
     }
 
     private static ExportReport verify(AutoModelForRanking model, Path onnxFile, Path folder, ExportOptions options, boolean sigmoid)
@@ -94,8 +98,10 @@ public final class OnnxRankerExporter {
         for (int i = 0; i < expected.length; i++) {
             maxAbs = Math.max(maxAbs, Math.abs(actual[i] - expected[i]));
         }
-        ExportReport report = new ExportReport(onnxFile, options.precision(), Files.size(onnxFile), texts.size(), maxAbs, Double.NaN);
-        if (!(maxAbs <= options.maxAbsDifference())) {
+        boolean passed = maxAbs <= options.maxAbsDifference();
+        ExportReport report = new ExportReport(onnxFile, options.precision(), "", Files.size(onnxFile), texts.size(), maxAbs, Double.NaN,
+                Double.NaN, passed, null);
+        if (!passed) {
             throw new RetrievalsException("The exported ONNX reranker differs from the PyTorch model beyond the bound (max |difference| "
                     + options.maxAbsDifference() + "): " + report + "; no " + OnnxExporter.FILE_NAME + " was written");
         }

@@ -11,7 +11,6 @@ import dev.retrievals.core.onnx.OnnxModel;
 import dev.retrievals.core.spi.InvalidOptionException;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.pytorch.ModelOptions;
-import dev.retrievals.pytorch.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -107,7 +106,7 @@ class OnnxExporterTest {
     void graphHasTheDocumentedInterfaceAndMetadata() {
         try (AutoModelForEmbedding bert = TestModels.load(models.resolve("bert"), "mean", true);
                 AutoModelForEmbedding roberta = TestModels.load(models.resolve("xlm-roberta"), "cls", false)) {
-            OnnxModel bertGraph = OnnxExporter.toOnnx(bert, Precision.FP32);
+            OnnxModel bertGraph = OnnxExporter.toOnnx(bert, ExportPrecision.FP32);
             assertThat(bertGraph.opsetImports().get(0).version()).isGreaterThanOrEqualTo(14);
             assertThat(bertGraph.graph().inputs()).extracting(input -> input.name())
                     .containsExactly("input_ids", "attention_mask", "token_type_ids");
@@ -115,7 +114,7 @@ class OnnxExporterTest {
                     .containsExactly("last_hidden_state", "sentence_embedding");
             assertThat(bertGraph.graph().inputs().get(0).shape()).allMatch(dimension -> !dimension.isFixed());
             assertThat(bertGraph.metadataProps()).containsEntry("retrievals.pooling", "mean").containsEntry("retrievals.normalize", "true");
-            OnnxModel robertaGraph = OnnxExporter.toOnnx(roberta, Precision.FP16);
+            OnnxModel robertaGraph = OnnxExporter.toOnnx(roberta, ExportPrecision.FP16);
             assertThat(robertaGraph.graph().inputs()).extracting(input -> input.name()).containsExactly("input_ids", "attention_mask");
             assertThat(robertaGraph.graph().initializer("embeddings.word_embeddings.weight").orElseThrow().dataType())
                     .isEqualTo(OnnxDataType.FLOAT16);

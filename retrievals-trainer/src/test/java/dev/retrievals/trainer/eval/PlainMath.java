@@ -36,18 +36,8 @@ final class PlainMath {
         return (n * sxy - sx * sy) / Math.sqrt((n * sxx - sx * sx) * (n * syy - sy * sy));
     }
 
-    /** Rank = 1 + values below + (equal values − 1) / 2, which is the average rank of a tie. */
+    /** Rank = 1 + values below + (equal values − 1) / 2, which is the average rank of a tie (the shared test helper). */
     static double[] ranksByCounting(double[] values) {
-        double[] ranks = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            int below = 0;
-            int equal = 0;
-            for (double value : values) {
-                below += value < values[i] ? 1 : 0;
-                equal += value == values[i] ? 1 : 0;
-            }
-            ranks[i] = 1 + below + (equal - 1) / 2.0;
-        }
-        return ranks;
+        return dev.retrievals.core.testing.PlainStatistics.ranks(values);
     }
 }

@@ -1,0 +1,257 @@
+package dev.retrievals.bench;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import dev.retrievals.core.search.Vectors;
+import dev.retrievals.onnx.ExportOptions;
+import dev.retrievals.onnx.ExportReport;
+import dev.retrievals.onnx.Int8Quantization;
+import dev.retrievals.onnx.OnnxEncoder;
+import dev.retrievals.onnx.OnnxModelDescription;
+import dev.retrievals.onnx.OnnxExporter;
+import dev.retrievals.onnx.QuantizedMatMulOp;
+import dev.retrievals.pytorch.AutoModelForEmbedding;
+import dev.retrievals.trainer.eval.metrics.Correlation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Int8 serving against float32 and against LangChain4j's pre-quantized jar, on all-MiniLM-L6-v2:
+ * {@link OnnxEncoder} on our fp32 export, {@link OnnxEncoder} on our int8 export (and, with
+ * {@code compare_ops}, on an int8 export written with ONNX Runtime's fused {@code DynamicQuantizeMatMul}
+ * instead of the default {@code MatMulInteger}), LangChain4j's {@code AllMiniLmL6V2QuantizedEmbeddingModel} and its
+ * float {@code AllMiniLmL6V2EmbeddingModel} — sentences per second on the same English STS-B texts,
+ * alternated within each round after a warm-up of each; the ONNX file size of each; and the Spearman
+ * correlation of each on {@code sts-b-en/dev} (cosine of each pair against the gold score).
+ *
+ * <p>The int8 exports are written with {@code force}: the figures are measured whatever the export's accuracy gate
+ * says, and its smallest cosine is recorded ({@code export_min_cosine_*}).
+ *
+ * <p>Settings: {@code texts} (2000), {@code rounds} (5), {@code batch} (32, OnnxEncoder's batch),
+ * {@code sts_pairs} (0: all 1,500 dev pairs), {@code compare_ops} (true), {@code out}.
+ */
+public final class Int8InferenceBenchmark {
+    private static final String STS_B_EN_DEV = "sts-b-en/dev.jsonl";
+    private static final String FP32 = "onnx_encoder_fp32";
+    private static final String INT8 = "onnx_encoder_int8";
+    private static final String INT8_FUSED = "onnx_encoder_int8_dynamic_quantize_matmul";
+    private static final String INT8_PER_TENSOR = "onnx_encoder_int8_per_tensor";
+    private static final String INT8_PER_ROW = "onnx_encoder_int8_per_row";
+    private static final String LANGCHAIN4J_Q = "langchain4j_q";
+    private static final String LANGCHAIN4J = "langchain4j_fp32";
+
+    private Int8InferenceBenchmark() {}
+
+    /** Entry point; see the class comment for the settings. */
+    public static void main(String[] args) throws Exception {
+        BenchArgs settings = BenchArgs.parse("Int8InferenceBenchmark", args).allow("texts", "rounds", "batch", "sts_pairs", "compare_ops",
+                "model", "out");
+        String modelId = settings.string("model", "all-MiniLM-L6-v2");
+        boolean langChain4j = modelId.equals("all-MiniLM-L6-v2");
+        int count = settings.integer("texts", 2000);
+        int rounds = settings.integer("rounds", 5);
+        int batchSize = settings.integer("batch", 32);
+        int stsPairs = settings.integer("sts_pairs", 0);
+        boolean compareOps = Boolean.parseBoolean(settings.string("compare_ops", "true"));
+        List<String> texts = BenchData.sentences(BenchData.STS_B_EN_TRAIN, count);
+        Sts sts = Sts.read(BenchData.file(STS_B_EN_DEV), stsPairs);
+        Path folder = StsTrainingRun.temporaryFolder();
+        JsonObject result = new JsonObject();
+        List<OnnxEncoder> encoders = new ArrayList<>();
+        try {
+            Map<String, Path> files = new LinkedHashMap<>();
+            try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(modelId)) {
+                files.put(FP32, export(model, folder.resolve("fp32"), ExportOptions.defaults(), result, FP32));
+                files.put(INT8, export(model, folder.resolve("int8"), ExportOptions.int8().withForce(true), result, INT8));
+                if (compareOps) {
+                    files.put(INT8_PER_TENSOR, export(model, folder.resolve("int8-per-tensor"), ExportOptions.int8().withForce(true)
+                            .withQuantization(Int8Quantization.defaults().withOp(QuantizedMatMulOp.MATMUL_INTEGER)), result, INT8_PER_TENSOR));
+                    files.put(INT8_PER_ROW, export(model, folder.resolve("int8-per-row"), ExportOptions.int8().withForce(true)
+                            .withQuantization(Int8Quantization.defaults().withOp(QuantizedMatMulOp.MATMUL_INTEGER_PER_ROW)), result, INT8_PER_ROW));
+                    files.put(INT8_FUSED, export(model, folder.resolve("int8-dynamic-quantize-matmul"), ExportOptions.int8().withForce(true)
+                            .withQuantization(Int8Quantization.defaults().withOp(QuantizedMatMulOp.DYNAMIC_QUANTIZE_MATMUL)), result, INT8_FUSED));
+                }
+            }
+            Map<String, Function<List<String>, float[][]>> contenders = new LinkedHashMap<>();
+            JsonObject sizes = new JsonObject();
+            for (Map.Entry<String, Path> file : files.entrySet()) {
+                OnnxEncoder encoder = OnnxEncoder.builder(file.getValue()).batchSize(batchSize).build();
+                encoders.add(encoder);
+                contenders.put(file.getKey(), encoder::encode);
+                sizes.addProperty(file.getKey(), Files.size(file.getValue()));
+            }
+            result.add("sample_cosine_vs_fp32", sampleCosines(contenders));
+            if (langChain4j) {
+                addLangChain4j(contenders, sizes, folder, result);
+            }
+            result.add("file_bytes", sizes);
+
+            JsonObject spearman = new JsonObject();
+            contenders.forEach((name, encode) -> spearman.addProperty(name, sts.spearman(encode)));
+            result.add("spearman_sts_b_en_dev", spearman);
+            System.out.println("Spearman on " + STS_B_EN_DEV + ": " + spearman);
+
+            Map<String, List<Double>> rates = new LinkedHashMap<>();
+            contenders.keySet().forEach(name -> rates.put(name, new ArrayList<>()));
+            List<Double> ratioFp32 = new ArrayList<>();
+            List<Double> ratioLangChain4jQ = new ArrayList<>();
+            List<Double> ratioOps = new ArrayList<>();
+            List<Double> ratioPerTensor = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                StringBuilder line = new StringBuilder("round " + round + ":");
+                for (Map.Entry<String, Function<List<String>, float[][]>> contender : contenders.entrySet()) {
+                    long start = System.nanoTime();
+                    int encoded = contender.getValue().apply(texts).length;
+                    double rate = encoded / ((System.nanoTime() - start) / 1e9);
+                    rates.get(contender.getKey()).add(rate);
+                    line.append(String.format(Locale.ROOT, " %s %.1f", contender.getKey(), rate));
+                }
+                int last = round - 1;
+                ratioFp32.add(rates.get(INT8).get(last) / rates.get(FP32).get(last));
+                if (langChain4j) {
+                    ratioLangChain4jQ.add(rates.get(INT8).get(last) / rates.get(LANGCHAIN4J_Q).get(last));
+                }
+                if (compareOps) {
+                    ratioOps.add(rates.get(INT8).get(last) / rates.get(INT8_FUSED).get(last));
+                    ratioPerTensor.add(rates.get(INT8).get(last) / rates.get(INT8_PER_TENSOR).get(last));
+                }
+                System.out.println(line + " sentences/s");
+            }
+            rates.forEach((name, values) -> result.add("sentences_per_s_" + name, Stats.of(values).toJson()));
+            result.add("int8_ratio_vs_fp32", Stats.of(ratioFp32).toJson());
+            if (compareOps) {
+                result.add("int8_ratio_vs_dynamic_quantize_matmul", Stats.of(ratioOps).toJson());
+                result.add("int8_ratio_vs_per_tensor", Stats.of(ratioPerTensor).toJson());
+            }
+            result.addProperty("int8_spearman_delta", spearman.get(INT8).getAsDouble() - spearman.get(FP32).getAsDouble());
+            if (langChain4j) {
+                result.add("int8_ratio_vs_langchain4j_q", Stats.of(ratioLangChain4jQ).toJson());
+                result.addProperty("langchain4j_q_spearman_delta",
+                        spearman.get(LANGCHAIN4J_Q).getAsDouble() - spearman.get(LANGCHAIN4J).getAsDouble());
+            }
+        } finally {
+            encoders.forEach(OnnxEncoder::close);
+            StsTrainingRun.delete(folder);
+        }
+        result.addProperty("model", modelId);
+        result.addProperty("texts", texts.size());
+        result.addProperty("sts_pairs", sts.gold.length);
+        result.addProperty("batch", batchSize);
+        result.add("engine_threads", Machine.engineThreads());
+        JsonFiles.write(settings.path("out"), result);
+        System.out.println(result);
+    }
+
+    /** LangChain4j's all-MiniLM-L6-v2 jars (quantized and float) as contenders, with their file sizes and how theirs is quantized. */
+    private static void addLangChain4j(Map<String, Function<List<String>, float[][]>> contenders, JsonObject sizes, Path folder,
+            JsonObject result) throws IOException {
+        EmbeddingModel quantized = new AllMiniLmL6V2QuantizedEmbeddingModel();
+        EmbeddingModel fp32 = new AllMiniLmL6V2EmbeddingModel();
+        contenders.put(LANGCHAIN4J_Q, batch -> vectors(quantized, batch));
+        contenders.put(LANGCHAIN4J, batch -> vectors(fp32, batch));
+        sizes.addProperty(LANGCHAIN4J_Q, resourceBytes(AllMiniLmL6V2QuantizedEmbeddingModel.class, "/all-minilm-l6-v2-q.onnx"));
+        sizes.addProperty(LANGCHAIN4J, resourceBytes(AllMiniLmL6V2EmbeddingModel.class, "/all-minilm-l6-v2.onnx"));
+        Path theirs = folder.resolve("langchain4j-q.onnx");
+        try (InputStream in = AllMiniLmL6V2QuantizedEmbeddingModel.class.getResourceAsStream("/all-minilm-l6-v2-q.onnx")) {
+            Files.copy(in, theirs);
+        }
+        result.addProperty("langchain4j_q_quantization", OnnxModelDescription.of(theirs).quantization());
+    }
+
+    /** The smallest and mean cosine of each int8 export's vectors to the fp32 export's on the export check's built-in texts. */
+    private static JsonObject sampleCosines(Map<String, Function<List<String>, float[][]>> encoders) {
+        float[][] reference = encoders.get(FP32).apply(ExportOptions.DEFAULT_SAMPLE_TEXTS);
+        JsonObject cosines = new JsonObject();
+        encoders.forEach((name, encode) -> {
+            float[][] vectors = encode.apply(ExportOptions.DEFAULT_SAMPLE_TEXTS);
+            double smallest = Double.MAX_VALUE;
+            double sum = 0;
+            for (int i = 0; i < vectors.length; i++) {
+                double cosine = Vectors.cosine(vectors[i], reference[i]);
+                smallest = Math.min(smallest, cosine);
+                sum += cosine;
+            }
+            JsonObject entry = new JsonObject();
+            entry.addProperty("min", smallest);
+            entry.addProperty("mean", sum / vectors.length);
+            cosines.add(name, entry);
+        });
+        System.out.println("cosine to fp32 on the built-in texts: " + cosines);
+        return cosines;
+    }
+
+    private static Path export(AutoModelForEmbedding model, Path folder, ExportOptions options, JsonObject result, String name) {
+        ExportReport report = OnnxExporter.export(model, folder, options);
+        System.out.println(name + ": " + report);
+        if (!Double.isNaN(report.minCosine())) {
+            result.addProperty("export_min_cosine_" + name, report.minCosine());
+        }
+        return report.onnxFile();
+    }
+
+    private static float[][] vectors(EmbeddingModel model, List<String> texts) {
+        List<Embedding> embeddings = model.embedAll(texts.stream().map(TextSegment::from).toList()).content();
+        float[][] vectors = new float[embeddings.size()][];
+        for (int i = 0; i < vectors.length; i++) {
+            vectors[i] = embeddings.get(i).vector();
+        }
+        return vectors;
+    }
+
+    private static long resourceBytes(Class<?> owner, String resource) throws IOException {
+        try (InputStream in = owner.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + resource + " is missing from the jar of " + owner.getName());
+            }
+            return in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+    }
+
+    /** STS pairs with gold scores; the Spearman correlation of an encoder's cosines with them. */
+    private record Sts(List<String> first, List<String> second, double[] gold) {
+        static Sts read(Path file, int limit) {
+            List<String> first = new ArrayList<>();
+            List<String> second = new ArrayList<>();
+            List<Double> gold = new ArrayList<>();
+            try {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    if (limit > 0 && gold.size() == limit) {
+                        break;
+                    }
+                    JsonObject row = JsonParser.parseString(line).getAsJsonObject();
+                    first.add(row.get("sentence1").getAsString());
+                    second.add(row.get("sentence2").getAsString());
+                    gold.add(row.get("score").getAsDouble());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new Sts(first, second, gold.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+
+        double spearman(Function<List<String>, float[][]> encode) {
+            float[][] a = encode.apply(first);
+            float[][] b = encode.apply(second);
+            double[] cosines = new double[gold.length];
+            for (int i = 0; i < cosines.length; i++) {
+                cosines[i] = Vectors.cosine(a[i], b[i]);
+            }
+            return Correlation.spearman(cosines, gold);
+        }
+    }
+}
