@@ -17,6 +17,7 @@ import dev.retrievals.core.spi.PluginProvider;
 import dev.retrievals.core.spi.PluginRegistry;
 import dev.retrievals.onnx.ExportOptions;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
+import dev.retrievals.pytorch.ModelMerging;
 import dev.retrievals.pytorch.ModelOptions;
 import dev.retrievals.trainer.GracefulShutdown;
 import dev.retrievals.trainer.RetrievalTrainer;
@@ -50,6 +51,8 @@ final class TrainCommand extends CliCommand {
     /** The exit code after an interruption (128 + SIGINT, as shells report Ctrl-C). */
     static final int INTERRUPTED = 130;
     /** The retrieval metrics the before/after table shows. */
+    /** Where a run with --merge-ratio keeps the trained model before merging. */
+    static final String TUNED_MODEL = "model-tuned";
     private static final Set<String> SHOWN_RETRIEVAL_METRICS = Set.of("ndcg@10", "mrr@10", "recall@10", "recall@100", "map@100");
 
     @Option(names = "--config", paramLabel = "FILE", description = "A training configuration (JSON); relative paths in it are"
@@ -97,6 +100,11 @@ final class TrainCommand extends CliCommand {
     @Option(names = "--eval-sts", paramLabel = "FILE", description = "Scored pairs to evaluate on before and after training.")
     Path evalSts;
 
+    @Option(names = "--eval-also", paramLabel = "NAME=FILE", description = "Scored pairs of other data (repeatable) to evaluate on"
+            + " before and after training and at every evaluation during it; its metrics carry the name (NAME/spearman), showing what"
+            + " training costs elsewhere. Other evaluators: the configuration's eval.also.")
+    List<String> evalAlso = new ArrayList<>();
+
     @Option(names = "--eval-retrieval", paramLabel = "DIR", description = "A BEIR folder to evaluate retrieval on before and after"
             + " training (nDCG, MRR, Recall, MAP @k).")
     Path evalRetrieval;
@@ -129,6 +137,11 @@ final class TrainCommand extends CliCommand {
     @Option(names = "--seed", paramLabel = "N", description = "seed of shuffling, dropout and initialisation.")
     String seed;
 
+    @Option(names = "--merge-ratio", paramLabel = "R", description = "At the end, average the trained weights with the base model's"
+            + " (LM-Cocktail): R * trained + (1 - R) * base, R from 0 to 1. The merged model is saved, evaluated and exported; the"
+            + " trained one is kept in OUTPUT_DIR/model-tuned.")
+    String mergeRatio;
+
     @Option(names = "--resume", description = "Go on from the newest complete checkpoint in the output folder.")
     boolean resume;
 
@@ -155,6 +168,7 @@ final class TrainCommand extends CliCommand {
         if (!config.evalRetrieval.isEmpty() && !Files.isDirectory(Path.of(String.valueOf(config.evalRetrieval.get("path"))))) {
             throw new UsageException("evaluation folder " + config.evalRetrieval.get("path") + " does not exist");
         }
+        config.evalMore.forEach(EvaluatorSpec::requireFiles);
         if (config.loss == null && !config.task.equals(TrainConfig.RERANK)) {
             throw new UsageException("'train' needs a loss: --loss NAME (see 'retrievals info')");
         }
@@ -213,10 +227,20 @@ final class TrainCommand extends CliCommand {
                 out.println("interrupted: run the same command with --resume to go on from the checkpoint in " + runFolder);
                 return INTERRUPTED;
             }
+            Map<String, Map<String, Double>> evaluation = new LinkedHashMap<>();
+            evaluation.put(RunRecord.BEFORE, before);
             if (!evaluators.isEmpty()) {
-                Map<String, Double> after = evaluate(evaluators, encoder);
-                RunRecord.writeEvaluation(runFolder, before, after);
-                printComparison(out, before, after);
+                evaluation.put(RunRecord.AFTER, evaluate(evaluators, encoder));
+            }
+            if (config.mergeRatio != null) {
+                out.println(mergeWithBase(encoder, config, runFolder));
+                if (!evaluators.isEmpty()) {
+                    evaluation.put(RunRecord.MERGED, evaluate(evaluators, encoder));
+                }
+            }
+            if (!evaluators.isEmpty()) {
+                RunRecord.writeEvaluation(runFolder, evaluation);
+                printComparison(out, evaluation);
             }
             out.println(report(runFolder) + "; model: " + saved);
             if (config.exportOnnx) {
@@ -224,6 +248,24 @@ final class TrainCommand extends CliCommand {
             }
         }
         return 0;
+    }
+
+    /**
+     * LM-Cocktail at the end of training: keeps the trained weights in {@code model-tuned}, averages
+     * them in place with the base model's ({@link ModelMerging}) and saves the merged model as the
+     * run's {@code model}; returns the line that says so.
+     */
+    private static String mergeWithBase(AutoModelForEmbedding encoder, TrainConfig config, Path runFolder) {
+        Path tuned = runFolder.resolve(TUNED_MODEL);
+        encoder.save(tuned);
+        try (AutoModelForEmbedding base = AutoModelForEmbedding.fromPretrained(config.model, config.pooling,
+                ModelOptions.defaults().withDevice(config.device))) {
+            ModelMerging.mergeInto(encoder, base, config.mergeRatio, "trained model", "base model " + config.model);
+        }
+        Path merged = runFolder.resolve(RunFolder.MODEL);
+        encoder.save(merged);
+        return String.format(Locale.ROOT, "merged %s x trained + %s x base (%s) -> %s; the trained model is kept in %s",
+                config.mergeRatio, 1 - config.mergeRatio, config.model, merged, tuned);
     }
 
     /** Writes the run's report; a failure to draw it is reported on the line, it does not fail the training. */
@@ -321,6 +363,12 @@ final class TrainCommand extends CliCommand {
         if (noExport) {
             config.exportOnnx = false;
         }
+        if (mergeRatio != null) {
+            config.mergeRatio = TrainConfig.checkedMergeRatio(mergeRatio, "option --merge-ratio");
+        }
+        for (Map.Entry<String, String> named : KeyValues.parse("eval-also", name(), evalAlso).entrySet()) {
+            config.evalMore.add(EvaluatorSpec.sts(named.getKey(), Path.of(named.getValue())));
+        }
     }
 
     private static void putIfGiven(TrainConfig config, String value, String option) {
@@ -377,6 +425,7 @@ final class TrainCommand extends CliCommand {
         if (!config.evalRetrieval.isEmpty()) {
             evaluators.add(PluginRegistry.global().create(PluginKinds.EVALUATOR, "retrieval", config.evalRetrieval));
         }
+        config.evalMore.forEach(spec -> evaluators.add(spec.create()));
         return evaluators;
     }
 
@@ -395,14 +444,31 @@ final class TrainCommand extends CliCommand {
      * few (evaluation.json has them all).
      */
     static void printComparison(PrintWriter out, Map<String, Double> before, Map<String, Double> after) {
+        Map<String, Map<String, Double>> columns = new LinkedHashMap<>();
+        columns.put(RunRecord.BEFORE, before);
+        columns.put(RunRecord.AFTER, after);
+        printComparison(out, columns);
+    }
+
+    /** The table of several evaluations side by side (before, after and, with merging, merged); metrics as the last one names them. */
+    static void printComparison(PrintWriter out, Map<String, Map<String, Double>> columns) {
+        List<Map<String, Double>> values = new ArrayList<>(columns.values());
+        Map<String, Double> last = values.get(values.size() - 1);
+        int width = Math.max(16, last.keySet().stream().mapToInt(String::length).max().orElse(0));
         out.println();
-        out.printf("%-16s %10s %10s%n", "metric", "before", "after");
-        for (Map.Entry<String, Double> metric : after.entrySet()) {
-            String name = metric.getKey();
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s", "metric"));
+        columns.keySet().forEach(column -> header.append(String.format(Locale.ROOT, " %10s", column)));
+        out.println(header);
+        for (String name : last.keySet()) {
             if (name.contains("@") && !SHOWN_RETRIEVAL_METRICS.contains(name) && !name.endsWith("_recall@10")) {
                 continue;
             }
-            out.printf(Locale.ROOT, "%-16s %10.4f %10.4f%n", name, before.get(name), metric.getValue());
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s", name));
+            for (Map<String, Double> column : values) {
+                Double value = column.get(name);
+                line.append(value == null ? String.format(Locale.ROOT, " %10s", "-") : String.format(Locale.ROOT, " %10.4f", value));
+            }
+            out.println(line);
         }
     }
 }
