@@ -360,7 +360,7 @@ final class TrainCommand extends CliCommand {
     private static <T> T inSet(TrainConfig config, String name, java.util.function.Supplier<T> step) {
         try {
             return step.get();
-        } catch (UsageException e) {
+        } catch (UsageException | dev.retrievals.core.RetrievalsException e) {
             if (config.datasets == null) {
                 throw e;
             }
