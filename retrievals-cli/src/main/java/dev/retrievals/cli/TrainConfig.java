@@ -31,6 +31,9 @@ import java.util.Set;
  * }
  * }</pre>
  *
+ * Several named training sets, each with its own data, loss and collator, go under
+ * {@code "datasets"} instead of {@code data}, {@code loss} and {@code collator} (see
+ * {@link TrainingSetsConfig}).
  * {@code eval.retrieval} is a BEIR folder, or an object of the {@code retrieval} evaluator's options
  * (its {@code path}, {@code split}, {@code retriever}, … see {@code retrievals info}). Relative paths
  * are resolved against the configuration file's folder. Unknown keys are errors.
