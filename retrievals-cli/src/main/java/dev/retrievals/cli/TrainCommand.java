@@ -22,6 +22,7 @@ import dev.retrievals.pytorch.ModelOptions;
 import dev.retrievals.trainer.GracefulShutdown;
 import dev.retrievals.trainer.RetrievalTrainer;
 import dev.retrievals.trainer.TrainingArguments;
+import dev.retrievals.trainer.TrainingSet;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,10 +157,12 @@ final class TrainCommand extends CliCommand {
                 .allMatch(option -> option.longestName().equals("--verbose") || option.longestName().equals("--device"));
         TrainConfig config = configFile != null ? TrainConfig.read(configFile) : demo ? demo(out, verbose) : new TrainConfig();
         override(config);
-        if (config.trainFile == null) {
+        if (config.datasets != null) {
+            refuseSingleSetOptions(config);
+        } else if (config.trainFile == null) {
             throw new UsageException("'train' needs training data: --data FILE or \"data\": {\"train\": FILE} in --config");
         }
-        if (!Files.isRegularFile(config.trainFile)) {
+        if (config.trainFile != null && !Files.isRegularFile(config.trainFile)) {
             throw new UsageException("data file " + config.trainFile + " does not exist");
         }
         if (config.evalSts != null && !Files.isRegularFile(config.evalSts)) {
@@ -169,7 +172,7 @@ final class TrainCommand extends CliCommand {
             throw new UsageException("evaluation folder " + config.evalRetrieval.get("path") + " does not exist");
         }
         config.evalMore.forEach(EvaluatorSpec::requireFiles);
-        if (config.loss == null && !config.task.equals(TrainConfig.RERANK)) {
+        if (config.loss == null && config.datasets == null && !config.task.equals(TrainConfig.RERANK)) {
             throw new UsageException("'train' needs a loss: --loss NAME (see 'retrievals info')");
         }
         TrainingArguments trainingArguments = TrainingArguments.fromMap(config.outputDir, config.trainingArguments);
@@ -181,11 +184,10 @@ final class TrainCommand extends CliCommand {
         if (config.initHead) {
             throw new UsageException("--init-head applies to --task rerank");
         }
-        PluginProvider<Loss> lossProvider = PluginRegistry.global().provider(PluginKinds.LOSS, config.loss);
-        Dataset dataset = dataset(config);
-        List<String> columns = dataset.columnNames();
-        if (columns.isEmpty()) {
-            throw new UsageException("data file " + config.trainFile + " has no rows");
+        Map<String, TrainConfig> setConfigs = config.datasets != null ? config.datasets.sets : Map.of("train", config);
+        Map<String, Dataset> datasets = new LinkedHashMap<>();
+        for (Map.Entry<String, TrainConfig> set : setConfigs.entrySet()) {
+            datasets.put(set.getKey(), inSet(config, set.getKey(), () -> checkedDataset(set.getValue())));
         }
         Path runFolder = trainingArguments.outputDir();
         WritableFolder.require(runFolder, "output_dir");
@@ -193,31 +195,34 @@ final class TrainCommand extends CliCommand {
         try (GracefulShutdown shutdown = GracefulShutdown.install(SHUTDOWN_WAIT);
                 AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(config.model, config.pooling,
                         ModelOptions.defaults().withDevice(config.device))) {
-            LabelMap labels = columns.contains("label") ? LabelMap.fromDataset(dataset, "label") : null;
-            Loss lossFunction = createLoss(lossProvider, config, labels, encoder.dimension(), columns);
-            String collatorName = config.collator;
-            if (collatorName == null) {
-                CollatorChoice choice = CollatorChoice.choose(config.loss, lossFunction, columns);
-                collatorName = choice.name();
-                choice.options().forEach(config.collatorOptions::putIfAbsent);
-            }
-            Collator batchCollator = createCollator(collatorName, config, encoder, labels);
-            List<Evaluator> evaluators = evaluators(config);
-            if (verbose) {
-                out.printf("model %s (%s pooling), loss %s, collator %s, %s%n", config.model, encoder.poolingName(), config.loss,
-                        collatorName, runFolder);
-            }
-            RunRecord.writeConfiguration(runFolder, config.describe(encoder.poolingName(), collatorName, trainingArguments));
-            TrainingReport.prepare();
-            Map<String, Double> before = evaluate(evaluators, encoder);
-            RetrievalTrainer.Builder builder = RetrievalTrainer.builder().model(encoder).args(trainingArguments)
-                    .trainDataset(dataset).collator(batchCollator).loss(lossFunction).listener(shutdown);
-            evaluators.forEach(builder::evaluator); // used when eval_strategy is steps or epoch
-            try (RetrievalTrainer trainer = builder.build()) {
-                trainer.train();
+            List<TrainingSet> trainingSets = new ArrayList<>();
+            List<Evaluator> evaluators;
+            Map<String, Double> before;
+            try {
+                for (Map.Entry<String, TrainConfig> set : setConfigs.entrySet()) {
+                    trainingSets.add(inSet(config, set.getKey(), () -> trainingSet(set.getKey(), set.getValue(),
+                            datasets.get(set.getKey()), encoder)));
+                    if (verbose) {
+                        out.printf("model %s (%s pooling), %sloss %s, collator %s, %s%n", config.model, encoder.poolingName(),
+                                config.datasets != null ? "set " + set.getKey() + ", " : "", set.getValue().loss,
+                                set.getValue().collator, runFolder);
+                    }
+                }
+                evaluators = evaluators(config);
+                RunRecord.writeConfiguration(runFolder, config.describe(encoder.poolingName(), config.collator, trainingArguments));
+                TrainingReport.prepare();
+                before = evaluate(evaluators, encoder);
+                RetrievalTrainer.Builder builder = RetrievalTrainer.builder().model(encoder).args(trainingArguments).listener(shutdown);
+                trainingSets.forEach(builder::trainingSet); // one set trains exactly as trainDataset, collator and loss
+                evaluators.forEach(builder::evaluator); // used when eval_strategy is steps or epoch
+                try (RetrievalTrainer trainer = builder.build()) {
+                    trainer.train();
+                }
             } finally {
-                if (lossFunction instanceof AutoCloseable closeable) {
-                    closeable.close();
+                for (TrainingSet set : trainingSets) {
+                    if (set.loss() instanceof AutoCloseable closeable) {
+                        closeable.close();
+                    }
                 }
             }
             Path saved = runFolder.resolve(RunFolder.MODEL);
@@ -384,6 +389,55 @@ final class TrainCommand extends CliCommand {
             data = data.renameColumn(rename.getKey(), rename.getValue());
         }
         return config.take == null ? data : data.take(config.take);
+    }
+
+    /** With {@code datasets} in the configuration: refuses a reranker and the flags of a single training set. */
+    private void refuseSingleSetOptions(TrainConfig config) {
+        if (config.task.equals(TrainConfig.RERANK)) {
+            throw new UsageException("'" + TrainingSetsConfig.KEY + "' (several training sets) trains embedding models; --task rerank"
+                    + " trains on one set: give \"data\" instead");
+        }
+        if (data != null || loss != null || collator != null || !lossOptions.isEmpty() || !collatorOptions.isEmpty()
+                || scoreScale != null) {
+            throw new UsageException("--data, --loss, --collator and their options describe one training set; the configuration's '"
+                    + TrainingSetsConfig.KEY + "' gives each set its own (change them there)");
+        }
+    }
+
+    /** Runs a step of preparing a training set; with named sets, an error of the caller names the set. */
+    private static <T> T inSet(TrainConfig config, String name, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (UsageException | dev.retrievals.core.RetrievalsException e) {
+            if (config.datasets == null) {
+                throw e;
+            }
+            throw new UsageException("training set '" + name + "': " + e.getMessage());
+        }
+    }
+
+    /** A set's rows, checked to have some, and its loss looked up (an unknown loss fails before the model loads). */
+    private static Dataset checkedDataset(TrainConfig set) {
+        PluginRegistry.global().provider(PluginKinds.LOSS, set.loss);
+        Dataset dataset = dataset(set);
+        if (dataset.columnNames().isEmpty()) {
+            throw new UsageException("data file " + set.trainFile + " has no rows");
+        }
+        return dataset;
+    }
+
+    /** A set's loss and collator (chosen from the loss and the columns unless named; {@code set.collator} is then set to it). */
+    private static TrainingSet trainingSet(String name, TrainConfig set, Dataset dataset, AutoModelForEmbedding encoder) {
+        List<String> columns = dataset.columnNames();
+        LabelMap labels = columns.contains("label") ? LabelMap.fromDataset(dataset, "label") : null;
+        Loss lossFunction = createLoss(PluginRegistry.global().provider(PluginKinds.LOSS, set.loss), set, labels, encoder.dimension(),
+                columns);
+        if (set.collator == null) {
+            CollatorChoice choice = CollatorChoice.choose(set.loss, lossFunction, columns);
+            set.collator = choice.name();
+            choice.options().forEach(set.collatorOptions::putIfAbsent);
+        }
+        return new TrainingSet(name, dataset, createCollator(set.collator, set, encoder, labels), lossFunction);
     }
 
     /** The loss from its options, filling {@code num_classes} and {@code embedding_size} from the data and model when it takes them. */

@@ -35,6 +35,9 @@ import java.util.Set;
  * }
  * }</pre>
  *
+ * Several named training sets, each with its own data, loss and collator, go under
+ * {@code "datasets"} instead of {@code data}, {@code loss} and {@code collator} (see
+ * {@link TrainingSetsConfig}).
  * {@code eval.retrieval} is a BEIR folder, or an object of the {@code retrieval} evaluator's options
  * (its {@code path}, {@code split}, {@code retriever}, … see {@code retrievals info}). Any other
  * evaluator plugin can be named under {@code eval} with its options (for example
@@ -47,7 +50,7 @@ import java.util.Set;
  */
 final class TrainConfig {
     private static final Set<String> KEYS = Set.of("model", "pooling", "device", "output_dir", "data", "loss", "collator", "eval",
-            "training_arguments", "export_onnx", "task", "init_head", "merge_ratio");
+            "training_arguments", "export_onnx", "task", "init_head", "merge_ratio", TrainingSetsConfig.KEY);
     /** The key under {@code eval} of the named evaluations on other data. */
     static final String ALSO = "also";
     /** The task that trains an embedding model (the default). */
@@ -80,6 +83,8 @@ final class TrainConfig {
     String task = EMBEDDING;
     /** Whether a reranker's classification head starts anew even when the model has one. */
     boolean initHead;
+    /** Several named training sets ({@code datasets}) instead of {@code data}, {@code loss} and {@code collator}; or {@code null}. */
+    TrainingSetsConfig datasets;
 
     /** Reads a configuration file. */
     static TrainConfig read(Path file) {
@@ -148,6 +153,7 @@ final class TrainConfig {
         if (eval != null) {
             readEvaluations(config, eval, base, "configuration file " + file + ": 'eval", null);
         }
+        config.datasets = TrainingSetsConfig.read(json, base, file);
         putAll(config.trainingArguments, object(json, "training_arguments", file));
         if (json.has("export_onnx")) {
             config.exportOnnx = json.get("export_onnx").getAsBoolean();
@@ -222,13 +228,7 @@ final class TrainConfig {
             json.put("init_head", initHead);
         }
         json.put("device", device);
-        Map<String, Object> dataJson = new LinkedHashMap<>();
-        dataJson.put("train", String.valueOf(trainFile));
-        dataJson.put("columns", columns);
-        dataJson.put("take", take);
-        json.put("data", dataJson);
-        json.put("loss", Map.of("name", loss, "options", lossOptions));
-        json.put("collator", Map.of("name", resolvedCollator, "options", collatorOptions));
+        json.putAll(datasets != null ? Map.of(TrainingSetsConfig.KEY, datasets.describe()) : describeData(resolvedCollator));
         Map<String, Object> evalJson = new LinkedHashMap<>();
         if (evalSts != null) {
             evalJson.put("sts", evalSts.toString());
@@ -246,6 +246,19 @@ final class TrainConfig {
         return json;
     }
 
+    /** The {@code data}, {@code loss} and {@code collator} of a run with one training set (or of one named set). */
+    Map<String, Object> describeData(String resolvedCollator) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        Map<String, Object> dataJson = new LinkedHashMap<>();
+        dataJson.put("train", String.valueOf(trainFile));
+        dataJson.put("columns", columns);
+        dataJson.put("take", take);
+        json.put("data", dataJson);
+        json.put("loss", Map.of("name", loss, "options", lossOptions));
+        json.put("collator", Map.of("name", resolvedCollator, "options", collatorOptions));
+        return json;
+    }
+
     /** The task, checked: {@value #EMBEDDING} or {@value #RERANK}; {@code where} names the option in the error. */
     static String checkedTask(String task, String where) {
         if (!task.equals(EMBEDDING) && !task.equals(RERANK)) {
@@ -254,7 +267,7 @@ final class TrainConfig {
         return task;
     }
 
-    private static String text(JsonObject json, String key, String fallback, Path file) {
+    static String text(JsonObject json, String key, String fallback, Path file) {
         if (!json.has(key) || json.get(key).isJsonNull()) {
             return fallback;
         }
@@ -265,7 +278,7 @@ final class TrainConfig {
         return value.getAsString();
     }
 
-    private static JsonObject object(JsonObject json, String key, Path file) {
+    static JsonObject object(JsonObject json, String key, Path file) {
         if (!json.has(key)) {
             return null;
         }
@@ -276,7 +289,7 @@ final class TrainConfig {
     }
 
     /** Copies JSON values as text (numbers keep their written form), which the option specs convert and check. */
-    private static void putAll(Map<String, Object> target, JsonObject source) {
+    static void putAll(Map<String, Object> target, JsonObject source) {
         if (source != null) {
             source.entrySet().forEach(e -> target.put(e.getKey(), e.getValue().isJsonPrimitive()
                     ? e.getValue().getAsString() : e.getValue().toString()));

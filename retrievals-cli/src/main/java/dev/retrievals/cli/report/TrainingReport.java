@@ -112,6 +112,12 @@ public final class TrainingReport {
                     charts.add(draw(quantity[0], quantity[1], quantity[2], points, TRAINING_COLOR, images));
                 }
             }
+            for (String key : log.keys()) {
+                if (key.startsWith("loss/")) { // the loss of each training set of a multi-dataset run
+                    charts.add(draw(key, "Training loss: set " + key.substring("loss/".length()), "loss", log.series(key),
+                            TRAINING_COLOR, images));
+                }
+            }
             for (String key : log.evaluationKeys()) {
                 String metric = key.substring("eval_".length());
                 charts.add(draw(key, "Evaluation: " + metric, metric, log.series(key), EVALUATION_COLOR, images));
