@@ -35,7 +35,6 @@ class ExampleConfigsTest {
     @MethodSource("examples")
     void exampleIsValid(String name) {
         TrainConfig config = TrainConfig.read(EXAMPLES.resolve(name));
-        assertThat(config.trainFile).isRegularFile();
         if (config.evalSts != null) {
             assertThat(config.evalSts).isRegularFile();
         }
@@ -43,6 +42,18 @@ class ExampleConfigsTest {
         config.evalMore.forEach(spec -> PluginRegistry.global().provider(PluginKinds.EVALUATOR, spec.evaluator()).options()
                 .parse(spec.options(), "evaluation " + spec.name()));
         TrainingArguments.fromMap(config.outputDir, config.trainingArguments);
+        if (config.datasets == null) {
+            checkTrainingSet(config);
+        } else {
+            assertThat(config.trainFile).as("datasets replace data").isNull();
+            assertThat(config.datasets.sets).hasSizeGreaterThan(1);
+            config.datasets.sets.values().forEach(ExampleConfigsTest::checkTrainingSet);
+        }
+    }
+
+    /** The set's data exists and its loss and collator options are valid. */
+    private static void checkTrainingSet(TrainConfig config) {
+        assertThat(config.trainFile).isRegularFile();
         var loss = PluginRegistry.global().provider(PluginKinds.LOSS, config.loss);
         Map<String, Object> lossOptions = new LinkedHashMap<>(config.lossOptions);
         loss.options().specs().stream().filter(spec -> spec.isRequired())
