@@ -273,7 +273,7 @@ class OnnxEncoderTest {
         float[][] pytorchQueries;
         float[][] pytorchDocuments;
         try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(tiny.toString(), "mean",
-                dev.retrievals.pytorch.ModelOptions.defaults().withNormalize(true).withInstructions("query: ", "passage: "))) {
+                dev.retrievals.pytorch.ModelOptions.defaults().withNormalize(true).withPrompts("query: ", "passage: "))) {
             OnnxExporter.export(model, export, ExportOptions.defaults());
             pytorchQueries = model.encodeQueries(texts);
             pytorchDocuments = model.encodeDocuments(texts);

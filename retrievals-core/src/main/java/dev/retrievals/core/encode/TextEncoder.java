@@ -22,6 +22,11 @@ public interface TextEncoder extends AutoCloseable {
         return encode(texts);
     }
 
+    /** The prompts {@link #encodeQueries} and {@link #encodeDocuments} apply ({@link Prompts#NONE} by default). */
+    default Prompts prompts() {
+        return Prompts.NONE;
+    }
+
     /** The length of each vector. */
     int dimension();
 
