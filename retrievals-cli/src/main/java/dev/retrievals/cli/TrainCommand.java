@@ -178,7 +178,7 @@ final class TrainCommand extends CliCommand {
 
         try (GracefulShutdown shutdown = GracefulShutdown.install(SHUTDOWN_WAIT);
                 AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(config.model, config.pooling,
-                        ModelOptions.defaults().withDevice(config.device))) {
+                        TrainingPrompts.modelOptions(ModelOptions.defaults().withDevice(config.device), config.collatorOptions))) {
             LabelMap labels = columns.contains("label") ? LabelMap.fromDataset(dataset, "label") : null;
             Loss lossFunction = createLoss(lossProvider, config, labels, encoder.dimension(), columns);
             String collatorName = config.collator;
@@ -359,6 +359,7 @@ final class TrainCommand extends CliCommand {
     private static Collator createCollator(String name, TrainConfig config, AutoModelForEmbedding model, LabelMap labels) {
         Map<String, Object> options = new LinkedHashMap<>(config.collatorOptions);
         options.put(CollatorOptions.TOKENIZER.name(), model.tokenizer());
+        TrainingPrompts.addModelPrompts(options, name, model);
         if (name.equals("pointwise")) {
             if (labels == null) {
                 throw new UsageException("the pointwise collator needs a 'label' column in the data");

@@ -570,11 +570,9 @@ public final class OnnxEncoder implements TextEncoder {
          * The prompts {@link OnnxEncoder#encodeQueries} and {@link OnnxEncoder#encodeDocuments} prepend;
          * by default those of {@code config_sentence_transformers.json} beside the model
          * ({@code prompts.query}, {@code prompts.document} or {@code prompts.passage}), none without it.
+         * {@code null} keeps the saved prompt of that role, "" means none.
          */
         public Builder prompts(String query, String document) {
-            if (query == null || document == null) {
-                throw new RetrievalsException("Option 'prompts' of " + OWNER + " needs a query and a document prompt (\"\" for none)");
-            }
             this.queryPrompt = query;
             this.documentPrompt = document;
             return this;
