@@ -123,9 +123,9 @@ final class MineCommand extends CliCommand {
                         : ModelEncoders.open(teacher, null, engine.backend, null, true, batchSize, selection.device);
                 AutoModelForRanking teacherReranker = rerankerTeacher
                         ? AutoModelForRanking.builder(teacher).modelOptions(selection.options()).build() : null) {
-            HardNegativeMiner.Builder builder = configure(HardNegativeMiner.builder(model.encoder(), model.fingerprint())).retriever(search)
-                    // the miner puts the model's prompts (saved, or --query-prompt / --document-prompt) before the texts
-                    .queryPrompt(model.encoder().prompts().query()).documentPrompt(model.encoder().prompts().document());
+            // the model's prompts (saved, or --query-prompt / --document-prompt) and include_prompt apply through its
+            // encodeQueries / encodeDocuments
+            HardNegativeMiner.Builder builder = configure(HardNegativeMiner.builder(model.encoder(), model.fingerprint())).retriever(search);
             if (teacherModel != null) {
                 builder.teacher(teacherModel.encoder());
             }

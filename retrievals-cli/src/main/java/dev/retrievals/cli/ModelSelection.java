@@ -36,8 +36,11 @@ final class ModelSelection {
             + " model's saved document prompt; \"\" for none).")
     String documentPrompt;
 
-    @Option(names = "--no-include-prompt", description = "Pool without the prompt's tokens (sentence-transformers'"
-            + " include_prompt false; default: the model's 1_Pooling/config.json, else the prompt is pooled too).")
+    /** {@code --no-include-prompt}: what it does. */
+    static final String NO_INCLUDE_PROMPT = "Pool without the prompt's tokens (sentence-transformers' include_prompt false;"
+            + " default: the model's 1_Pooling/config.json, else the prompt is pooled too).";
+
+    @Option(names = "--no-include-prompt", description = NO_INCLUDE_PROMPT)
     boolean noIncludePrompt;
 
     /** The model options these flags set (device and prompts; every other field from the model's files). */

@@ -72,6 +72,9 @@ final class TrainCommand extends CliCommand {
     @Option(names = "--device", paramLabel = "cpu|gpu|gpu:N", description = ModelSelection.DEVICE)
     String device;
 
+    @Option(names = "--no-include-prompt", description = ModelSelection.NO_INCLUDE_PROMPT + " The trained model is saved with it.")
+    boolean noIncludePrompt;
+
     @Option(names = "--data", paramLabel = "FILE", description = "Training data (JSONL, JSON, CSV or TSV).")
     Path data;
 
@@ -178,7 +181,8 @@ final class TrainCommand extends CliCommand {
 
         try (GracefulShutdown shutdown = GracefulShutdown.install(SHUTDOWN_WAIT);
                 AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(config.model, config.pooling,
-                        TrainingPrompts.modelOptions(ModelOptions.defaults().withDevice(config.device), config.collatorOptions))) {
+                        TrainingPrompts.modelOptions(ModelOptions.defaults().withDevice(config.device)
+                                .withIncludePrompt(config.includePrompt), config.collatorOptions))) {
             LabelMap labels = columns.contains("label") ? LabelMap.fromDataset(dataset, "label") : null;
             Loss lossFunction = createLoss(lossProvider, config, labels, encoder.dimension(), columns);
             String collatorName = config.collator;
@@ -275,6 +279,9 @@ final class TrainCommand extends CliCommand {
         }
         if (device != null) {
             config.device = device;
+        }
+        if (noIncludePrompt) {
+            config.includePrompt = false;
         }
         if (data != null) {
             config.trainFile = data;

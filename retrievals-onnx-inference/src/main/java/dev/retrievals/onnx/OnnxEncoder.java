@@ -454,6 +454,22 @@ public final class OnnxEncoder implements TextEncoder {
         return encode(prefixed(prompts.document(), texts), documentPromptLength);
     }
 
+    /**
+     * Embeddings of texts with {@code prompt} put before each, in place of a role's own prompt; with
+     * {@code include_prompt: false} this prompt's tokens are left out of the pooling too.
+     *
+     * @throws RetrievalsException when the prompt should be left out but the graph pools in itself
+     */
+    @Override
+    public float[][] encodeWithPrompt(List<String> texts, String prompt) {
+        if (!prompt.isEmpty() && !prompts.includePrompt() && pooledInGraph) {
+            throw new RetrievalsException("ONNX model " + modelFile + " pools in the graph (" + SENTENCE_EMBEDDING + "), which cannot"
+                    + " leave the prompt '" + prompt + "' out as include_prompt false asks; expected a graph that also outputs "
+                    + LAST_HIDDEN_STATE + " opened with this prompt as a saved or builder prompt, or includePrompt(true)");
+        }
+        return encode(prefixed(prompt, texts), Prompts.tokenCount(tokenizer, prompt));
+    }
+
     private static List<String> prefixed(String prompt, List<String> texts) {
         return prompt.isEmpty() ? texts : texts.stream().map(text -> text == null ? null : prompt + text).toList();
     }

@@ -221,12 +221,24 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
      * longest text; the result is in input order.
      */
     public float[][] encode(List<String> texts, EncodeOptions options) {
-        List<String> prefixed = withPrompt(texts, options.role());
-        int promptLength = switch (options.role()) {
-            case QUERY -> queryPromptLength;
-            case DOCUMENT -> documentPromptLength;
-            case PLAIN -> 0;
+        return switch (options.role()) {
+            case QUERY -> encode(texts, prompts.query(), queryPromptLength, options);
+            case DOCUMENT -> encode(texts, prompts.document(), documentPromptLength, options);
+            case PLAIN -> encode(texts, "", 0, options);
         };
+    }
+
+    /**
+     * Embeddings of texts with {@code prompt} put before each, in place of a role's own prompt; with
+     * {@code include_prompt: false} this prompt's tokens are left out of the pooling too.
+     */
+    @Override
+    public float[][] encodeWithPrompt(List<String> texts, String prompt) {
+        return encode(texts, prompt, Prompts.tokenCount(tokenizer, prompt), EncodeOptions.defaults());
+    }
+
+    private float[][] encode(List<String> texts, String prompt, int promptLength, EncodeOptions options) {
+        List<String> prefixed = withPrompt(texts, prompt);
         List<Integer> order = new ArrayList<>(prefixed.size());
         for (int i = 0; i < prefixed.size(); i++) {
             order.add(i);
@@ -254,12 +266,7 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
         return result;
     }
 
-    private List<String> withPrompt(List<String> texts, TextRole role) {
-        String prefix = switch (role) {
-            case QUERY -> prompts.query();
-            case DOCUMENT -> prompts.document();
-            case PLAIN -> "";
-        };
+    private static List<String> withPrompt(List<String> texts, String prefix) {
         List<String> prefixed = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i);
