@@ -5,10 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The options a plugin accepts. {@link #parse} turns a caller's map (text values from a command
@@ -17,10 +13,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OptionSet {
     private static final OptionSet EMPTY = new OptionSet(List.of());
-
-    private static final Logger LOG = LoggerFactory.getLogger(OptionSet.class);
-    /** The deprecated names already warned about in this JVM ("owner: name"), so each is reported once. */
-    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
     private final Map<String, OptionSpec<?>> specs;
     private final Map<String, OptionSpec<?>> formerNames;
@@ -68,7 +60,7 @@ public final class OptionSet {
      *
      * @param given option name to value (text, or a value of the option's type); keys match
      *     case-insensitively; a deprecated former name ({@link OptionSpec#formerly}) sets its option
-     *     and logs one warning naming the option to use
+     *     and issues one warning naming the option to use ({@link DeprecationWarnings}, once per JVM)
      * @param owner the plugin, for messages, for example {@code loss 'infonce'}
      * @throws InvalidOptionException for an unknown key, a missing required option, or a bad value
      */
@@ -79,9 +71,7 @@ public final class OptionSet {
             OptionSpec<?> spec = specs.get(key);
             if (spec == null && formerNames.containsKey(key)) {
                 spec = formerNames.get(key);
-                if (WARNED.add(owner + ": " + key)) {
-                    LOG.warn("Option '{}' of {} is deprecated; use '{}'", key, owner, spec.name());
-                }
+                DeprecationWarnings.warnOnce("Option '" + key + "' of " + owner + " is deprecated; use '" + spec.name() + "'");
             }
             if (spec == null) {
                 throw new InvalidOptionException(entry.getKey(), unknownKeyMessage(entry.getKey(), owner));
