@@ -76,6 +76,9 @@ final class TrainCommand extends CliCommand {
     @Option(names = "--device", paramLabel = "cpu|gpu|gpu:N", description = ModelSelection.DEVICE)
     String device;
 
+    @Option(names = "--no-include-prompt", description = ModelSelection.NO_INCLUDE_PROMPT + " The trained model is saved with it.")
+    boolean noIncludePrompt;
+
     @Option(names = "--data", paramLabel = "FILE", description = "Training data (JSONL, JSON, CSV or TSV).")
     Path data;
 
@@ -194,7 +197,8 @@ final class TrainCommand extends CliCommand {
 
         try (GracefulShutdown shutdown = GracefulShutdown.install(SHUTDOWN_WAIT);
                 AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(config.model, config.pooling,
-                        ModelOptions.defaults().withDevice(config.device))) {
+                        TrainingPrompts.modelOptions(ModelOptions.defaults().withDevice(config.device)
+                                .withIncludePrompt(config.includePrompt), config.collatorOptions))) {
             List<TrainingSet> trainingSets = new ArrayList<>();
             List<Evaluator> evaluators;
             Map<String, Double> before;
@@ -322,6 +326,9 @@ final class TrainCommand extends CliCommand {
         }
         if (device != null) {
             config.device = device;
+        }
+        if (noIncludePrompt) {
+            config.includePrompt = false;
         }
         if (data != null) {
             config.trainFile = data;
@@ -461,6 +468,7 @@ final class TrainCommand extends CliCommand {
     private static Collator createCollator(String name, TrainConfig config, AutoModelForEmbedding model, LabelMap labels) {
         Map<String, Object> options = new LinkedHashMap<>(config.collatorOptions);
         options.put(CollatorOptions.TOKENIZER.name(), model.tokenizer());
+        TrainingPrompts.addModelPrompts(options, name, model);
         if (name.equals("pointwise")) {
             if (labels == null) {
                 throw new UsageException("the pointwise collator needs a 'label' column in the data");

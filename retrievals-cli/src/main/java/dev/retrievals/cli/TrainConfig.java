@@ -23,7 +23,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * {
- *   "model": "bge-small-zh-v1.5", "pooling": "cls", "device": "gpu:0", "output_dir": "runs/cosent",
+ *   "model": "bge-small-zh-v1.5", "pooling": "cls", "device": "gpu:0", "output_dir": "runs/cosent", "include_prompt": false,
  *   "data": {"train": "pairs.jsonl", "columns": {"s1": "sentence1"}, "take": 1000},
  *   "loss": {"name": "cosent", "options": {"scale": 20}},
  *   "collator": {"name": "scored_pair", "options": {"max_length": 64}},
@@ -50,7 +50,7 @@ import java.util.Set;
  */
 final class TrainConfig {
     private static final Set<String> KEYS = Set.of("model", "pooling", "device", "output_dir", "data", "loss", "collator", "eval",
-            "training_arguments", "export_onnx", "task", "init_head", "merge_ratio", TrainingSetsConfig.KEY);
+            "training_arguments", "export_onnx", "task", "init_head", "merge_ratio", "include_prompt", TrainingSetsConfig.KEY);
     /** The key under {@code eval} of the named evaluations on other data. */
     static final String ALSO = "also";
     /** The task that trains an embedding model (the default). */
@@ -62,6 +62,8 @@ final class TrainConfig {
     String pooling;
     /** cpu, gpu or gpu:N; {@code null} for the engine's default. */
     String device;
+    /** Whether the pooling counts the prompt's tokens; {@code null} keeps the model's setting. */
+    Boolean includePrompt;
     Path outputDir = Path.of("runs", "train");
     Path trainFile;
     final Map<String, String> columns = new LinkedHashMap<>();
@@ -117,6 +119,11 @@ final class TrainConfig {
             config.initHead = json.get("init_head").getAsBoolean();
         }
         config.pooling = text(json, "pooling", null, file);
+        JsonElement include = json.get("include_prompt");
+        if (include != null && !(include.isJsonPrimitive() && include.getAsJsonPrimitive().isBoolean())) {
+            throw new UsageException("configuration file " + file + ": 'include_prompt' is " + include + "; expected true or false");
+        }
+        config.includePrompt = include == null ? null : include.getAsBoolean();
         config.device = text(json, "device", null, file);
         if (config.device != null) {
             try {
@@ -228,6 +235,7 @@ final class TrainConfig {
             json.put("init_head", initHead);
         }
         json.put("device", device);
+        json.put("include_prompt", includePrompt);
         json.putAll(datasets != null ? Map.of(TrainingSetsConfig.KEY, datasets.describe()) : describeData(resolvedCollator));
         Map<String, Object> evalJson = new LinkedHashMap<>();
         if (evalSts != null) {
