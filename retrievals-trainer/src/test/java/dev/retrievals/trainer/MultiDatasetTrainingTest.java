@@ -204,13 +204,7 @@ class MultiDatasetTrainingTest {
         assertThat(saved.get("batch_in_epoch").getAsInt()).isEqualTo(3);
         Map<String, float[]> resumed = trainTwoSets(model, dir.resolve("b"), "latest", null);
 
-        double max = 0;
-        for (Map.Entry<String, float[]> entry : uninterrupted.entrySet()) {
-            float[] other = resumed.get(entry.getKey());
-            for (int i = 0; i < other.length; i++) {
-                max = Math.max(max, Math.abs(entry.getValue()[i] - other[i]));
-            }
-        }
+        double max = TrainingData.maxDifference(uninterrupted, resumed);
         assertThat(max).as("resumed vs uninterrupted").isLessThanOrEqualTo(1e-6);
     }
 
