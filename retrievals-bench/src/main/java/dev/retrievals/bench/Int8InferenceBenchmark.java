@@ -34,8 +34,8 @@ import java.util.function.Function;
  * Int8 serving against float32 and against LangChain4j's pre-quantized jar, on all-MiniLM-L6-v2:
  * {@link OnnxEncoder} on our fp32 export, {@link OnnxEncoder} on our int8 export (and, with
  * {@code compare_ops}, on an int8 export written with ONNX Runtime's fused {@code DynamicQuantizeMatMul}
- * instead of the default {@code MatMulInteger}, and with activations per tensor, per row, and mixed: chosen per MatMul by
- * {@link dev.retrievals.onnx.MatMulPlanSearch}), LangChain4j's {@code AllMiniLmL6V2QuantizedEmbeddingModel} and its
+ * instead of {@code MatMulInteger}, and with every activation per tensor and per row, against the default whose activations
+ * are chosen per MatMul by {@link dev.retrievals.onnx.MatMulPlanSearch}), LangChain4j's {@code AllMiniLmL6V2QuantizedEmbeddingModel} and its
  * float {@code AllMiniLmL6V2EmbeddingModel} — sentences per second on the same English STS-B texts,
  * alternated within each round after a warm-up of each; the ONNX file size of each; and the Spearman
  * correlation of each on {@code sts-b-en/dev} (cosine of each pair against the gold score).
@@ -53,7 +53,6 @@ public final class Int8InferenceBenchmark {
     private static final String INT8_FUSED = "onnx_encoder_int8_dynamic_quantize_matmul";
     private static final String INT8_PER_TENSOR = "onnx_encoder_int8_per_tensor";
     private static final String INT8_PER_ROW = "onnx_encoder_int8_per_row";
-    private static final String INT8_MIXED = "onnx_encoder_int8_mixed";
     private static final String LANGCHAIN4J_Q = "langchain4j_q";
     private static final String LANGCHAIN4J = "langchain4j_fp32";
 
@@ -85,8 +84,6 @@ public final class Int8InferenceBenchmark {
                             .withQuantization(Int8Quantization.defaults().withOp(QuantizedMatMulOp.MATMUL_INTEGER)), result, INT8_PER_TENSOR));
                     files.put(INT8_PER_ROW, export(model, folder.resolve("int8-per-row"), ExportOptions.int8().withForce(true)
                             .withQuantization(Int8Quantization.defaults().withOp(QuantizedMatMulOp.MATMUL_INTEGER_PER_ROW)), result, INT8_PER_ROW));
-                    files.put(INT8_MIXED, export(model, folder.resolve("int8-mixed"), ExportOptions.int8().withForce(true)
-                            .withQuantization(Int8Quantization.defaults().withOp(QuantizedMatMulOp.MIXED)), result, INT8_MIXED));
                     files.put(INT8_FUSED, export(model, folder.resolve("int8-dynamic-quantize-matmul"), ExportOptions.int8().withForce(true)
                             .withQuantization(Int8Quantization.defaults().withOp(QuantizedMatMulOp.DYNAMIC_QUANTIZE_MATMUL)), result, INT8_FUSED));
                 }
@@ -116,8 +113,7 @@ public final class Int8InferenceBenchmark {
             List<Double> ratioLangChain4jQ = new ArrayList<>();
             List<Double> ratioOps = new ArrayList<>();
             List<Double> ratioPerTensor = new ArrayList<>();
-            List<Double> mixedVsPerRow = new ArrayList<>();
-            List<Double> mixedVsLangChain4jQ = new ArrayList<>();
+            List<Double> ratioPerRow = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 StringBuilder line = new StringBuilder("round " + round + ":");
                 for (Map.Entry<String, Function<List<String>, float[][]>> contender : contenders.entrySet()) {
@@ -135,10 +131,7 @@ public final class Int8InferenceBenchmark {
                 if (compareOps) {
                     ratioOps.add(rates.get(INT8).get(last) / rates.get(INT8_FUSED).get(last));
                     ratioPerTensor.add(rates.get(INT8).get(last) / rates.get(INT8_PER_TENSOR).get(last));
-                    mixedVsPerRow.add(rates.get(INT8_MIXED).get(last) / rates.get(INT8_PER_ROW).get(last));
-                    if (langChain4j) {
-                        mixedVsLangChain4jQ.add(rates.get(INT8_MIXED).get(last) / rates.get(LANGCHAIN4J_Q).get(last));
-                    }
+                    ratioPerRow.add(rates.get(INT8).get(last) / rates.get(INT8_PER_ROW).get(last));
                 }
                 System.out.println(line + " sentences/s");
             }
@@ -147,12 +140,7 @@ public final class Int8InferenceBenchmark {
             if (compareOps) {
                 result.add("int8_ratio_vs_dynamic_quantize_matmul", Stats.of(ratioOps).toJson());
                 result.add("int8_ratio_vs_per_tensor", Stats.of(ratioPerTensor).toJson());
-                result.add("int8_mixed_ratio_vs_per_row", Stats.of(mixedVsPerRow).toJson());
-                result.addProperty("int8_mixed_spearman_delta",
-                        spearman.get(INT8_MIXED).getAsDouble() - spearman.get(FP32).getAsDouble());
-                if (langChain4j) {
-                    result.add("int8_mixed_ratio_vs_langchain4j_q", Stats.of(mixedVsLangChain4jQ).toJson());
-                }
+                result.add("int8_ratio_vs_per_row", Stats.of(ratioPerRow).toJson());
             }
             result.addProperty("int8_spearman_delta", spearman.get(INT8).getAsDouble() - spearman.get(FP32).getAsDouble());
             if (langChain4j) {
@@ -165,6 +153,7 @@ public final class Int8InferenceBenchmark {
             StsTrainingRun.delete(folder);
         }
         result.addProperty("model", modelId);
+        result.addProperty("int8_default_activations", Int8Quantization.defaults().op().name().toLowerCase(Locale.ROOT));
         result.addProperty("texts", texts.size());
         result.addProperty("sts_pairs", sts.gold.length);
         result.addProperty("batch", batchSize);

@@ -22,8 +22,9 @@ import java.util.function.ToLongFunction;
  *   <li>starts from every MatMul per tensor (the fastest form) and, while the score is below the target, makes the move
  *       (one activation to per row or to float32) that removes the most damage per unit of added time
  *       ({@link #RELATIVE_COST} times the weights' size), scoring the whole plan after each move;</li>
- *   <li>once the target is reached, takes back moves it does not need (latest first, each kept only if the plan still
- *       reaches the target): damages do not add up exactly.</li>
+ *   <li>once the target is reached, takes back moves it does not need (latest first, each taken back only if the plan
+ *       still reaches the target, repeated until none can go): damages do not add up exactly. No activation of the result
+ *       can then move alone to a cheaper form and keep the target.</li>
  * </ol>
  * The score is the smallest cosine over the export's sample texts between the candidate's embeddings and the float32
  * graph's; {@link OnnxExporter} aims at its gate plus {@value #DEFAULT_MARGIN}, so per-tensor ranges that move with the
@@ -180,7 +181,10 @@ public final class MatMulPlanSearch {
             worst = score.worstCosine(plan);
             steps.add(new Step(activations.get(best.unit()), best.form(), worst));
         }
-        if (worst >= target) { // errors do not add up exactly: take back the moves the target does not need, latest first
+        // errors do not add up exactly: take back the moves the target does not need, latest first, until none can go
+        boolean changed = worst >= target;
+        while (changed) {
+            changed = false;
             for (int m = moved.size() - 1; m >= 0; m--) {
                 int i = moved.get(m);
                 for (MatMulForm cheaper : cheaperForms(chosen[i])) {
@@ -191,6 +195,7 @@ public final class MatMulPlanSearch {
                         plan = candidate;
                         worst = candidateWorst;
                         steps.add(new Step(activations.get(i), cheaper, worst));
+                        changed = true;
                         break;
                     }
                 }
