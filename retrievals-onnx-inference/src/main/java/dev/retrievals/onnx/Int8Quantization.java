@@ -26,8 +26,8 @@ public record Int8Quantization(boolean reduceRange, QuantizedMatMulOp op, boolea
      * 8-bit weights, int8 word embeddings, {@link QuantizedMatMulOp#MIXED}: each MatMul's activations per tensor, per row or
      * float32 as {@link MatMulPlanSearch} chooses on the export's sample texts, aiming at the gate plus a margin. Of the forms
      * tried it is the one that passes the default gate ({@link ExportOptions#INT8_MIN_COSINE}) on both pretrained bundled
-     * models (2 cores, AVX-512 VNNI, {@code Int8InferenceBenchmark}): all-MiniLM-L6-v2 smallest cosine 0.9927 (4 of 36 MatMuls
-     * per row, the rest per tensor), about 1.3 times the sentences/s of all per row (0.9944, the default before) and 1.7
+     * models (2 cores, AVX-512 VNNI, {@code Int8InferenceBenchmark}): all-MiniLM-L6-v2 smallest cosine 0.9933 (3 of 36 MatMuls
+     * per row, the rest per tensor), about 1.3 times the sentences/s of all per row (0.9944, the default before) and 1.6
      * times LangChain4j's all-minilm-l6-v2-q; bge-small-zh-v1.5 0.9922 (7 MatMuls float32, 3 per row), where all per row
      * (0.9768) and all per tensor (0.9706) fail, at about 0.7 times all per row's speed. {@link QuantizedMatMulOp#MATMUL_INTEGER_PER_ROW}
      * and {@link QuantizedMatMulOp#MATMUL_INTEGER} stay selectable ({@link #withOp}).
