@@ -162,7 +162,11 @@ public final class OnnxEncoder implements TextEncoder {
             throw e instanceof RetrievalsException re ? re
                     : new RetrievalsException("Cannot use ONNX model " + modelFile + ": " + e.getMessage(), e);
         }
-        LOG.info("Loaded {}: {}", modelFile, description);
+        if (builder.quiet) {
+            LOG.debug("Loaded {}: {}", modelFile, description);
+        } else {
+            LOG.info("Loaded {}: {}", modelFile, description);
+        }
         LOG.debug("{}: output {}, dimension {}, inputs {}", modelFile, output, dimension, inputTypes.keySet());
     }
 
@@ -536,6 +540,7 @@ public final class OnnxEncoder implements TextEncoder {
         private Integer maxLength;
         private Long padTokenId;
         private boolean showProgressBar;
+        private boolean quiet;
         private String queryPrompt;
         private String documentPrompt;
         private Boolean includePrompt;
@@ -634,6 +639,12 @@ public final class OnnxEncoder implements TextEncoder {
         /** Whether long inputs show a progress bar on the terminal (default false). */
         public Builder showProgressBar(boolean value) {
             this.showProgressBar = value;
+            return this;
+        }
+
+        /** Logs the load at debug level instead of info: for short-lived models, such as an export's trial graphs. */
+        public Builder quiet() {
+            this.quiet = true;
             return this;
         }
 

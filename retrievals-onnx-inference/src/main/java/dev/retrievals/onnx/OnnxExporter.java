@@ -152,7 +152,7 @@ public final class OnnxExporter {
             file = Files.createTempFile(folder, ".plan-candidate.", ".onnx.partial");
             onnx.write(file);
             try (OnnxEncoder encoder = OnnxEncoder.builder(file).tokenizer(folder.resolve("tokenizer.json")).batchSize(CHECK_BATCH_SIZE)
-                    .build()) {
+                    .quiet().build()) {
                 return encoder.encode(texts);
             }
         } catch (IOException e) {
