@@ -158,13 +158,19 @@ public final class OnnxExporter {
         } catch (IOException e) {
             throw new RetrievalsException("Cannot write a candidate int8 graph in " + folder + ": " + e.getMessage(), e);
         } finally {
-            if (file != null) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException e) {
-                    LOG.warn("Cannot delete {}: {}", file, e.getMessage());
-                }
-            }
+            deleteQuietly(file);
+        }
+    }
+
+    /** Deletes a temporary file if there is one; a failure is logged, never thrown over the error being handled. */
+    private static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("Cannot delete {}: {}", file, e.getMessage());
         }
     }
 
@@ -197,13 +203,7 @@ public final class OnnxExporter {
         } catch (IOException e) {
             throw new RetrievalsException("Cannot write " + target + ": " + e.getMessage(), e);
         } finally {
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException e) {
-                    LOG.warn("Cannot delete {}: {}", temporary, e.getMessage());
-                }
-            }
+            deleteQuietly(temporary);
         }
     }
 
