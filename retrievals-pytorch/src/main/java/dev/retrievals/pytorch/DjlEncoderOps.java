@@ -101,12 +101,25 @@ final class DjlEncoderOps implements EncoderOps<NDArray> {
         }
     }
 
+    /**
+     * Inverted dropout with a one-byte keep mask: {@code x · keep · 1/(1 − p)}, where each element is kept with probability
+     * {@code 1 − p}. libtorch's own CPU dropout multiplies by a noise array of the input's type, which autograd keeps for
+     * the backward pass (4 bytes an element in float32); here autograd keeps the boolean mask (1 byte) and the product by
+     * the scale keeps nothing, so the values and gradients are those of dropout with a quarter of its memory.
+     */
     @Override
     public NDArray dropout(NDArray x, double probability) {
         if (!training || probability <= 0) {
             return x;
         }
-        return x.getNDArrayInternal().dropout(x, (float) probability, true).singletonOrThrow();
+        if (probability >= 1) {
+            return x.zerosLike();
+        }
+        NDArray keep;
+        try (NDArray uniform = x.getManager().randomUniform(0f, 1f, x.getShape(), x.getDataType(), x.getDevice())) {
+            keep = uniform.gte(probability);
+        }
+        return Scalars.mul(x.mul(keep), 1 / (1 - probability));
     }
 
     @Override
