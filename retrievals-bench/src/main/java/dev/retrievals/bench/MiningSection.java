@@ -132,9 +132,10 @@ final class MiningSection {
         line.accept("");
         line.accept("**What limits it, and what the memory is.** Exact search is bound by reading 1.5 GB of vectors per batch of queries"
                 + " and by the multiply-adds (384 per document per query); HNSW's build inserts every vector into the graph, searching"
-                + " it with `beam_width` candidates each time, single-threaded per segment. Resident memory counts the pages of the"
+                + " it with `beam_width` candidates each time, into one graph built by one worker per processor (the `threads`"
+                + " option; the figure is the cores the process got). Resident memory counts the pages of the"
                 + " memory-mapped store and index that were read (file pages the kernel drops under pressure) on top of the anonymous"
-                + " memory (the Java heap up to its maximum, Lucene's indexing buffer inside it, native code); anonymous memory stays"
+                + " memory (the Java heap up to its maximum, the graph being built inside it, native code); anonymous memory stays"
                 + " the same whether exact search runs few queries or many, since scores are kept per block of documents and only the"
                 + " best k per query survive. **Speed figures were taken on the shared machine.**");
         line.accept("");
