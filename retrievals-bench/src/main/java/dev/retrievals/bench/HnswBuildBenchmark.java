@@ -35,6 +35,13 @@ import java.util.random.RandomGenerator;
  *
  * <p>Settings: {@code documents} (50000), {@code dimension} (384), {@code queries} (200),
  * {@code rounds} (2), {@code threads} (2: compared with 1), {@code seed} (17), {@code out} (optional JSON file).
+ * Not part of {@code bench/run}; run it from the checkout's root after building the classpath:
+ *
+ * <pre>
+ * mvn -B -q -o -pl retrievals-bench -am package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/classpath.txt
+ * java -Xmx1g -Dai.djl.offline=true -cp "retrievals-bench/target/classes:$(cat retrievals-bench/target/classpath.txt)" \
+ *     dev.retrievals.bench.HnswBuildBenchmark documents=50000 rounds=2
+ * </pre>
  */
 public final class HnswBuildBenchmark {
     private static final int K = 10;
