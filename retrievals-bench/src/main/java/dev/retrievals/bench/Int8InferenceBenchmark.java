@@ -34,7 +34,8 @@ import java.util.function.Function;
  * Int8 serving against float32 and against LangChain4j's pre-quantized jar, on all-MiniLM-L6-v2:
  * {@link OnnxEncoder} on our fp32 export, {@link OnnxEncoder} on our int8 export (and, with
  * {@code compare_ops}, on an int8 export written with ONNX Runtime's fused {@code DynamicQuantizeMatMul}
- * instead of the default {@code MatMulInteger}), LangChain4j's {@code AllMiniLmL6V2QuantizedEmbeddingModel} and its
+ * instead of {@code MatMulInteger}, and with every activation per tensor and per row, against the default whose activations
+ * are chosen per MatMul by {@link dev.retrievals.onnx.MatMulPlanSearch}), LangChain4j's {@code AllMiniLmL6V2QuantizedEmbeddingModel} and its
  * float {@code AllMiniLmL6V2EmbeddingModel} — sentences per second on the same English STS-B texts,
  * alternated within each round after a warm-up of each; the ONNX file size of each; and the Spearman
  * correlation of each on {@code sts-b-en/dev} (cosine of each pair against the gold score).
@@ -112,6 +113,7 @@ public final class Int8InferenceBenchmark {
             List<Double> ratioLangChain4jQ = new ArrayList<>();
             List<Double> ratioOps = new ArrayList<>();
             List<Double> ratioPerTensor = new ArrayList<>();
+            List<Double> ratioPerRow = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 StringBuilder line = new StringBuilder("round " + round + ":");
                 for (Map.Entry<String, Function<List<String>, float[][]>> contender : contenders.entrySet()) {
@@ -129,6 +131,7 @@ public final class Int8InferenceBenchmark {
                 if (compareOps) {
                     ratioOps.add(rates.get(INT8).get(last) / rates.get(INT8_FUSED).get(last));
                     ratioPerTensor.add(rates.get(INT8).get(last) / rates.get(INT8_PER_TENSOR).get(last));
+                    ratioPerRow.add(rates.get(INT8).get(last) / rates.get(INT8_PER_ROW).get(last));
                 }
                 System.out.println(line + " sentences/s");
             }
@@ -137,6 +140,7 @@ public final class Int8InferenceBenchmark {
             if (compareOps) {
                 result.add("int8_ratio_vs_dynamic_quantize_matmul", Stats.of(ratioOps).toJson());
                 result.add("int8_ratio_vs_per_tensor", Stats.of(ratioPerTensor).toJson());
+                result.add("int8_ratio_vs_per_row", Stats.of(ratioPerRow).toJson());
             }
             result.addProperty("int8_spearman_delta", spearman.get(INT8).getAsDouble() - spearman.get(FP32).getAsDouble());
             if (langChain4j) {
@@ -149,6 +153,7 @@ public final class Int8InferenceBenchmark {
             StsTrainingRun.delete(folder);
         }
         result.addProperty("model", modelId);
+        result.addProperty("int8_default_activations", Int8Quantization.defaults().op().name().toLowerCase(Locale.ROOT));
         result.addProperty("texts", texts.size());
         result.addProperty("sts_pairs", sts.gold.length);
         result.addProperty("batch", batchSize);
@@ -200,6 +205,10 @@ public final class Int8InferenceBenchmark {
         System.out.println(name + ": " + report);
         if (!Double.isNaN(report.minCosine())) {
             result.addProperty("export_min_cosine_" + name, report.minCosine());
+        }
+        if (report.planSearch() != null) {
+            System.out.println(report.planSearch().table());
+            result.add("matmul_plan_" + name, report.planSearch().toJson());
         }
         return report.onnxFile();
     }

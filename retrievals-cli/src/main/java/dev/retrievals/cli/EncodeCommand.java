@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code retrievals encode --model ID|PATH --input FILE|BEIR_DIR [--output FILE.jsonl|FILE.npy]
- * [--backend pytorch|onnx] [--resume] ...}: streams the texts through a corpus store (a chunk at a
+ * [--backend pytorch|onnx] [--role plain|query|document] [--resume] ...}: streams the texts through a corpus store (a chunk at a
  * time, so memory does not grow with the input; chunks are kept on disk, so {@code --resume} goes on
  * after an interruption), then writes JSONL rows {@code {"id", "text", "embedding"}} or a NumPy
  * {@code .npy} matrix with the ids beside it ({@link EncodedOutput}).
@@ -43,6 +43,11 @@ final class EncodeCommand extends CliCommand {
             + " standard output. An existing file is refused unless --overwrite.")
     Path output;
 
+    @Option(names = "--role", paramLabel = "plain|query|document", defaultValue = "plain", description = "The prompt the texts"
+            + " get: none (plain, the default), or the query or document prompt (the model's saved one, or --query-prompt /"
+            + " --document-prompt), left out of the pooling when include_prompt is false.")
+    String role;
+
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -64,6 +69,9 @@ final class EncodeCommand extends CliCommand {
     protected int run() throws Exception {
         if (batchSize < 1) {
             throw new UsageException("option --batch-size of 'encode' is " + batchSize + "; expected an integer >= 1");
+        }
+        if (!role.equals("plain") && !role.equals("query") && !role.equals("document")) {
+            throw new UsageException("option --role of 'encode' is '" + role + "'; expected plain, query or document");
         }
         if (chunkSize < 1) {
             throw new UsageException("option --chunk-size of 'encode' is " + chunkSize + "; expected an integer >= 1");
@@ -95,8 +103,13 @@ final class EncodeCommand extends CliCommand {
     }
 
     private CorpusStoreBuilder builder(Path work, ModelEncoders.Opened model) {
-        return CorpusStore.builder(work).encoder(model.encoder(), model.fingerprint()).batchSize(batchSize).chunkSize(chunkSize)
-                .unitVectors(!noNormalize).resume(resume).showProgressBar(true);
+        CorpusStoreBuilder builder = CorpusStore.builder(work).encoder(model.encoder(), model.fingerprint()).batchSize(batchSize)
+                .chunkSize(chunkSize).unitVectors(!noNormalize).resume(resume).showProgressBar(true);
+        return switch (role) {
+            case "query" -> builder.prompt(model.encoder().prompts().query());
+            case "document" -> builder; // the store encodes documents with the model's document prompt
+            default -> builder.prompt("");
+        };
     }
 
     /** The input as a stream of documents: a BEIR folder, JSONL (with --field) or one text per line. */

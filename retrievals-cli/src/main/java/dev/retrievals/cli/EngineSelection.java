@@ -18,6 +18,6 @@ final class EngineSelection {
     /** Opens {@code model} on the chosen engine (see {@link ModelEncoders#open}). */
     ModelEncoders.Opened open(ModelSelection model, String command, boolean normalize, int batchSize) {
         ModelEncoders.checkBackend(backend, command);
-        return ModelEncoders.open(model.model, model.pooling, backend, maxLength, normalize, batchSize, model.device);
+        return ModelEncoders.open(model.model, model.pooling, backend, maxLength, normalize, batchSize, model.options());
     }
 }

@@ -2,6 +2,7 @@ package dev.retrievals.cli;
 
 import dev.retrievals.onnx.ExportOptions;
 import dev.retrievals.onnx.ExportPrecision;
+import dev.retrievals.onnx.QuantizedMatMulOp;
 import dev.retrievals.onnx.OnnxRankerExporter;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.pytorch.AutoModelForRanking;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code retrievals export --model ID|PATH --output DIR [--fp16 | --quantize int8 [--reduce-range]]}: writes
+ * {@code retrievals export --model ID|PATH --output DIR [--fp16 | --quantize int8 [--activations FORM] [--reduce-range]]}: writes
  * {@code model.onnx} with pooling and normalisation in the graph, plus the tokenizer files, checks it
  * in ONNX Runtime against the PyTorch model (an accuracy gate) and saves the report beside it.
  */
@@ -37,8 +38,14 @@ final class ExportCommand extends CliCommand {
     boolean fp16;
 
     @Option(names = "--quantize", paramLabel = "int8", description = "Quantize: int8 MatMul weights, per output channel, symmetric;"
-            + " activations quantized per row (per token) at run time, MatMulInteger. Excludes --fp16.")
+            + " activations quantized at run time (see --activations), MatMulInteger. Excludes --fp16.")
     String quantize;
+
+    @Option(names = "--activations", paramLabel = "FORM", description = "With --quantize int8: how activations are quantized."
+            + " mixed (default): chosen per MatMul on the sample texts - per tensor where harmless, per row where outliers need it,"
+            + " float32 where even per row costs too much - aiming at --min-cosine plus 0.002; per_row: every activation per row (per"
+            + " token); per_tensor: every activation per tensor (fastest, least accurate).")
+    String activations;
 
     @Option(names = "--reduce-range", description = "With --quantize int8: 7-bit weights ([-64, 64]) for CPUs without AVX-512 VNNI"
             + " or AVX-VNNI, whose uint8 x int8 instructions sum pairs of products in saturating 16-bit integers that 8-bit weights can"
@@ -103,12 +110,16 @@ final class ExportCommand extends CliCommand {
                 throw new UsageException("--fp16 and --quantize int8 exclude each other: choose one precision");
             }
             precision = ExportPrecision.INT8;
-        } else if (reduceRange || floatEmbeddings) {
-            throw new UsageException((reduceRange ? "--reduce-range" : "--float-embeddings") + " applies to --quantize int8");
+        } else if (reduceRange || floatEmbeddings || activations != null) {
+            throw new UsageException((reduceRange ? "--reduce-range" : floatEmbeddings ? "--float-embeddings" : "--activations")
+                    + " applies to --quantize int8");
         }
         ExportOptions options = ExportOptions.of(precision).withForce(force);
         if (precision == ExportPrecision.INT8) {
             options = options.withQuantization(options.quantization().withReduceRange(reduceRange).withEmbeddings(!floatEmbeddings));
+            if (activations != null) {
+                options = options.withQuantization(options.quantization().withOp(activationOp(activations)));
+            }
         }
         if (minCosine != null) {
             if (!(minCosine >= -1 && minCosine <= 1)) {
@@ -117,6 +128,20 @@ final class ExportCommand extends CliCommand {
             options = options.withBounds(options.maxAbsDifference(), minCosine);
         }
         return calibration == null ? options : options.withSampleTexts(calibrationTexts(calibration));
+    }
+
+    /** The MatMul form of an {@code --activations} value. */
+    static QuantizedMatMulOp activationOp(String value) {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "mixed":
+                return QuantizedMatMulOp.MIXED;
+            case "per_row":
+                return QuantizedMatMulOp.MATMUL_INTEGER_PER_ROW;
+            case "per_tensor":
+                return QuantizedMatMulOp.MATMUL_INTEGER;
+            default:
+                throw new UsageException("--activations is '" + value + "'; expected mixed, per_row or per_tensor");
+        }
     }
 
     /** The non-blank lines of a text file. */

@@ -77,14 +77,6 @@ final class MineCommand extends CliCommand {
     @Mixin
     NegativeSelectionOptions negatives;
 
-    @Option(names = "--query-prompt", paramLabel = "TEXT", defaultValue = "", description = "Text put before every query when it"
-            + " is encoded.")
-    String queryPrompt;
-
-    @Option(names = "--document-prompt", paramLabel = "TEXT", defaultValue = "", description = "Text put before every document"
-            + " when it is encoded.")
-    String documentPrompt;
-
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Texts per forward pass (default:"
             + " ${DEFAULT-VALUE}).")
     int batchSize;
@@ -131,6 +123,8 @@ final class MineCommand extends CliCommand {
                         : ModelEncoders.open(teacher, null, engine.backend, null, true, batchSize, selection.device);
                 AutoModelForRanking teacherReranker = rerankerTeacher
                         ? AutoModelForRanking.builder(teacher).modelOptions(selection.options()).build() : null) {
+            // the model's prompts (saved, or --query-prompt / --document-prompt) and include_prompt apply through its
+            // encodeQueries / encodeDocuments
             HardNegativeMiner.Builder builder = configure(HardNegativeMiner.builder(model.encoder(), model.fingerprint())).retriever(search);
             if (teacherModel != null) {
                 builder.teacher(teacherModel.encoder());
@@ -177,7 +171,7 @@ final class MineCommand extends CliCommand {
 
     /** Applies every mining option to {@code builder}. */
     private HardNegativeMiner.Builder configure(HardNegativeMiner.Builder builder) {
-        builder.rules(negatives.rules()).queryPrompt(queryPrompt).documentPrompt(documentPrompt).batchSize(batchSize)
+        builder.rules(negatives.rules()).batchSize(batchSize)
                 .format(OutputFormat.named(format))
                 .showProgressBar(true);
         if (scores) {

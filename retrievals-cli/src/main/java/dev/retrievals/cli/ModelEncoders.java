@@ -67,9 +67,21 @@ final class ModelEncoders {
      */
     static Opened open(String model, String pooling, String backend, Integer maxLength, boolean normalize, int batchSize,
             String device) {
-        String settings = backend + " pooling=" + pooling + " max_length=" + maxLength + " normalize=" + normalize;
+        return open(model, pooling, backend, maxLength, normalize, batchSize, ModelOptions.defaults().withDevice(device));
+    }
+
+    /**
+     * Opens {@code model} with the device and prompts of {@code chosen} (its {@code null} fields keep the
+     * model's own); the other parameters as {@link #open(String, String, String, Integer, boolean, int, String)}.
+     */
+    static Opened open(String model, String pooling, String backend, Integer maxLength, boolean normalize, int batchSize,
+            ModelOptions chosen) {
+        String device = chosen.device();
+        String settings = backend + " pooling=" + pooling + " max_length=" + maxLength + " normalize=" + normalize
+                + " query_prompt=" + chosen.queryPrompt() + " document_prompt=" + chosen.documentPrompt()
+                + " include_prompt=" + chosen.includePrompt();
         if (backend.equals("pytorch")) {
-            ModelOptions options = ModelOptions.defaults().withDevice(device).withNormalize(normalize ? null : false).withMaxLength(maxLength);
+            ModelOptions options = chosen.withNormalize(normalize ? null : false).withMaxLength(maxLength);
             AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(model, pooling, options);
             return new Opened(encoder, fingerprint(model, false) + " " + settings, null);
         }
@@ -85,6 +97,7 @@ final class ModelEncoders {
                 BundledModel found = bundled.get();
                 OnnxEncoder.Builder builder = onnxBuilder(found.writeOnnxFolder(folder), pooling != null ? pooling : found.pooling(),
                         maxLength != null ? maxLength : found.maxLength(), batchSize, device).normalize(normalize);
+                withPrompts(builder, chosen);
                 return new Opened(builder.build(), Fingerprint.ofModel(found.id()) + " " + settings, folder);
             } catch (RuntimeException e) {
                 AtomicFolder.deleteQuietly(folder);
@@ -92,10 +105,19 @@ final class ModelEncoders {
             }
         }
         OnnxEncoder.Builder builder = onnxBuilder(Path.of(model), pooling, maxLength, batchSize, device);
+        withPrompts(builder, chosen);
         if (!normalize) {
             builder.normalize(false);
         }
         return new Opened(builder.build(), fingerprint(model, true) + " " + settings, null);
+    }
+
+    /** Sets the prompts {@code chosen} names on an ONNX Runtime encoder's builder. */
+    private static void withPrompts(OnnxEncoder.Builder builder, ModelOptions chosen) {
+        builder.prompts(chosen.queryPrompt(), chosen.documentPrompt());
+        if (chosen.includePrompt() != null) {
+            builder.includePrompt(chosen.includePrompt());
+        }
     }
 
     /** An ONNX Runtime encoder's builder for {@code folder}; {@code null} settings keep the export's own. */

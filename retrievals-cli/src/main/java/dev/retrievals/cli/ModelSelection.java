@@ -5,7 +5,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The options that choose a model, shared by every command that reads one ({@code @Mixin}):
- * {@code --model}, {@code --pooling} and {@code --device}.
+ * {@code --model}, {@code --pooling}, {@code --device} and the prompts ({@code --query-prompt},
+ * {@code --document-prompt}, {@code --no-include-prompt}).
  */
 final class ModelSelection {
     /** {@code --model}: what a model location may be. */
@@ -27,8 +28,24 @@ final class ModelSelection {
     @Option(names = "--device", paramLabel = "cpu|gpu|gpu:N", description = DEVICE)
     String device;
 
-    /** The model options these flags set (the device; every other field from the model's files). */
+    @Option(names = "--query-prompt", paramLabel = "TEXT", description = "Text put before every query (default: the model's"
+            + " saved query prompt, config_sentence_transformers.json; \"\" for none).")
+    String queryPrompt;
+
+    @Option(names = "--document-prompt", paramLabel = "TEXT", description = "Text put before every document (default: the"
+            + " model's saved document prompt; \"\" for none).")
+    String documentPrompt;
+
+    /** {@code --no-include-prompt}: what it does. */
+    static final String NO_INCLUDE_PROMPT = "Pool without the prompt's tokens (sentence-transformers' include_prompt false;"
+            + " default: the model's 1_Pooling/config.json, else the prompt is pooled too).";
+
+    @Option(names = "--no-include-prompt", description = NO_INCLUDE_PROMPT)
+    boolean noIncludePrompt;
+
+    /** The model options these flags set (device and prompts; every other field from the model's files). */
     ModelOptions options() {
-        return ModelOptions.defaults().withDevice(device);
+        return ModelOptions.defaults().withDevice(device).withPrompts(queryPrompt, documentPrompt)
+                .withIncludePrompt(noIncludePrompt ? Boolean.FALSE : null);
     }
 }

@@ -65,6 +65,14 @@ final class RerankTraining {
             throw new UsageException("--eval-retrieval (eval.retrieval) scores an embedding model; a reranker is evaluated during"
                     + " training on --eval-sts pairs, and after it with 'retrievals evaluate --reranking DIR --first-stage ID|PATH'");
         }
+        if (!config.evalMore.isEmpty()) {
+            throw new UsageException("--eval-also and the configuration's other evaluations (eval.also, eval.<evaluator>) apply to"
+                    + " embedding models; a reranker is evaluated during training on --eval-sts pairs");
+        }
+        if (config.mergeRatio != null) {
+            throw new UsageException("--merge-ratio (merge_ratio) averages an embedding model with its base; it does not apply to"
+                    + " --task rerank");
+        }
         String lossName = config.loss != null ? config.loss : groups ? "listwise_ce" : "bce";
         if (!LOSSES.contains(lossName)) {
             throw new UsageException("loss '" + lossName + "' does not train a reranker; --task rerank takes " + String.join(", ", LOSSES));

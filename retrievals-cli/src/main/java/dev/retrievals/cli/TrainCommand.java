@@ -17,10 +17,12 @@ import dev.retrievals.core.spi.PluginProvider;
 import dev.retrievals.core.spi.PluginRegistry;
 import dev.retrievals.onnx.ExportOptions;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
+import dev.retrievals.pytorch.ModelMerging;
 import dev.retrievals.pytorch.ModelOptions;
 import dev.retrievals.trainer.GracefulShutdown;
 import dev.retrievals.trainer.RetrievalTrainer;
 import dev.retrievals.trainer.TrainingArguments;
+import dev.retrievals.trainer.TrainingSet;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +52,8 @@ final class TrainCommand extends CliCommand {
     /** The exit code after an interruption (128 + SIGINT, as shells report Ctrl-C). */
     static final int INTERRUPTED = 130;
     /** The retrieval metrics the before/after table shows. */
+    /** Where a run with --merge-ratio keeps the trained model before merging. */
+    static final String TUNED_MODEL = "model-tuned";
     private static final Set<String> SHOWN_RETRIEVAL_METRICS = Set.of("ndcg@10", "mrr@10", "recall@10", "recall@100", "map@100");
 
     @Option(names = "--config", paramLabel = "FILE", description = "A training configuration (JSON); relative paths in it are"
@@ -71,6 +75,9 @@ final class TrainCommand extends CliCommand {
 
     @Option(names = "--device", paramLabel = "cpu|gpu|gpu:N", description = ModelSelection.DEVICE)
     String device;
+
+    @Option(names = "--no-include-prompt", description = ModelSelection.NO_INCLUDE_PROMPT + " The trained model is saved with it.")
+    boolean noIncludePrompt;
 
     @Option(names = "--data", paramLabel = "FILE", description = "Training data (JSONL, JSON, CSV or TSV).")
     Path data;
@@ -96,6 +103,11 @@ final class TrainCommand extends CliCommand {
 
     @Option(names = "--eval-sts", paramLabel = "FILE", description = "Scored pairs to evaluate on before and after training.")
     Path evalSts;
+
+    @Option(names = "--eval-also", paramLabel = "NAME=FILE", description = "Scored pairs of other data (repeatable) to evaluate on"
+            + " before and after training and at every evaluation during it; its metrics carry the name (NAME/spearman), showing what"
+            + " training costs elsewhere. Other evaluators: the configuration's eval.also.")
+    List<String> evalAlso = new ArrayList<>();
 
     @Option(names = "--eval-retrieval", paramLabel = "DIR", description = "A BEIR folder to evaluate retrieval on before and after"
             + " training (nDCG, MRR, Recall, MAP @k).")
@@ -129,6 +141,11 @@ final class TrainCommand extends CliCommand {
     @Option(names = "--seed", paramLabel = "N", description = "seed of shuffling, dropout and initialisation.")
     String seed;
 
+    @Option(names = "--merge-ratio", paramLabel = "R", description = "At the end, average the trained weights with the base model's"
+            + " (LM-Cocktail): R * trained + (1 - R) * base, R from 0 to 1. The merged model is saved, evaluated and exported; the"
+            + " trained one is kept in OUTPUT_DIR/model-tuned.")
+    String mergeRatio;
+
     @Option(names = "--resume", description = "Go on from the newest complete checkpoint in the output folder.")
     boolean resume;
 
@@ -143,10 +160,12 @@ final class TrainCommand extends CliCommand {
                 .allMatch(option -> option.longestName().equals("--verbose") || option.longestName().equals("--device"));
         TrainConfig config = configFile != null ? TrainConfig.read(configFile) : demo ? demo(out, verbose) : new TrainConfig();
         override(config);
-        if (config.trainFile == null) {
+        if (config.datasets != null) {
+            refuseSingleSetOptions(config);
+        } else if (config.trainFile == null) {
             throw new UsageException("'train' needs training data: --data FILE or \"data\": {\"train\": FILE} in --config");
         }
-        if (!Files.isRegularFile(config.trainFile)) {
+        if (config.trainFile != null && !Files.isRegularFile(config.trainFile)) {
             throw new UsageException("data file " + config.trainFile + " does not exist");
         }
         if (config.evalSts != null && !Files.isRegularFile(config.evalSts)) {
@@ -155,7 +174,8 @@ final class TrainCommand extends CliCommand {
         if (!config.evalRetrieval.isEmpty() && !Files.isDirectory(Path.of(String.valueOf(config.evalRetrieval.get("path"))))) {
             throw new UsageException("evaluation folder " + config.evalRetrieval.get("path") + " does not exist");
         }
-        if (config.loss == null && !config.task.equals(TrainConfig.RERANK)) {
+        config.evalMore.forEach(EvaluatorSpec::requireFiles);
+        if (config.loss == null && config.datasets == null && !config.task.equals(TrainConfig.RERANK)) {
             throw new UsageException("'train' needs a loss: --loss NAME (see 'retrievals info')");
         }
         TrainingArguments trainingArguments = TrainingArguments.fromMap(config.outputDir, config.trainingArguments);
@@ -167,43 +187,46 @@ final class TrainCommand extends CliCommand {
         if (config.initHead) {
             throw new UsageException("--init-head applies to --task rerank");
         }
-        PluginProvider<Loss> lossProvider = PluginRegistry.global().provider(PluginKinds.LOSS, config.loss);
-        Dataset dataset = dataset(config);
-        List<String> columns = dataset.columnNames();
-        if (columns.isEmpty()) {
-            throw new UsageException("data file " + config.trainFile + " has no rows");
+        Map<String, TrainConfig> setConfigs = config.datasets != null ? config.datasets.sets : Map.of("train", config);
+        Map<String, Dataset> datasets = new LinkedHashMap<>();
+        for (Map.Entry<String, TrainConfig> set : setConfigs.entrySet()) {
+            datasets.put(set.getKey(), inSet(config, set.getKey(), () -> checkedDataset(set.getValue())));
         }
         Path runFolder = trainingArguments.outputDir();
         WritableFolder.require(runFolder, "output_dir");
 
         try (GracefulShutdown shutdown = GracefulShutdown.install(SHUTDOWN_WAIT);
                 AutoModelForEmbedding encoder = AutoModelForEmbedding.fromPretrained(config.model, config.pooling,
-                        ModelOptions.defaults().withDevice(config.device))) {
-            LabelMap labels = columns.contains("label") ? LabelMap.fromDataset(dataset, "label") : null;
-            Loss lossFunction = createLoss(lossProvider, config, labels, encoder.dimension(), columns);
-            String collatorName = config.collator;
-            if (collatorName == null) {
-                CollatorChoice choice = CollatorChoice.choose(config.loss, lossFunction, columns);
-                collatorName = choice.name();
-                choice.options().forEach(config.collatorOptions::putIfAbsent);
-            }
-            Collator batchCollator = createCollator(collatorName, config, encoder, labels);
-            List<Evaluator> evaluators = evaluators(config);
-            if (verbose) {
-                out.printf("model %s (%s pooling), loss %s, collator %s, %s%n", config.model, encoder.poolingName(), config.loss,
-                        collatorName, runFolder);
-            }
-            RunRecord.writeConfiguration(runFolder, config.describe(encoder.poolingName(), collatorName, trainingArguments));
-            TrainingReport.prepare();
-            Map<String, Double> before = evaluate(evaluators, encoder);
-            RetrievalTrainer.Builder builder = RetrievalTrainer.builder().model(encoder).args(trainingArguments)
-                    .trainDataset(dataset).collator(batchCollator).loss(lossFunction).listener(shutdown);
-            evaluators.forEach(builder::evaluator); // used when eval_strategy is steps or epoch
-            try (RetrievalTrainer trainer = builder.build()) {
-                trainer.train();
+                        TrainingPrompts.modelOptions(ModelOptions.defaults().withDevice(config.device)
+                                .withIncludePrompt(config.includePrompt), config.collatorOptions))) {
+            List<TrainingSet> trainingSets = new ArrayList<>();
+            List<Evaluator> evaluators;
+            Map<String, Double> before;
+            try {
+                for (Map.Entry<String, TrainConfig> set : setConfigs.entrySet()) {
+                    trainingSets.add(inSet(config, set.getKey(), () -> trainingSet(set.getKey(), set.getValue(),
+                            datasets.get(set.getKey()), encoder)));
+                    if (verbose) {
+                        out.printf("model %s (%s pooling), %sloss %s, collator %s, %s%n", config.model, encoder.poolingName(),
+                                config.datasets != null ? "set " + set.getKey() + ", " : "", set.getValue().loss,
+                                set.getValue().collator, runFolder);
+                    }
+                }
+                evaluators = evaluators(config);
+                RunRecord.writeConfiguration(runFolder, config.describe(encoder.poolingName(), config.collator, trainingArguments));
+                TrainingReport.prepare();
+                before = evaluate(evaluators, encoder);
+                RetrievalTrainer.Builder builder = RetrievalTrainer.builder().model(encoder).args(trainingArguments).listener(shutdown);
+                trainingSets.forEach(builder::trainingSet); // one set trains exactly as trainDataset, collator and loss
+                evaluators.forEach(builder::evaluator); // used when eval_strategy is steps or epoch
+                try (RetrievalTrainer trainer = builder.build()) {
+                    trainer.train();
+                }
             } finally {
-                if (lossFunction instanceof AutoCloseable closeable) {
-                    closeable.close();
+                for (TrainingSet set : trainingSets) {
+                    if (set.loss() instanceof AutoCloseable closeable) {
+                        closeable.close();
+                    }
                 }
             }
             Path saved = runFolder.resolve(RunFolder.MODEL);
@@ -213,10 +236,20 @@ final class TrainCommand extends CliCommand {
                 out.println("interrupted: run the same command with --resume to go on from the checkpoint in " + runFolder);
                 return INTERRUPTED;
             }
+            Map<String, Map<String, Double>> evaluation = new LinkedHashMap<>();
+            evaluation.put(RunRecord.BEFORE, before);
             if (!evaluators.isEmpty()) {
-                Map<String, Double> after = evaluate(evaluators, encoder);
-                RunRecord.writeEvaluation(runFolder, before, after);
-                printComparison(out, before, after);
+                evaluation.put(RunRecord.AFTER, evaluate(evaluators, encoder));
+            }
+            if (config.mergeRatio != null) {
+                out.println(mergeWithBase(encoder, config, runFolder));
+                if (!evaluators.isEmpty()) {
+                    evaluation.put(RunRecord.MERGED, evaluate(evaluators, encoder));
+                }
+            }
+            if (!evaluators.isEmpty()) {
+                RunRecord.writeEvaluation(runFolder, evaluation);
+                printComparison(out, evaluation);
             }
             out.println(report(runFolder) + "; model: " + saved);
             if (config.exportOnnx) {
@@ -224,6 +257,24 @@ final class TrainCommand extends CliCommand {
             }
         }
         return 0;
+    }
+
+    /**
+     * LM-Cocktail at the end of training: keeps the trained weights in {@code model-tuned}, averages
+     * them in place with the base model's ({@link ModelMerging}) and saves the merged model as the
+     * run's {@code model}; returns the line that says so.
+     */
+    private static String mergeWithBase(AutoModelForEmbedding encoder, TrainConfig config, Path runFolder) {
+        Path tuned = runFolder.resolve(TUNED_MODEL);
+        encoder.save(tuned);
+        try (AutoModelForEmbedding base = AutoModelForEmbedding.fromPretrained(config.model, config.pooling,
+                ModelOptions.defaults().withDevice(config.device))) {
+            ModelMerging.mergeInto(encoder, base, config.mergeRatio, "trained model", "base model " + config.model);
+        }
+        Path merged = runFolder.resolve(RunFolder.MODEL);
+        encoder.save(merged);
+        return String.format(Locale.ROOT, "merged %s x trained + %s x base (%s) -> %s; the trained model is kept in %s",
+                config.mergeRatio, 1 - config.mergeRatio, config.model, merged, tuned);
     }
 
     /** Writes the run's report; a failure to draw it is reported on the line, it does not fail the training. */
@@ -276,6 +327,9 @@ final class TrainCommand extends CliCommand {
         if (device != null) {
             config.device = device;
         }
+        if (noIncludePrompt) {
+            config.includePrompt = false;
+        }
         if (data != null) {
             config.trainFile = data;
         }
@@ -321,6 +375,12 @@ final class TrainCommand extends CliCommand {
         if (noExport) {
             config.exportOnnx = false;
         }
+        if (mergeRatio != null) {
+            config.mergeRatio = TrainConfig.checkedMergeRatio(mergeRatio, "option --merge-ratio");
+        }
+        for (Map.Entry<String, String> named : KeyValues.parse("eval-also", name(), evalAlso).entrySet()) {
+            config.evalMore.add(EvaluatorSpec.sts(named.getKey(), Path.of(named.getValue())));
+        }
     }
 
     private static void putIfGiven(TrainConfig config, String value, String option) {
@@ -336,6 +396,55 @@ final class TrainCommand extends CliCommand {
             data = data.renameColumn(rename.getKey(), rename.getValue());
         }
         return config.take == null ? data : data.take(config.take);
+    }
+
+    /** With {@code datasets} in the configuration: refuses a reranker and the flags of a single training set. */
+    private void refuseSingleSetOptions(TrainConfig config) {
+        if (config.task.equals(TrainConfig.RERANK)) {
+            throw new UsageException("'" + TrainingSetsConfig.KEY + "' (several training sets) trains embedding models; --task rerank"
+                    + " trains on one set: give \"data\" instead");
+        }
+        if (data != null || loss != null || collator != null || !lossOptions.isEmpty() || !collatorOptions.isEmpty()
+                || scoreScale != null) {
+            throw new UsageException("--data, --loss, --collator and their options describe one training set; the configuration's '"
+                    + TrainingSetsConfig.KEY + "' gives each set its own (change them there)");
+        }
+    }
+
+    /** Runs a step of preparing a training set; with named sets, an error of the caller names the set. */
+    private static <T> T inSet(TrainConfig config, String name, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (UsageException | dev.retrievals.core.RetrievalsException e) {
+            if (config.datasets == null) {
+                throw e;
+            }
+            throw new UsageException("training set '" + name + "': " + e.getMessage());
+        }
+    }
+
+    /** A set's rows, checked to have some, and its loss looked up (an unknown loss fails before the model loads). */
+    private static Dataset checkedDataset(TrainConfig set) {
+        PluginRegistry.global().provider(PluginKinds.LOSS, set.loss);
+        Dataset dataset = dataset(set);
+        if (dataset.columnNames().isEmpty()) {
+            throw new UsageException("data file " + set.trainFile + " has no rows");
+        }
+        return dataset;
+    }
+
+    /** A set's loss and collator (chosen from the loss and the columns unless named; {@code set.collator} is then set to it). */
+    private static TrainingSet trainingSet(String name, TrainConfig set, Dataset dataset, AutoModelForEmbedding encoder) {
+        List<String> columns = dataset.columnNames();
+        LabelMap labels = columns.contains("label") ? LabelMap.fromDataset(dataset, "label") : null;
+        Loss lossFunction = createLoss(PluginRegistry.global().provider(PluginKinds.LOSS, set.loss), set, labels, encoder.dimension(),
+                columns);
+        if (set.collator == null) {
+            CollatorChoice choice = CollatorChoice.choose(set.loss, lossFunction, columns);
+            set.collator = choice.name();
+            choice.options().forEach(set.collatorOptions::putIfAbsent);
+        }
+        return new TrainingSet(name, dataset, createCollator(set.collator, set, encoder, labels), lossFunction);
     }
 
     /** The loss from its options, filling {@code num_classes} and {@code embedding_size} from the data and model when it takes them. */
@@ -359,6 +468,7 @@ final class TrainCommand extends CliCommand {
     private static Collator createCollator(String name, TrainConfig config, AutoModelForEmbedding model, LabelMap labels) {
         Map<String, Object> options = new LinkedHashMap<>(config.collatorOptions);
         options.put(CollatorOptions.TOKENIZER.name(), model.tokenizer());
+        TrainingPrompts.addModelPrompts(options, name, model);
         if (name.equals("pointwise")) {
             if (labels == null) {
                 throw new UsageException("the pointwise collator needs a 'label' column in the data");
@@ -377,6 +487,7 @@ final class TrainCommand extends CliCommand {
         if (!config.evalRetrieval.isEmpty()) {
             evaluators.add(PluginRegistry.global().create(PluginKinds.EVALUATOR, "retrieval", config.evalRetrieval));
         }
+        config.evalMore.forEach(spec -> evaluators.add(spec.create()));
         return evaluators;
     }
 
@@ -395,14 +506,31 @@ final class TrainCommand extends CliCommand {
      * few (evaluation.json has them all).
      */
     static void printComparison(PrintWriter out, Map<String, Double> before, Map<String, Double> after) {
+        Map<String, Map<String, Double>> columns = new LinkedHashMap<>();
+        columns.put(RunRecord.BEFORE, before);
+        columns.put(RunRecord.AFTER, after);
+        printComparison(out, columns);
+    }
+
+    /** The table of several evaluations side by side (before, after and, with merging, merged); metrics as the last one names them. */
+    static void printComparison(PrintWriter out, Map<String, Map<String, Double>> columns) {
+        List<Map<String, Double>> values = new ArrayList<>(columns.values());
+        Map<String, Double> last = values.get(values.size() - 1);
+        int width = Math.max(16, last.keySet().stream().mapToInt(String::length).max().orElse(0));
         out.println();
-        out.printf("%-16s %10s %10s%n", "metric", "before", "after");
-        for (Map.Entry<String, Double> metric : after.entrySet()) {
-            String name = metric.getKey();
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s", "metric"));
+        columns.keySet().forEach(column -> header.append(String.format(Locale.ROOT, " %10s", column)));
+        out.println(header);
+        for (String name : last.keySet()) {
             if (name.contains("@") && !SHOWN_RETRIEVAL_METRICS.contains(name) && !name.endsWith("_recall@10")) {
                 continue;
             }
-            out.printf(Locale.ROOT, "%-16s %10.4f %10.4f%n", name, before.get(name), metric.getValue());
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s", name));
+            for (Map<String, Double> column : values) {
+                Double value = column.get(name);
+                line.append(value == null ? String.format(Locale.ROOT, " %10s", "-") : String.format(Locale.ROOT, " %10.4f", value));
+            }
+            out.println(line);
         }
     }
 }

@@ -91,7 +91,8 @@ class TrainRetrievalEvaluationTest {
         assertThat(config.evalRetrieval).isEqualTo(Map.of("path", dir.resolve("scifact").toString(), "split", "dev", "retriever", "hnsw",
                 "max_queries", "50"));
         Files.writeString(dir.resolve("c.json"), "{\"eval\": {\"retreival\": \"scifact\"}}");
-        assertThatThrownBy(() -> TrainConfig.read(dir.resolve("c.json"))).hasMessageContaining("unknown key 'eval.retreival'");
+        assertThatThrownBy(() -> TrainConfig.read(dir.resolve("c.json"))).hasMessageContaining("'eval.retreival'")
+                .hasMessageContaining("unknown evaluator 'retreival'");
         Files.writeString(dir.resolve("d.json"), "{\"eval\": {\"retrieval\": {\"split\": \"dev\"}}}");
         assertThatThrownBy(() -> TrainConfig.read(dir.resolve("d.json"))).hasMessageContaining("'eval.retrieval' needs \"path\"");
     }

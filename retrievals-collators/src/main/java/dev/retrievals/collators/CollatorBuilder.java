@@ -2,6 +2,7 @@ package dev.retrievals.collators;
 
 import dev.retrievals.core.collator.Collator;
 import dev.retrievals.core.collator.TextTokenizer;
+import dev.retrievals.core.encode.Prompts;
 import dev.retrievals.core.spi.OptionSet;
 import dev.retrievals.core.spi.OptionSpec;
 import dev.retrievals.core.spi.Options;
@@ -55,19 +56,42 @@ public final class CollatorBuilder<C extends Collator> {
         return with(CollatorOptions.PAD_TO_MULTIPLE_OF, multiple);
     }
 
-    /** Sets {@code query_instruction}. */
+    /** Sets {@code query_prompt} (text put before each query; default: the model's, see {@link #modelPrompts}). */
+    public CollatorBuilder<C> queryPrompt(String prompt) {
+        return with(CollatorOptions.QUERY_PROMPT, prompt);
+    }
+
+    /** Sets {@code document_prompt} (text put before each document; default: the model's, see {@link #modelPrompts}). */
+    public CollatorBuilder<C> documentPrompt(String prompt) {
+        return with(CollatorOptions.DOCUMENT_PROMPT, prompt);
+    }
+
+    /** Sets {@code prompt} (text put before each text, for collators with one kind of text). */
+    public CollatorBuilder<C> prompt(String prompt) {
+        return with(CollatorOptions.PROMPT, prompt);
+    }
+
+    /** Sets {@code model_prompts}: the model's prompts, used where no query or document prompt is set. */
+    public CollatorBuilder<C> modelPrompts(Prompts prompts) {
+        return with(CollatorOptions.MODEL_PROMPTS, prompts);
+    }
+
+    /** @deprecated renamed; use {@link #queryPrompt}. */
+    @Deprecated
     public CollatorBuilder<C> queryInstruction(String instruction) {
-        return with(CollatorOptions.QUERY_INSTRUCTION, instruction);
+        return queryPrompt(instruction);
     }
 
-    /** Sets {@code document_instruction}. */
+    /** @deprecated renamed; use {@link #documentPrompt}. */
+    @Deprecated
     public CollatorBuilder<C> documentInstruction(String instruction) {
-        return with(CollatorOptions.DOCUMENT_INSTRUCTION, instruction);
+        return documentPrompt(instruction);
     }
 
-    /** Sets {@code instruction}. */
+    /** @deprecated renamed; use {@link #prompt}. */
+    @Deprecated
     public CollatorBuilder<C> instruction(String instruction) {
-        return with(CollatorOptions.INSTRUCTION, instruction);
+        return prompt(instruction);
     }
 
     /** Checks the options and creates the collator. */

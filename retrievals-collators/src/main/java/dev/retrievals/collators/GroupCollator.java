@@ -1,9 +1,10 @@
 package dev.retrievals.collators;
 
-import static dev.retrievals.collators.CollatorOptions.DOCUMENT_INSTRUCTION;
+import static dev.retrievals.collators.CollatorOptions.DOCUMENT_PROMPT;
 import static dev.retrievals.collators.CollatorOptions.DOCUMENT_MAX_LENGTH;
 import static dev.retrievals.collators.CollatorOptions.PAD_TO_MULTIPLE_OF;
-import static dev.retrievals.collators.CollatorOptions.QUERY_INSTRUCTION;
+import static dev.retrievals.collators.CollatorOptions.MODEL_PROMPTS;
+import static dev.retrievals.collators.CollatorOptions.QUERY_PROMPT;
 import static dev.retrievals.collators.CollatorOptions.QUERY_KEY;
 import static dev.retrievals.collators.CollatorOptions.QUERY_MAX_LENGTH;
 import static dev.retrievals.collators.CollatorOptions.TOKENIZER;
@@ -58,7 +59,7 @@ public final class GroupCollator implements Collator {
     public static final OptionSpec<String> NEGATIVE_SCORES_KEY =
             OptionSpec.ofString("negative_scores_key", "neg_scores", "column of the negatives' scores (with_scores)");
     static final OptionSet OPTIONS = OptionSet.of(TOKENIZER, QUERY_MAX_LENGTH, DOCUMENT_MAX_LENGTH, PAD_TO_MULTIPLE_OF,
-            QUERY_INSTRUCTION, DOCUMENT_INSTRUCTION, QUERY_KEY, POSITIVES_KEY, NEGATIVES_KEY, TRAIN_GROUP_SIZE, SEED, WITH_SCORES,
+            QUERY_PROMPT, DOCUMENT_PROMPT, MODEL_PROMPTS, QUERY_KEY, POSITIVES_KEY, NEGATIVES_KEY, TRAIN_GROUP_SIZE, SEED, WITH_SCORES,
             POSITIVE_SCORES_KEY, NEGATIVE_SCORES_KEY);
 
     private final PairCollator tokenizers;

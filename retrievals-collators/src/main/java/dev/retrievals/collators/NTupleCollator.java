@@ -1,10 +1,11 @@
 package dev.retrievals.collators;
 
-import static dev.retrievals.collators.CollatorOptions.DOCUMENT_INSTRUCTION;
+import static dev.retrievals.collators.CollatorOptions.DOCUMENT_PROMPT;
 import static dev.retrievals.collators.CollatorOptions.DOCUMENT_MAX_LENGTH;
 import static dev.retrievals.collators.CollatorOptions.PAD_TO_MULTIPLE_OF;
 import static dev.retrievals.collators.CollatorOptions.POSITIVE_KEY;
-import static dev.retrievals.collators.CollatorOptions.QUERY_INSTRUCTION;
+import static dev.retrievals.collators.CollatorOptions.MODEL_PROMPTS;
+import static dev.retrievals.collators.CollatorOptions.QUERY_PROMPT;
 import static dev.retrievals.collators.CollatorOptions.QUERY_KEY;
 import static dev.retrievals.collators.CollatorOptions.QUERY_MAX_LENGTH;
 import static dev.retrievals.collators.CollatorOptions.TOKENIZER;
@@ -49,7 +50,7 @@ public final class NTupleCollator implements Collator {
     /** The column of the scores. */
     public static final OptionSpec<String> SCORE_KEY = OptionSpec.ofString("score_key", "score", "column of the score list (with_scores)");
     static final OptionSet OPTIONS = OptionSet.of(TOKENIZER, QUERY_MAX_LENGTH, DOCUMENT_MAX_LENGTH, PAD_TO_MULTIPLE_OF,
-            QUERY_INSTRUCTION, DOCUMENT_INSTRUCTION, QUERY_KEY, POSITIVE_KEY, NUM_NEGATIVES, NEGATIVE_PREFIX, WITH_SCORES, SCORE_KEY);
+            QUERY_PROMPT, DOCUMENT_PROMPT, MODEL_PROMPTS, QUERY_KEY, POSITIVE_KEY, NUM_NEGATIVES, NEGATIVE_PREFIX, WITH_SCORES, SCORE_KEY);
 
     private final PairCollator pairs;
     private final List<String> negativeKeys;

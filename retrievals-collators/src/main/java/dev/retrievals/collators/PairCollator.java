@@ -1,10 +1,11 @@
 package dev.retrievals.collators;
 
-import static dev.retrievals.collators.CollatorOptions.DOCUMENT_INSTRUCTION;
+import static dev.retrievals.collators.CollatorOptions.DOCUMENT_PROMPT;
 import static dev.retrievals.collators.CollatorOptions.DOCUMENT_MAX_LENGTH;
 import static dev.retrievals.collators.CollatorOptions.PAD_TO_MULTIPLE_OF;
 import static dev.retrievals.collators.CollatorOptions.POSITIVE_KEY;
-import static dev.retrievals.collators.CollatorOptions.QUERY_INSTRUCTION;
+import static dev.retrievals.collators.CollatorOptions.MODEL_PROMPTS;
+import static dev.retrievals.collators.CollatorOptions.QUERY_PROMPT;
 import static dev.retrievals.collators.CollatorOptions.QUERY_KEY;
 import static dev.retrievals.collators.CollatorOptions.QUERY_MAX_LENGTH;
 import static dev.retrievals.collators.CollatorOptions.TOKENIZER;
@@ -30,7 +31,7 @@ import java.util.Map;
 public final class PairCollator implements Collator {
     static final String NAME = "pair";
     static final OptionSet OPTIONS = OptionSet.of(TOKENIZER, QUERY_MAX_LENGTH, DOCUMENT_MAX_LENGTH, PAD_TO_MULTIPLE_OF,
-            QUERY_INSTRUCTION, DOCUMENT_INSTRUCTION, QUERY_KEY, POSITIVE_KEY);
+            QUERY_PROMPT, DOCUMENT_PROMPT, MODEL_PROMPTS, QUERY_KEY, POSITIVE_KEY);
 
     private final String owner;
     private final RoleTokenizer queries;
@@ -38,7 +39,7 @@ public final class PairCollator implements Collator {
     private final String queryKey;
     private final String positiveKey;
 
-    /** A pair collator reading columns {@code query} and {@code positive}, without instructions or extra padding. */
+    /** A pair collator reading columns {@code query} and {@code positive}, without prompts of its own (the model's, when given) or extra padding. */
     public PairCollator(TextTokenizer tokenizer, int queryMaxLength, int documentMaxLength) {
         this(OPTIONS.parse(Map.of(TOKENIZER.name(), tokenizer, QUERY_MAX_LENGTH.name(), queryMaxLength,
                 DOCUMENT_MAX_LENGTH.name(), documentMaxLength), owner(NAME)));
@@ -54,14 +55,14 @@ public final class PairCollator implements Collator {
         TextTokenizer tokenizer = options.get(TOKENIZER);
         int multiple = options.get(PAD_TO_MULTIPLE_OF);
         this.queries = new RoleTokenizer(tokenizer, QUERY_MAX_LENGTH, options.get(QUERY_MAX_LENGTH), multiple,
-                options.get(QUERY_INSTRUCTION), owner);
+                CollatorOptions.queryPrompt(options), owner);
         this.documents = new RoleTokenizer(tokenizer, DOCUMENT_MAX_LENGTH, options.get(DOCUMENT_MAX_LENGTH), multiple,
-                options.get(DOCUMENT_INSTRUCTION), owner);
+                CollatorOptions.documentPrompt(options), owner);
         this.queryKey = options.get(QUERY_KEY);
         this.positiveKey = options.get(POSITIVE_KEY);
     }
 
-    /** A builder for every option (keys, instructions, {@code pad_to_multiple_of}). */
+    /** A builder for every option (keys, prompts, {@code pad_to_multiple_of}). */
     public static CollatorBuilder<PairCollator> builder(TextTokenizer tokenizer) {
         return new CollatorBuilder<>(owner(NAME), OPTIONS, PairCollator::new, tokenizer);
     }

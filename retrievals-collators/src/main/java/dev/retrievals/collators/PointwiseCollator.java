@@ -1,6 +1,6 @@
 package dev.retrievals.collators;
 
-import static dev.retrievals.collators.CollatorOptions.INSTRUCTION;
+import static dev.retrievals.collators.CollatorOptions.PROMPT;
 import static dev.retrievals.collators.CollatorOptions.MAX_LENGTH;
 import static dev.retrievals.collators.CollatorOptions.PAD_TO_MULTIPLE_OF;
 import static dev.retrievals.collators.CollatorOptions.TOKENIZER;
@@ -33,7 +33,7 @@ public final class PointwiseCollator implements Collator {
     /** Labels to class ids. */
     public static final OptionSpec<LabelMap> LABEL_MAP =
             OptionSpec.ofType("label_map", LabelMap.class, "labels to class ids (LabelMap)").required();
-    static final OptionSet OPTIONS = OptionSet.of(TOKENIZER, LABEL_MAP, MAX_LENGTH, PAD_TO_MULTIPLE_OF, INSTRUCTION, TEXT_KEY, LABEL_KEY);
+    static final OptionSet OPTIONS = OptionSet.of(TOKENIZER, LABEL_MAP, MAX_LENGTH, PAD_TO_MULTIPLE_OF, PROMPT, TEXT_KEY, LABEL_KEY);
 
     private final String owner = PairCollator.owner(NAME);
     private final RoleTokenizer texts;
@@ -49,7 +49,7 @@ public final class PointwiseCollator implements Collator {
 
     PointwiseCollator(Options options) {
         this.texts = new RoleTokenizer(options.get(TOKENIZER), MAX_LENGTH, options.get(MAX_LENGTH),
-                options.get(PAD_TO_MULTIPLE_OF), options.get(INSTRUCTION), owner);
+                options.get(PAD_TO_MULTIPLE_OF), options.get(PROMPT), owner);
         this.labelMap = options.get(LABEL_MAP);
         this.textKey = options.get(TEXT_KEY);
         this.labelKey = options.get(LABEL_KEY);

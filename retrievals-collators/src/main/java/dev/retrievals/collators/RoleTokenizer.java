@@ -2,13 +2,15 @@ package dev.retrievals.collators;
 
 import dev.retrievals.core.collator.TextTokenizer;
 import dev.retrievals.core.collator.TokenBatch;
+import dev.retrievals.core.encode.Prompts;
 import dev.retrievals.core.spi.OptionSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Tokenizes the texts of one role (query, document …): prepends the role's instruction, truncates
+ * Tokenizes the texts of one role (query, document …): prepends the role's prompt (and records its
+ * length in tokens on the batch, see {@link TokenBatch#promptLength()}), truncates
  * each text to the role's maximum length as Hugging Face does (content tokens are cut from the
  * right, the special tokens around them kept), and pads to the longest text, rounded up to a
  * multiple.
@@ -21,7 +23,8 @@ final class RoleTokenizer {
     private final TextTokenizer tokenizer;
     private final int maxLength;
     private final int padToMultipleOf;
-    private final String instruction;
+    private final String prompt;
+    private final int promptLength;
     private final int trailingSpecialTokens;
 
     /**
@@ -29,7 +32,7 @@ final class RoleTokenizer {
      * @throws dev.retrievals.core.spi.InvalidOptionException if {@code maxLength} exceeds the tokenizer's max_length
      */
     RoleTokenizer(TextTokenizer tokenizer, OptionSpec<Integer> maxLengthOption, int maxLength, int padToMultipleOf,
-            String instruction, String owner) {
+            String prompt, String owner) {
         if (maxLength != 0) {
             maxLengthOption.required().atLeast(2).atMost(tokenizer.maxLength()).check(maxLength,
                     owner + " with tokenizer " + tokenizer.source() + " of max_length " + tokenizer.maxLength());
@@ -37,7 +40,8 @@ final class RoleTokenizer {
         this.tokenizer = tokenizer;
         this.maxLength = maxLength == 0 ? tokenizer.maxLength() : maxLength;
         this.padToMultipleOf = padToMultipleOf;
-        this.instruction = instruction;
+        this.prompt = prompt;
+        this.promptLength = Prompts.tokenCount(tokenizer, prompt);
         this.trailingSpecialTokens = trailingSpecialTokens(tokenizer);
     }
 
@@ -56,7 +60,7 @@ final class RoleTokenizer {
     TokenBatch tokenize(List<String> texts) {
         List<String> prefixed = new ArrayList<>(texts.size());
         for (String text : texts) {
-            prefixed.add(instruction + text);
+            prefixed.add(prompt + text);
         }
         TokenBatch full = tokenizer.tokenize(prefixed);
         int[] lengths = full.lengths();
@@ -76,7 +80,7 @@ final class RoleTokenizer {
             copyTruncated(full.tokenTypeIds()[row], types[row], head, lengths[row], kept);
             Arrays.fill(mask[row], 0, kept, 1L);
         }
-        return new TokenBatch(ids, mask, types);
+        return new TokenBatch(ids, mask, types, promptLength);
     }
 
     /** Copies the first {@code head} values and then the values up to {@code length}, {@code kept} in all. */

@@ -1,6 +1,6 @@
 package dev.retrievals.collators;
 
-import static dev.retrievals.collators.CollatorOptions.INSTRUCTION;
+import static dev.retrievals.collators.CollatorOptions.PROMPT;
 import static dev.retrievals.collators.CollatorOptions.MAX_LENGTH;
 import static dev.retrievals.collators.CollatorOptions.PAD_TO_MULTIPLE_OF;
 import static dev.retrievals.collators.CollatorOptions.TOKENIZER;
@@ -21,7 +21,7 @@ import java.util.Map;
 /**
  * Sentence pairs with a gold similarity ({@code sentence1}, {@code sentence2}, {@code score}) for
  * CoSENT and cosine-similarity losses. Both sentences are truncated to {@code max_length} and take
- * the same instruction. Emits {@code sentence1} as {@link LossInputs#QUERY}, {@code sentence2} as
+ * the same prompt. Emits {@code sentence1} as {@link LossInputs#QUERY}, {@code sentence2} as
  * {@link LossInputs#POSITIVE} (the pair roles losses read; the second sentence need not be
  * similar) and the scores as {@link LossInputs#SCORE}. Numeric text (from CSV/TSV) is accepted as
  * a score. Thread-safe.
@@ -34,7 +34,7 @@ public final class ScoredPairCollator implements Collator {
     public static final OptionSpec<String> SENTENCE2_KEY = OptionSpec.ofString("sentence2_key", "sentence2", "column of the second sentence");
     /** The score's column. */
     public static final OptionSpec<String> SCORE_KEY = OptionSpec.ofString("score_key", "score", "column of the gold score");
-    static final OptionSet OPTIONS = OptionSet.of(TOKENIZER, MAX_LENGTH, PAD_TO_MULTIPLE_OF, INSTRUCTION, SENTENCE1_KEY,
+    static final OptionSet OPTIONS = OptionSet.of(TOKENIZER, MAX_LENGTH, PAD_TO_MULTIPLE_OF, PROMPT, SENTENCE1_KEY,
             SENTENCE2_KEY, SCORE_KEY);
 
     private final String owner = PairCollator.owner(NAME);
@@ -48,7 +48,7 @@ public final class ScoredPairCollator implements Collator {
 
     ScoredPairCollator(Options options) {
         this.sentences = new RoleTokenizer(options.get(TOKENIZER), MAX_LENGTH, options.get(MAX_LENGTH),
-                options.get(PAD_TO_MULTIPLE_OF), options.get(INSTRUCTION), owner);
+                options.get(PAD_TO_MULTIPLE_OF), options.get(PROMPT), owner);
         this.columns = List.of(options.get(SENTENCE1_KEY), options.get(SENTENCE2_KEY), options.get(SCORE_KEY));
     }
 

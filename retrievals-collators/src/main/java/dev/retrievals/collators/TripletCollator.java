@@ -1,11 +1,12 @@
 package dev.retrievals.collators;
 
-import static dev.retrievals.collators.CollatorOptions.DOCUMENT_INSTRUCTION;
+import static dev.retrievals.collators.CollatorOptions.DOCUMENT_PROMPT;
 import static dev.retrievals.collators.CollatorOptions.DOCUMENT_MAX_LENGTH;
 import static dev.retrievals.collators.CollatorOptions.NEGATIVE_KEY;
 import static dev.retrievals.collators.CollatorOptions.PAD_TO_MULTIPLE_OF;
 import static dev.retrievals.collators.CollatorOptions.POSITIVE_KEY;
-import static dev.retrievals.collators.CollatorOptions.QUERY_INSTRUCTION;
+import static dev.retrievals.collators.CollatorOptions.MODEL_PROMPTS;
+import static dev.retrievals.collators.CollatorOptions.QUERY_PROMPT;
 import static dev.retrievals.collators.CollatorOptions.QUERY_KEY;
 import static dev.retrievals.collators.CollatorOptions.QUERY_MAX_LENGTH;
 import static dev.retrievals.collators.CollatorOptions.TOKENIZER;
@@ -29,7 +30,7 @@ import java.util.Map;
 public final class TripletCollator implements Collator {
     static final String NAME = "triplet";
     static final OptionSet OPTIONS = OptionSet.of(TOKENIZER, QUERY_MAX_LENGTH, DOCUMENT_MAX_LENGTH, PAD_TO_MULTIPLE_OF,
-            QUERY_INSTRUCTION, DOCUMENT_INSTRUCTION, QUERY_KEY, POSITIVE_KEY, NEGATIVE_KEY);
+            QUERY_PROMPT, DOCUMENT_PROMPT, MODEL_PROMPTS, QUERY_KEY, POSITIVE_KEY, NEGATIVE_KEY);
 
     private final PairCollator pairs;
     private final String negativeKey;

@@ -24,7 +24,7 @@ class PairAndTripletCollatorTest {
                     TextTokenizer documentsAlone = BundledTokenizers.load(resource, 20)) {
                 PairCollator plain = new PairCollator(tokenizer, 12, 20);
                 PairCollator padded8 = PairCollator.builder(tokenizer).queryMaxLength(12).documentMaxLength(20)
-                        .queryInstruction(INSTRUCTION).documentInstruction("doc: ").padToMultipleOf(8).build();
+                        .queryPrompt(INSTRUCTION).documentPrompt("doc: ").padToMultipleOf(8).build();
                 for (int start = 0; start < rows.size(); start += 16) {
                     List<Map<String, Object>> batch = rows.subList(start, start + 16);
                     CollatedBatch collated = plain.collate(batch);

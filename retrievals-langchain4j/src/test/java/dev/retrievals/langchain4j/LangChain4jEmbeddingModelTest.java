@@ -84,7 +84,7 @@ class LangChain4jEmbeddingModelTest {
     void aPyTorchModelKeepsItsQueryAndDocumentInstructions() {
         List<String> texts = List.of("A man is playing a guitar.", "How do I fine-tune an embedding model?");
         try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained("all-MiniLM-L6-v2", "mean",
-                ModelOptions.defaults().withInstructions("query: ", "passage: "))) {
+                ModelOptions.defaults().withPrompts("query: ", "passage: "))) {
             List<TextSegment> segments = texts.stream().map(TextSegment::from).toList();
             List<Embedding> queries = LangChain4jEmbeddingModel.forQueries(model).embedAll(segments).content();
             List<Embedding> documents = LangChain4jEmbeddingModel.forDocuments(model).embedAll(segments).content();

@@ -20,16 +20,24 @@ import java.util.Locale;
  * @param requiredMinCosine the gate's bound on {@code minCosine}
  * @param passed whether the check passed (false only for a file written with {@code force} despite a failed check)
  * @param evaluation the evaluation of both models, or null when none was asked for
+ * @param planSearch how {@link QuantizedMatMulOp#MIXED} chose each MatMul's form (the sensitivity table), or null for other exports
  */
 public record ExportReport(Path onnxFile, ExportPrecision precision, String quantization, long fileBytes, int textsChecked,
-        double maxAbsDifference, double minCosine, double requiredMinCosine, boolean passed, ExportEvaluation evaluation) {
+        double maxAbsDifference, double minCosine, double requiredMinCosine, boolean passed, ExportEvaluation evaluation,
+        MatMulPlanSearch.Result planSearch) {
     /** The name of the saved report beside {@code model.onnx}. */
     public static final String FILE_NAME = "export-report.json";
 
     /** The same report for another file (the final name after the check). */
     ExportReport withOnnxFile(Path file) {
         return new ExportReport(file, precision, quantization, fileBytes, textsChecked, maxAbsDifference, minCosine, requiredMinCosine,
-                passed, evaluation);
+                passed, evaluation, planSearch);
+    }
+
+    /** The same report with the plan search that chose the MatMul forms. */
+    ExportReport withPlanSearch(MatMulPlanSearch.Result search) {
+        return new ExportReport(onnxFile, precision, quantization, fileBytes, textsChecked, maxAbsDifference, minCosine, requiredMinCosine,
+                passed, evaluation, search);
     }
 
     /** The report as pretty-printed JSON (NaN fields are left out). */
@@ -51,6 +59,9 @@ public record ExportReport(Path onnxFile, ExportPrecision precision, String quan
             addFinite(eval, "onnx", evaluation.onnx());
             addFinite(eval, "delta", evaluation.delta());
             json.add("evaluation", eval);
+        }
+        if (planSearch != null) {
+            json.add("matmul_plan", planSearch.toJson());
         }
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json);
     }

@@ -1,5 +1,6 @@
 package dev.retrievals.onnx;
 
+import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.onnx.OnnxAttribute;
 import dev.retrievals.core.onnx.OnnxDataType;
 import dev.retrievals.core.onnx.OnnxGraph;
@@ -25,7 +26,8 @@ import java.util.function.UnaryOperator;
  * every {@code MatMul} whose second input is a 2-D float initializer (the linear layers' weights;
  * attention's activation × activation products are left alone) gets its weights as
  * {@link Int8Weights} (per output channel, symmetric) and quantizes its activations to uint8 at run
- * time (per row by default, or per tensor), in the form {@link Int8Quantization#op()} chooses. Everything else (embeddings, biases,
+ * time (per row or per tensor), in the form {@link Int8Quantization#op()} chooses, or MatMul by MatMul as a
+ * {@link MatMulPlan} says (which may also leave some float32). Everything else (embeddings, biases,
  * LayerNorms, softmax, pooling, normalisation) stays float32. The model's metadata records what was
  * quantized ({@value #META_QUANTIZATION}, {@value #META_QUANTIZED_MATMULS}, {@value #META_WEIGHT_BITS},
  * {@value #META_QUANTIZED_OP}).
@@ -49,13 +51,40 @@ public final class Int8MatMulQuantizer {
 
     private Int8MatMulQuantizer() {}
 
-    /** The model with its MatMul weights quantized; a graph without such MatMuls comes back with zero of them quantized. */
+    /**
+     * The model with its MatMul weights quantized in the one form of {@code options.op()}; a graph without such MatMuls comes
+     * back with zero of them quantized.
+     *
+     * @throws RetrievalsException for {@link QuantizedMatMulOp#MIXED}, which needs a {@link MatMulPlan}
+     */
     public static OnnxModel quantize(OnnxModel model, Int8Quantization options) {
         return quantize(model, options, UnaryOperator.identity());
     }
 
     /** As {@link #quantize(OnnxModel, Int8Quantization)}, passing each weight matrix through {@code tamper} (tests break it on purpose). */
     static OnnxModel quantize(OnnxModel model, Int8Quantization options, UnaryOperator<Int8Weights> tamper) {
+        if (options.op() == QuantizedMatMulOp.MIXED) {
+            throw new RetrievalsException("Int8 quantization op 'mixed' needs a MatMul plan (OnnxExporter chooses one on the sample"
+                    + " texts); quantizing a graph directly takes one of " + List.of(QuantizedMatMulOp.MATMUL_INTEGER_PER_ROW,
+                    QuantizedMatMulOp.MATMUL_INTEGER, QuantizedMatMulOp.DYNAMIC_QUANTIZE_MATMUL));
+        }
+        MatMulForm form = options.op() == QuantizedMatMulOp.MATMUL_INTEGER_PER_ROW ? MatMulForm.PER_ROW : MatMulForm.PER_TENSOR;
+        List<String> weights = new ArrayList<>();
+        quantizableWeights(model.graph()).values().forEach(weights::addAll);
+        return quantize(model, options, MatMulPlan.uniform(weights, form), tamper);
+    }
+
+    /**
+     * The model with each linear MatMul in the form {@code plan} gives it (its activation quantization, or float32), the
+     * weights as {@code options} say; {@code options.op()} is recorded ({@link QuantizedMatMulOp#MIXED} also records the plan,
+     * {@value MatMulPlan#META_PLAN}).
+     */
+    public static OnnxModel quantize(OnnxModel model, Int8Quantization options, MatMulPlan plan) {
+        return quantize(model, options, plan, UnaryOperator.identity());
+    }
+
+    /** As {@link #quantize(OnnxModel, Int8Quantization, MatMulPlan)}, passing each weight matrix through {@code tamper}. */
+    static OnnxModel quantize(OnnxModel model, Int8Quantization options, MatMulPlan plan, UnaryOperator<Int8Weights> tamper) {
         OnnxGraph graph = model.graph();
         Names names = new Names(graph);
         Map<String, OnnxTensor> initializers = new LinkedHashMap<>();
@@ -63,18 +92,26 @@ public final class Int8MatMulQuantizer {
         Map<String, QuantizedWeight> quantized = new HashMap<>();
         List<OnnxNode> nodes = new ArrayList<>();
         Map<String, QuantizedActivation> activations = new HashMap<>();
-        RowConstants constants = options.op() == QuantizedMatMulOp.MATMUL_INTEGER_PER_ROW ? RowConstants.add(names, initializers) : null;
+        boolean fusedOp = options.op() == QuantizedMatMulOp.DYNAMIC_QUANTIZE_MATMUL;
+        RowConstants constants = null;
         int count = 0;
         for (OnnxNode node : graph.nodes()) {
             Optional<OnnxTensor> weight = quantizableWeight(graph, node);
-            if (weight.isEmpty()) {
+            MatMulForm form = weight.isEmpty() ? MatMulForm.FLOAT32 : plan.formOf(weight.get().name());
+            if (form == MatMulForm.FLOAT32) {
                 nodes.add(node);
                 continue;
             }
             QuantizedWeight q = quantized.computeIfAbsent(weight.get().name(),
                     name -> QuantizedWeight.add(weight.get(), options, tamper, names, initializers));
-            nodes.addAll(options.op() == QuantizedMatMulOp.DYNAMIC_QUANTIZE_MATMUL ? fused(node, q, names)
-                    : integer(node, q, names, activations, constants));
+            if (fusedOp) {
+                nodes.addAll(fused(node, q, names));
+            } else {
+                if (form == MatMulForm.PER_ROW && constants == null) {
+                    constants = RowConstants.add(names, initializers);
+                }
+                nodes.addAll(integer(node, q, names, activations, form == MatMulForm.PER_ROW ? constants : null));
+            }
             count++;
         }
         Set<String> read = new HashSet<>();
@@ -82,22 +119,44 @@ public final class Int8MatMulQuantizer {
         initializers.keySet().removeIf(name -> quantized.containsKey(name) && !read.contains(name));
         OnnxGraph rewritten = new OnnxGraph(graph.name(), nodes, List.copyOf(initializers.values()), graph.inputs(), graph.outputs());
         List<OnnxOpsetImport> opsets = new ArrayList<>(model.opsetImports());
-        if (options.op() == QuantizedMatMulOp.DYNAMIC_QUANTIZE_MATMUL && count > 0
-                && opsets.stream().noneMatch(opset -> opset.domain().equals(MICROSOFT_DOMAIN))) {
+        if (fusedOp && count > 0 && opsets.stream().noneMatch(opset -> opset.domain().equals(MICROSOFT_DOMAIN))) {
             opsets.add(new OnnxOpsetImport(MICROSOFT_DOMAIN, 1));
         }
         Map<String, String> metadata = new LinkedHashMap<>(model.metadataProps());
-        metadata.put(META_QUANTIZATION, describe(options, count));
+        metadata.put(META_QUANTIZATION, describe(options, count, plan));
         metadata.put(META_QUANTIZED_MATMULS, Integer.toString(count));
         metadata.put(META_WEIGHT_BITS, options.reduceRange() ? "7" : "8");
         metadata.put(META_QUANTIZED_OP, options.op().name().toLowerCase(Locale.ROOT));
+        if (options.op() == QuantizedMatMulOp.MIXED) {
+            metadata.put(MatMulPlan.META_PLAN, plan.toMetadata());
+        }
         return new OnnxModel(model.irVersion(), model.producerName(), model.producerVersion(), opsets, metadata, rewritten);
     }
 
+    /**
+     * The weight initializers of the quantizable MatMuls (a 2-D float initializer as second input), grouped by the activation
+     * they read (the first input), both in graph order: the query, key and value projections share one activation.
+     */
+    public static Map<String, List<String>> quantizableWeights(OnnxGraph graph) {
+        Map<String, List<String>> byActivation = new LinkedHashMap<>();
+        for (OnnxNode node : graph.nodes()) {
+            quantizableWeight(graph, node).ifPresent(weight -> {
+                List<String> weights = byActivation.computeIfAbsent(node.inputs().get(0), input -> new ArrayList<>());
+                if (!weights.contains(weight.name())) {
+                    weights.add(weight.name());
+                }
+            });
+        }
+        return byActivation;
+    }
+
     /** One line that says what {@link #quantize} did. */
-    static String describe(Int8Quantization options, int count) {
+    static String describe(Int8Quantization options, int count, MatMulPlan plan) {
         String activations;
         switch (options.op()) {
+            case MIXED:
+                activations = "chosen per MatMul on the sample texts (" + plan.summary() + ")";
+                break;
             case DYNAMIC_QUANTIZE_MATMUL:
                 activations = "uint8 per tensor at run time (com.microsoft:DynamicQuantizeMatMul)";
                 break;
@@ -128,14 +187,16 @@ public final class Int8MatMulQuantizer {
     /**
      * {@code Mul(Cast(MatMulInteger(quantize(x), q)), x_scale * scale)}, writing the MatMul's output; an activation read
      * by several MatMuls (query, key and value) is quantized once, by the first: per tensor to uint8
-     * ({@code DynamicQuantizeLinear}) or per row to int8 ({@link #perRow}).
+     * ({@code DynamicQuantizeLinear}) or per row to int8 ({@link #perRow}); an activation read per tensor by one MatMul and per
+     * row by another is quantized once each way. {@code constants} null means per tensor.
      */
     private static List<OnnxNode> integer(OnnxNode matMul, QuantizedWeight q, Names names, Map<String, QuantizedActivation> activations,
             RowConstants constants) {
         String base = matMul.name().isEmpty() ? "matmul" : matMul.name();
         List<OnnxNode> nodes = new ArrayList<>();
-        QuantizedActivation x = activations.computeIfAbsent(matMul.inputs().get(0), input -> constants == null
-                ? perTensor(input, base, names, nodes) : perRow(input, base, names, constants, nodes));
+        String input = matMul.inputs().get(0);
+        QuantizedActivation x = activations.computeIfAbsent(input + (constants == null ? "/per_tensor" : "/per_row"),
+                key -> constants == null ? perTensor(input, base, names, nodes) : perRow(input, base, names, constants, nodes));
         String product = names.fresh(base + "_int32");
         String asFloat = names.fresh(base + "_int32_float");
         String scaled = names.fresh(base + "_scaled");

@@ -23,16 +23,17 @@ public record Int8Quantization(boolean reduceRange, QuantizedMatMulOp op, boolea
     }
 
     /**
-     * 8-bit weights, {@link QuantizedMatMulOp#MATMUL_INTEGER_PER_ROW}: the form whose accuracy passes the default gate
-     * ({@link ExportOptions#INT8_MIN_COSINE}) on the pretrained bundled models. all-MiniLM-L6-v2 (2 cores, AVX-512 VNNI,
-     * {@code Int8InferenceBenchmark texts=300 rounds=4}): smallest cosine to fp32 on the built-in texts 0.9944 per row
-     * against 0.9864 per tensor (mean 0.9965 against 0.9915), Spearman on sts-b-en/dev 0.8664 against 0.8660 (fp32
-     * 0.8672); per row costs speed, about 0.65 to 0.68 times the sentences/s of per tensor (about LangChain4j's
-     * all-minilm-l6-v2-q, 1.5 to 1.9 times fp32). {@link QuantizedMatMulOp#MATMUL_INTEGER} (per tensor) stays selectable
-     * for models whose activations have no outliers.
+     * 8-bit weights, int8 word embeddings, {@link QuantizedMatMulOp#MIXED}: each MatMul's activations per tensor, per row or
+     * float32 as {@link MatMulPlanSearch} chooses on the export's sample texts, aiming at the gate plus a margin. Of the forms
+     * tried it is the one that passes the default gate ({@link ExportOptions#INT8_MIN_COSINE}) on both pretrained bundled
+     * models (2 cores, AVX-512 VNNI, {@code Int8InferenceBenchmark}): all-MiniLM-L6-v2 smallest cosine 0.9933 (3 of 36 MatMuls
+     * per row, the rest per tensor), about 1.3 times the sentences/s of all per row (0.9944, the default before) and 1.6
+     * times LangChain4j's all-minilm-l6-v2-q; bge-small-zh-v1.5 0.9922 (7 MatMuls float32, 3 per row), where all per row
+     * (0.9768) and all per tensor (0.9706) fail, at about 0.7 times all per row's speed. {@link QuantizedMatMulOp#MATMUL_INTEGER_PER_ROW}
+     * and {@link QuantizedMatMulOp#MATMUL_INTEGER} stay selectable ({@link #withOp}).
      */
     public static Int8Quantization defaults() {
-        return new Int8Quantization(false, QuantizedMatMulOp.MATMUL_INTEGER_PER_ROW, true);
+        return new Int8Quantization(false, QuantizedMatMulOp.MIXED, true);
     }
 
     /** The same settings with 7-bit (true) or 8-bit (false) weights. */

@@ -15,6 +15,8 @@ import dev.retrievals.core.collator.TokenizerVocabulary;
 import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.collator.TextTokenizer;
 import dev.retrievals.core.collator.TokenBatch;
+import dev.retrievals.core.encode.Prompts;
+import dev.retrievals.core.encode.SavedPrompts;
 import dev.retrievals.core.encode.TextEncoder;
 import dev.retrievals.core.model.DeviceName;
 import dev.retrievals.core.model.RunFolder;
@@ -23,6 +25,7 @@ import dev.retrievals.core.onnx.OnnxModel;
 import dev.retrievals.core.onnx.OnnxNode;
 import dev.retrievals.core.pooling.Pooling;
 import dev.retrievals.core.pooling.PoolingMath;
+import dev.retrievals.core.pooling.PromptExcludingPooling;
 import dev.retrievals.core.progress.ProgressBar;
 import dev.retrievals.core.spi.OptionSpec;
 import dev.retrievals.core.spi.PluginKinds;
@@ -90,19 +93,16 @@ public final class OnnxEncoder implements TextEncoder {
     private final int dimension;
     private final int batchSize;
     private final boolean showProgressBar;
-    private final String queryPrompt;
-    private final String documentPrompt;
+    private final Prompts prompts;
+    private final int queryPromptLength;
+    private final int documentPromptLength;
     private final OnnxModelDescription description;
 
     private OnnxEncoder(Builder builder, Path modelFile, Path tokenizerFile, Path configFile, Path promptsFile) {
         this.modelFile = modelFile;
         this.batchSize = builder.batchSize;
         this.showProgressBar = builder.showProgressBar;
-        JsonObject prompts = Optional.ofNullable(readJson(promptsFile, "prompts")).map(json -> json.get("prompts"))
-                .filter(JsonElement::isJsonObject).map(JsonElement::getAsJsonObject).orElseGet(JsonObject::new);
-        this.queryPrompt = builder.queryPrompt != null ? builder.queryPrompt : text(prompts, "query", promptsFile);
-        this.documentPrompt = builder.documentPrompt != null ? builder.documentPrompt
-                : prompts.has("document") ? text(prompts, "document", promptsFile) : text(prompts, "passage", promptsFile);
+        this.prompts = prompts(builder, promptsFile);
         OnnxModel parsed = OnnxModel.read(modelFile);
         Map<String, String> metadata = parsed.metadataProps();
         byte[] tokenizerJson = readTokenizer(tokenizerFile);
@@ -120,8 +120,16 @@ public final class OnnxEncoder implements TextEncoder {
         try {
             this.inputTypes = inputTypes(session, modelFile);
             Set<String> outputs = session.getOutputNames();
-            this.pooledInGraph = outputs.contains(SENTENCE_EMBEDDING);
-            this.output = pooledInGraph ? SENTENCE_EMBEDDING : TOKEN_OUTPUTS.stream().filter(outputs::contains).findFirst()
+            Optional<String> tokenOutput = TOKEN_OUTPUTS.stream().filter(outputs::contains).findFirst();
+            boolean masksPrompts = !prompts.includePrompt() && !prompts.isEmpty();
+            if (masksPrompts && tokenOutput.isEmpty()) {
+                throw new RetrievalsException("ONNX model " + modelFile + " pools in the graph (only a " + SENTENCE_EMBEDDING
+                        + " output), which cannot leave the prompt out as include_prompt false asks; expected a graph that also"
+                        + " outputs " + LAST_HIDDEN_STATE + " (every export of this project does), or includePrompt(true)");
+            }
+            // With include_prompt false the graph's own pooling would count the prompt: pool its token embeddings in Java.
+            this.pooledInGraph = outputs.contains(SENTENCE_EMBEDDING) && !masksPrompts;
+            this.output = pooledInGraph ? SENTENCE_EMBEDDING : tokenOutput
                     .orElseThrow(() -> new RetrievalsException("ONNX model " + modelFile + " has outputs " + outputs + "; expected "
                             + SENTENCE_EMBEDDING + " or one of " + TOKEN_OUTPUTS));
             String poolingName = builder.pooling != null ? builder.pooling : metadata.get(OnnxExporter.META_POOLING);
@@ -138,11 +146,14 @@ public final class OnnxEncoder implements TextEncoder {
                             + " pooling must be named: OnnxEncoder.builder(...).pooling(\"mean\") (or cls, max, ...)");
                 }
                 this.pooling = PluginRegistry.global().create(PluginKinds.POOLING, poolingName);
-                this.normalize = builder.normalize != null && builder.normalize;
+                this.normalize = builder.normalize != null ? builder.normalize
+                        : Boolean.parseBoolean(metadata.getOrDefault(OnnxExporter.META_NORMALIZE, "false"));
             }
             this.dimension = outputWidth(session, output, modelFile);
             openedTokenizer = TextTokenizer.fromFile(tokenizerFile, maxLength, padId);
             this.tokenizer = openedTokenizer;
+            this.queryPromptLength = Prompts.tokenCount(openedTokenizer, prompts.query());
+            this.documentPromptLength = Prompts.tokenCount(openedTokenizer, prompts.document());
         } catch (OrtException | RuntimeException e) {
             if (openedTokenizer != null) {
                 openedTokenizer.close();
@@ -151,7 +162,11 @@ public final class OnnxEncoder implements TextEncoder {
             throw e instanceof RetrievalsException re ? re
                     : new RetrievalsException("Cannot use ONNX model " + modelFile + ": " + e.getMessage(), e);
         }
-        LOG.info("Loaded {}: {}", modelFile, description);
+        if (builder.quiet) {
+            LOG.debug("Loaded {}: {}", modelFile, description);
+        } else {
+            LOG.info("Loaded {}: {}", modelFile, description);
+        }
         LOG.debug("{}: output {}, dimension {}, inputs {}", modelFile, output, dimension, inputTypes.keySet());
     }
 
@@ -260,16 +275,18 @@ public final class OnnxEncoder implements TextEncoder {
         }
     }
 
-    /** A text field of a JSON object ("" when absent). */
-    private static String text(JsonObject json, String key, Path file) {
-        JsonElement value = json.get(key);
-        if (value == null || value.isJsonNull()) {
-            return "";
-        }
-        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
-            throw new RetrievalsException(file + ": prompts." + key + " is " + value + "; expected text");
-        }
-        return value.getAsString();
+    /**
+     * The builder's prompts where set, else those saved beside the model ({@code config_sentence_transformers.json}
+     * and {@code 1_Pooling/config.json}'s {@code include_prompt}), else none.
+     */
+    private static Prompts prompts(Builder builder, Path promptsFile) {
+        SavedPrompts saved = SavedPrompts.read(promptsFile);
+        Boolean savedInclude = promptsFile == null ? null
+                : SavedPrompts.readIncludePrompt(promptsFile.resolveSibling("1_Pooling").resolve("config.json"));
+        String query = builder.queryPrompt != null ? builder.queryPrompt : saved.query() != null ? saved.query() : "";
+        String document = builder.documentPrompt != null ? builder.documentPrompt : saved.document() != null ? saved.document() : "";
+        boolean include = builder.includePrompt != null ? builder.includePrompt : savedInclude == null || savedInclude;
+        return new Prompts(query, document, include);
     }
 
     /** The inputs of a session and their integer types; fails naming the file for a missing or unknown input. */
@@ -309,6 +326,11 @@ public final class OnnxEncoder implements TextEncoder {
 
     @Override
     public float[][] encode(List<String> texts) {
+        return encode(texts, 0);
+    }
+
+    /** Embeds texts that begin with a prompt of {@code promptLength} tokens (0 for none). */
+    private float[][] encode(List<String> texts, int promptLength) {
         for (int i = 0; i < texts.size(); i++) {
             if (texts.get(i) == null) {
                 throw new RetrievalsException("Text " + i + " to encode is null");
@@ -319,7 +341,7 @@ public final class OnnxEncoder implements TextEncoder {
         try (ProgressBar progress = new ProgressBar("encode", texts.size(), showProgressBar && texts.size() > chunkSize)) {
             for (int chunkStart = 0; chunkStart < texts.size(); chunkStart += chunkSize) {
                 List<String> chunk = texts.subList(chunkStart, Math.min(texts.size(), chunkStart + chunkSize));
-                TokenBatch tokens = tokenizer.tokenize(chunk);
+                TokenBatch tokens = tokenizer.tokenize(chunk).withPromptLength(promptLength);
                 int[] lengths = tokens.lengths();
                 List<Integer> order = new ArrayList<>(chunk.size());
                 for (int i = 0; i < chunk.size(); i++) {
@@ -350,10 +372,13 @@ public final class OnnxEncoder implements TextEncoder {
             mask[i] = Arrays.copyOf(tokens.attentionMask()[row], width);
             types[i] = Arrays.copyOf(tokens.tokenTypeIds()[row], width);
         }
-        return new TokenBatch(ids, mask, types);
+        return new TokenBatch(ids, mask, types, tokens.promptLength());
     }
 
-    /** One vector per row of a token batch (already padded). */
+    /**
+     * One vector per row of a token batch (already padded); with {@code include_prompt: false} the
+     * batch's {@link TokenBatch#promptLength() prompt tokens} are left out of the pooling.
+     */
     public float[][] embed(TokenBatch batch) {
         Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
         try {
@@ -413,7 +438,8 @@ public final class OnnxEncoder implements TextEncoder {
     private float[][] poolInJava(FloatBuffer hidden, long[] shape, TokenBatch batch) {
         float[] tokens = new float[hidden.remaining()];
         hidden.get(tokens);
-        float[][] pooled = pooling.pool(tokens, Math.toIntExact(shape[shape.length - 1]), batch.attentionMask());
+        Pooling effective = prompts.includePrompt() ? pooling : PromptExcludingPooling.of(pooling, batch.promptLength());
+        float[][] pooled = effective.pool(tokens, Math.toIntExact(shape[shape.length - 1]), batch.attentionMask());
         if (normalize) {
             for (int row = 0; row < pooled.length; row++) {
                 pooled[row] = PoolingMath.l2Normalize(pooled[row]);
@@ -424,12 +450,28 @@ public final class OnnxEncoder implements TextEncoder {
 
     @Override
     public float[][] encodeQueries(List<String> texts) {
-        return encode(prefixed(queryPrompt, texts));
+        return encode(prefixed(prompts.query(), texts), queryPromptLength);
     }
 
     @Override
     public float[][] encodeDocuments(List<String> texts) {
-        return encode(prefixed(documentPrompt, texts));
+        return encode(prefixed(prompts.document(), texts), documentPromptLength);
+    }
+
+    /**
+     * Embeddings of texts with {@code prompt} put before each, in place of a role's own prompt; with
+     * {@code include_prompt: false} this prompt's tokens are left out of the pooling too.
+     *
+     * @throws RetrievalsException when the prompt should be left out but the graph pools in itself
+     */
+    @Override
+    public float[][] encodeWithPrompt(List<String> texts, String prompt) {
+        if (!prompt.isEmpty() && !prompts.includePrompt() && pooledInGraph) {
+            throw new RetrievalsException("ONNX model " + modelFile + " pools in the graph (" + SENTENCE_EMBEDDING + "), which cannot"
+                    + " leave the prompt '" + prompt + "' out as include_prompt false asks; expected a graph that also outputs "
+                    + LAST_HIDDEN_STATE + " opened with this prompt as a saved or builder prompt, or includePrompt(true)");
+        }
+        return encode(prefixed(prompt, texts), Prompts.tokenCount(tokenizer, prompt));
     }
 
     private static List<String> prefixed(String prompt, List<String> texts) {
@@ -438,12 +480,18 @@ public final class OnnxEncoder implements TextEncoder {
 
     /** The prompt {@link #encodeQueries} prepends ("" for none). */
     public String queryPrompt() {
-        return queryPrompt;
+        return prompts.query();
     }
 
     /** The prompt {@link #encodeDocuments} prepends ("" for none). */
     public String documentPrompt() {
-        return documentPrompt;
+        return prompts.document();
+    }
+
+    /** The query and document prompts, and whether the pooling counts their tokens ({@code include_prompt}). */
+    @Override
+    public Prompts prompts() {
+        return prompts;
     }
 
     /** The tokenizer (truncating to the model's maximum length). */
@@ -492,8 +540,10 @@ public final class OnnxEncoder implements TextEncoder {
         private Integer maxLength;
         private Long padTokenId;
         private boolean showProgressBar;
+        private boolean quiet;
         private String queryPrompt;
         private String documentPrompt;
+        private Boolean includePrompt;
         private DeviceName device = DeviceName.CPU;
 
         private Builder(Path model) {
@@ -541,13 +591,23 @@ public final class OnnxEncoder implements TextEncoder {
          * The prompts {@link OnnxEncoder#encodeQueries} and {@link OnnxEncoder#encodeDocuments} prepend;
          * by default those of {@code config_sentence_transformers.json} beside the model
          * ({@code prompts.query}, {@code prompts.document} or {@code prompts.passage}), none without it.
+         * {@code null} keeps the saved prompt of that role, "" means none.
          */
         public Builder prompts(String query, String document) {
-            if (query == null || document == null) {
-                throw new RetrievalsException("Option 'prompts' of " + OWNER + " needs a query and a document prompt (\"\" for none)");
-            }
             this.queryPrompt = query;
             this.documentPrompt = document;
+            return this;
+        }
+
+        /**
+         * Whether the pooling counts the prompt's tokens; by default {@code include_prompt} of
+         * {@code 1_Pooling/config.json} beside the model, else true. With false, the token embeddings
+         * ({@code last_hidden_state}) are pooled in Java without the prompt, also for an export that
+         * pools in its graph (its {@code sentence_embedding} counts the prompt); a graph with no token
+         * output is refused.
+         */
+        public Builder includePrompt(boolean value) {
+            this.includePrompt = value;
             return this;
         }
 
@@ -582,12 +642,18 @@ public final class OnnxEncoder implements TextEncoder {
             return this;
         }
 
+        /** Logs the load at debug level instead of info: for short-lived models, such as an export's trial graphs. */
+        public Builder quiet() {
+            this.quiet = true;
+            return this;
+        }
+
         /** Opens the model; errors name the file and what was expected. */
         public OnnxEncoder build() {
             Path location = RunFolder.onnxFolder(model);
             Path file = modelFile(location);
             return new OnnxEncoder(this, file, tokenizer != null ? tokenizer : beside(location, file, "tokenizer.json"),
-                    beside(location, file, "config.json"), beside(location, file, "config_sentence_transformers.json"));
+                    beside(location, file, "config.json"), beside(location, file, SavedPrompts.CONFIG_FILE));
         }
 
         /** The named file beside the model file, or in the folder given (Hugging Face keeps {@code onnx/model.onnx} one level down). */

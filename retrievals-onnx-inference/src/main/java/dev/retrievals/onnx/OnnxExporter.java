@@ -9,6 +9,7 @@ import dev.retrievals.core.onnx.OnnxModel;
 import dev.retrievals.core.eval.EvaluationResult;
 import dev.retrievals.core.onnx.OnnxNode;
 import dev.retrievals.core.onnx.OnnxValueInfo;
+import dev.retrievals.core.progress.ProgressBar;
 import dev.retrievals.core.model.TrainableModel;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.pytorch.TransformerConfig;
@@ -117,9 +118,54 @@ public final class OnnxExporter {
         byte[] tokenizerJson = model.tokenizerFiles().get("tokenizer.json");
         TokenizerVocabulary.checkFits(tokenizerJson, "the model's tokenizer.json", model.config().vocabSize(),
                 "the model (config vocab_size)");
-        OnnxModel onnx = toOnnx(model, options, tamper);
+        OnnxModel floatGraph = floatGraph(model, options.precision());
         model.save(folder);
-        return writeChecked(onnx, folder, options, file -> verify(model, file, folder, options, quantization(onnx)));
+        MatMulPlanSearch.Result search = options.precision() == ExportPrecision.INT8
+                && options.quantization().op() == QuantizedMatMulOp.MIXED ? choosePlan(floatGraph, folder, options, tamper) : null;
+        OnnxModel onnx = quantized(floatGraph, options, search == null ? null : search.plan(), tamper);
+        return writeChecked(onnx, folder, options,
+                file -> verify(model, file, folder, options, quantization(onnx)).withPlanSearch(search));
+    }
+
+    /**
+     * Chooses each MatMul's form for {@link QuantizedMatMulOp#MIXED} ({@link MatMulPlanSearch}): every candidate is written
+     * beside the model and run by {@link OnnxEncoder} on the sample texts, as the check runs the final file, and compared with
+     * the float32 graph run the same way; the search aims at the gate plus {@value MatMulPlanSearch#DEFAULT_MARGIN}.
+     */
+    private static MatMulPlanSearch.Result choosePlan(OnnxModel floatGraph, Path folder, ExportOptions options,
+            UnaryOperator<Int8Weights> tamper) {
+        List<String> texts = options.sampleTexts();
+        float[][] reference = encodeOnce(floatGraph, folder, texts);
+        double target = Math.min(1, options.minCosine() + MatMulPlanSearch.DEFAULT_MARGIN);
+        MatMulPlanSearch.Result result = MatMulPlanSearch.search(Int8MatMulQuantizer.quantizableWeights(floatGraph.graph()),
+                weight -> floatGraph.graph().initializer(weight).orElseThrow().elementCount(), target,
+                plan -> VectorMath.smallestCosine(encodeOnce(quantized(floatGraph, options, plan, tamper), folder, texts), reference),
+                ProgressBar.onTerminal());
+        LOG.info("{}", result.table());
+        return result;
+    }
+
+    /** Writes a candidate graph under a temporary name beside the model, encodes the texts with it, and deletes it. */
+    private static float[][] encodeOnce(OnnxModel onnx, Path folder, List<String> texts) {
+        Path file = null;
+        try {
+            file = Files.createTempFile(folder, ".plan-candidate.", ".onnx.partial");
+            onnx.write(file);
+            try (OnnxEncoder encoder = OnnxEncoder.builder(file).tokenizer(folder.resolve("tokenizer.json")).batchSize(CHECK_BATCH_SIZE)
+                    .quiet().build()) {
+                return encoder.encode(texts);
+            }
+        } catch (IOException e) {
+            throw new RetrievalsException("Cannot write a candidate int8 graph in " + folder + ": " + e.getMessage(), e);
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    LOG.warn("Cannot delete {}: {}", file, e.getMessage());
+                }
+            }
+        }
     }
 
     /** Checks a written ONNX file against the model it came from. */
@@ -141,7 +187,7 @@ public final class OnnxExporter {
             onnx.write(temporary);
             ExportReport report = options.verify() ? check.verify(temporary)
                     : new ExportReport(target, options.precision(), quantization(onnx), Files.size(temporary), 0, Double.NaN, Double.NaN,
-                            options.minCosine(), true, null);
+                            options.minCosine(), true, null, null);
             move(temporary, target);
             temporary = null;
             ExportReport written = report.withOnnxFile(target);
@@ -168,8 +214,12 @@ public final class OnnxExporter {
 
     /** The model as an ONNX graph in memory, stored as the options' precision and quantization say. */
     static OnnxModel toOnnx(AutoModelForEmbedding model, ExportOptions options, UnaryOperator<Int8Weights> tamper) {
+        return quantized(floatGraph(model, options.precision()), options, null, tamper);
+    }
+
+    /** The model as an ONNX graph in memory with the metadata of {@code precision}, its MatMuls not quantized yet. */
+    static OnnxModel floatGraph(AutoModelForEmbedding model, ExportPrecision precision) {
         TransformerConfig config = model.config();
-        ExportPrecision precision = options.precision();
         OnnxGraph.Builder graph = OnnxGraph.builder("retrievals_" + config.architectureName());
         OnnxExportOps ops = new OnnxExportOps(graph, model.parameters(), precision.storedFloatType());
         String hidden = encoderOutput(graph, ops, model.architecture(), config);
@@ -183,16 +233,24 @@ public final class OnnxExporter {
         Map<String, String> metadata = metadata(config, model.tokenizer().maxLength(), precision);
         metadata.put(META_POOLING, model.poolingName());
         metadata.put(META_NORMALIZE, Boolean.toString(model.normalizes()));
-        return finish(graph, metadata, options, tamper);
+        return OnnxModel.of(graph.build(), IR_VERSION, OPSET, "retrievals").withMetadata(metadata);
     }
 
     /** The built graph as a model with its metadata, its MatMul weights quantized for INT8. */
     static OnnxModel finish(OnnxGraph.Builder graph, Map<String, String> metadata, ExportOptions options, UnaryOperator<Int8Weights> tamper) {
-        OnnxModel model = OnnxModel.of(graph.build(), IR_VERSION, OPSET, "retrievals").withMetadata(metadata);
+        return quantized(OnnxModel.of(graph.build(), IR_VERSION, OPSET, "retrievals").withMetadata(metadata), options, null, tamper);
+    }
+
+    /**
+     * For INT8, the float graph with its MatMuls quantized (in the form of the options' op, or as {@code plan} says when it
+     * is not null) and its word embeddings when the options ask; other precisions come back as they are.
+     */
+    static OnnxModel quantized(OnnxModel model, ExportOptions options, MatMulPlan plan, UnaryOperator<Int8Weights> tamper) {
         if (options.precision() != ExportPrecision.INT8) {
             return model;
         }
-        OnnxModel quantized = Int8MatMulQuantizer.quantize(model, options.quantization(), tamper);
+        OnnxModel quantized = plan == null ? Int8MatMulQuantizer.quantize(model, options.quantization(), tamper)
+                : Int8MatMulQuantizer.quantize(model, options.quantization(), plan, tamper);
         if (!options.quantization().embeddings()) {
             return quantized;
         }
@@ -260,14 +318,13 @@ public final class OnnxExporter {
             }
         }
         double maxAbs = 0;
-        double minCosine = 1;
         for (int row = 0; row < texts.size(); row++) {
             maxAbs = Math.max(maxAbs, VectorMath.maxAbsDifference(actual[row], expected[row]));
-            minCosine = Math.min(minCosine, VectorMath.cosine(actual[row], expected[row]));
         }
+        double minCosine = VectorMath.smallestCosine(actual, expected);
         boolean passed = maxAbs <= options.maxAbsDifference() && minCosine >= options.minCosine();
         ExportReport report = new ExportReport(onnxFile, options.precision(), quantization, Files.size(onnxFile), texts.size(), maxAbs,
-                minCosine, options.minCosine(), passed, evaluation);
+                minCosine, options.minCosine(), passed, evaluation, null);
         if (!passed) {
             String bounds = options.maxAbsDifference() < Double.MAX_VALUE
                     ? "max |difference| " + options.maxAbsDifference() + ", min cosine " + options.minCosine()

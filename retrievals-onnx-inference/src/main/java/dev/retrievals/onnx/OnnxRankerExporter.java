@@ -100,7 +100,7 @@ public final class OnnxRankerExporter {
         }
         boolean passed = maxAbs <= options.maxAbsDifference();
         ExportReport report = new ExportReport(onnxFile, options.precision(), "", Files.size(onnxFile), texts.size(), maxAbs, Double.NaN,
-                Double.NaN, passed, null);
+                Double.NaN, passed, null, null);
         if (!passed) {
             throw new RetrievalsException("The exported ONNX reranker differs from the PyTorch model beyond the bound (max |difference| "
                     + options.maxAbsDifference() + "): " + report + "; no " + OnnxExporter.FILE_NAME + " was written");

@@ -22,5 +22,12 @@ public enum QuantizedMatMulOp {
      * scales and one by the row scales. A token's steps follow its own range, which keeps the feed-forward output MatMul
      * (after GELU, whose activations have outliers) accurate.
      */
-    MATMUL_INTEGER_PER_ROW
+    MATMUL_INTEGER_PER_ROW,
+    /**
+     * Chosen per MatMul at export ({@link MatMulPlanSearch}): the {@link #MATMUL_INTEGER} form (per tensor) where it is
+     * harmless, the {@link #MATMUL_INTEGER_PER_ROW} form where an activation's outliers make per tensor cost accuracy, and
+     * float32 where even per row costs too much; the choice ({@link MatMulPlan}) is recorded in the metadata. It needs the
+     * export's sample texts to choose, so it exists only through {@link OnnxExporter}.
+     */
+    MIXED
 }

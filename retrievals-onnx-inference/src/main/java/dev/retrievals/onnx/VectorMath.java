@@ -28,6 +28,18 @@ final class VectorMath {
         return dot / Math.sqrt(normA * normB);
     }
 
+    /** The smallest cosine between each row of {@code a} and the same row of {@code b}. */
+    static double smallestCosine(float[][] a, float[][] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException(a.length + " and " + b.length + " vectors");
+        }
+        double smallest = 1;
+        for (int row = 0; row < a.length; row++) {
+            smallest = Math.min(smallest, cosine(a[row], b[row]));
+        }
+        return smallest;
+    }
+
     private static void checkLengths(float[] a, float[] b) {
         if (a.length != b.length) {
             throw new IllegalArgumentException("vectors of lengths " + a.length + " and " + b.length);

@@ -35,11 +35,15 @@ class Int8ExportTest {
         return new Int8Weights(q.rows(), q.columns(), q.values(), scales, q.limit());
     };
 
+    /** Every activation per row (the mixed default's plan depends on the model; its test is {@link MatMulPlanSearchTest}). */
+    private static final ExportOptions PER_ROW = ExportOptions.int8()
+            .withQuantization(Int8Quantization.defaults().withOp(QuantizedMatMulOp.MATMUL_INTEGER_PER_ROW));
+
     @Test
     void int8ExportPassesTheGateAndRecordsWhatWasQuantized() throws Exception {
         try (AutoModelForEmbedding model = tinyBert()) {
             Path folder = scratch.resolve("int8");
-            ExportReport report = OnnxExporter.export(model, folder, ExportOptions.int8());
+            ExportReport report = OnnxExporter.export(model, folder, PER_ROW);
             assertThat(report.passed()).isTrue();
             assertThat(report.precision()).isEqualTo(ExportPrecision.INT8);
             assertThat(report.requiredMinCosine()).isEqualTo(0.99);
@@ -96,7 +100,7 @@ class Int8ExportTest {
     void theGateRefusesABrokenQuantizationAndForceWritesItWithAWarning() throws Exception {
         try (AutoModelForEmbedding model = tinyBert()) {
             Path folder = scratch.resolve("broken");
-            assertThatThrownBy(() -> OnnxExporter.export(model, folder, ExportOptions.int8(), SHIFTED_SCALES))
+            assertThatThrownBy(() -> OnnxExporter.export(model, folder, PER_ROW, SHIFTED_SCALES))
                     .isInstanceOf(RetrievalsException.class)
                     .hasMessageContaining("min cosine 0.99")
                     .hasMessageContaining("no model.onnx was written");
@@ -104,12 +108,18 @@ class Int8ExportTest {
             assertThat(folder.resolve(ExportReport.FILE_NAME)).doesNotExist();
             assertThat(folder.toFile().list()).noneMatch(name -> name.contains("model.onnx"));
 
-            ExportReport forced = OnnxExporter.export(model, folder, ExportOptions.int8().withForce(true), SHIFTED_SCALES);
+            ExportReport forced = OnnxExporter.export(model, folder, PER_ROW.withForce(true), SHIFTED_SCALES);
             assertThat(forced.passed()).isFalse();
             assertThat(forced.minCosine()).isLessThan(0.99);
             assertThat(forced.onnxFile()).isRegularFile();
             assertThat(forced.toString()).contains("BELOW THE BOUNDS");
             assertThat(Files.readString(folder.resolve(ExportReport.FILE_NAME))).contains("\"passed\": false");
+
+            // the mixed default routes around broken int8 weights: every MatMul ends float32, and the gate holds
+            ExportReport mixed = OnnxExporter.export(model, scratch.resolve("broken-mixed"), ExportOptions.int8(), SHIFTED_SCALES);
+            assertThat(mixed.passed()).isTrue();
+            assertThat(mixed.planSearch().plan().forms().values()).containsOnly(MatMulForm.FLOAT32);
+            assertThat(OnnxModel.read(mixed.onnxFile()).graph().nodesOfType("MatMulInteger")).isEmpty();
         }
     }
 }

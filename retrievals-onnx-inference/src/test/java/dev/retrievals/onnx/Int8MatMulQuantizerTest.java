@@ -41,7 +41,7 @@ class Int8MatMulQuantizerTest {
     Path scratch;
 
     static Stream<Arguments> forms() {
-        return Stream.of(QuantizedMatMulOp.values()).flatMap(op -> Stream.of(Arguments.of(op, false), Arguments.of(op, true)));
+        return Stream.of(QuantizedMatMulOp.values()).filter(op -> op != QuantizedMatMulOp.MIXED).flatMap(op -> Stream.of(Arguments.of(op, false), Arguments.of(op, true)));
     }
 
     @ParameterizedTest(name = "{0} reduceRange={1}")
@@ -88,6 +88,51 @@ class Int8MatMulQuantizerTest {
                     assertThat((double) gram[(b * SEQUENCE + i) * SEQUENCE + j]).isCloseTo(dot, org.assertj.core.data.Offset.offset(1e-4));
                 }
             }
+        }
+    }
+
+    /**
+     * A plan that mixes the forms on one shared input: {@code w} per tensor and {@code v} per row (the input is quantized
+     * both ways), then {@code w} float32 (exact float math) and {@code v} per tensor; each output within its own form's bound.
+     */
+    @ParameterizedTest(name = "y {0}, z {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"PER_TENSOR, PER_ROW", "FLOAT32, PER_TENSOR"})
+    void mixedPlanQuantizesEachMatMulInItsOwnForm(MatMulForm yForm, MatMulForm zForm) throws Exception {
+        Random random = new Random(7);
+        float[] weight = gaussian(random, IN * OUT, 0.3);
+        float[] bias = gaussian(random, OUT, 0.1);
+        float[] second = gaussian(random, IN * OUT, 0.05);
+        float[] x = gaussian(random, BATCH * SEQUENCE * IN, 1.0);
+        x[3] = 4.5f;
+        MatMulPlan plan = new MatMulPlan(new java.util.LinkedHashMap<>(Map.of("w", yForm, "v", zForm)));
+        OnnxModel quantized = Int8MatMulQuantizer.quantize(linearModel(weight, bias, second),
+                new Int8Quantization(false, QuantizedMatMulOp.MIXED, false), plan);
+        assertThat(quantized.metadataProps()).containsEntry(MatMulPlan.META_PLAN, plan.toMetadata())
+                .containsEntry(Int8MatMulQuantizer.META_QUANTIZED_MATMULS, yForm == MatMulForm.FLOAT32 ? "1" : "2");
+        assertThat(quantized.graph().nodesOfType("DynamicQuantizeLinear")).hasSize(1);
+        assertThat(quantized.graph().nodesOfType("ReduceMax")).hasSize(zForm == MatMulForm.PER_ROW ? 1 : 0);
+        Path file = scratch.resolve("mixed.onnx");
+        quantized.write(file);
+        Map<String, float[]> outputs = run(file, x);
+        if (yForm == MatMulForm.FLOAT32) {
+            assertThat(quantized.graph().initializer("w")).isPresent();
+            float[] y = outputs.get("y");
+            for (int row = 0; row < BATCH * SEQUENCE; row++) {
+                for (int column = 0; column < OUT; column++) {
+                    double exact = bias[column];
+                    for (int k = 0; k < IN; k++) {
+                        exact += (double) x[row * IN + k] * weight[k * OUT + column];
+                    }
+                    assertThat((double) y[row * OUT + column]).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4));
+                }
+            }
+        } else {
+            assertWithinQuantizationBound(x, activationScales(x, yForm == MatMulForm.PER_ROW), weight, bias, outputs.get("y"), 127);
+        }
+        double[] zScales = activationScales(x, zForm == MatMulForm.PER_ROW);
+        assertWithinQuantizationBound(x, zScales, second, new float[OUT], outputs.get("z"), 127);
+        if (zForm == MatMulForm.PER_ROW) {
+            assertEqualsRoundedMath(x, zScales, second, outputs.get("z"), 127);
         }
     }
 

@@ -273,7 +273,7 @@ class OnnxEncoderTest {
         float[][] pytorchQueries;
         float[][] pytorchDocuments;
         try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(tiny.toString(), "mean",
-                dev.retrievals.pytorch.ModelOptions.defaults().withNormalize(true).withInstructions("query: ", "passage: "))) {
+                dev.retrievals.pytorch.ModelOptions.defaults().withNormalize(true).withPrompts("query: ", "passage: "))) {
             OnnxExporter.export(model, export, ExportOptions.defaults());
             pytorchQueries = model.encodeQueries(texts);
             pytorchDocuments = model.encodeDocuments(texts);
@@ -298,5 +298,40 @@ class OnnxEncoderTest {
         Files.writeString(export.resolve("config_sentence_transformers.json"), "{\"prompts\": {\"query\": 7}}");
         assertThatThrownBy(() -> OnnxEncoder.load(export)).isInstanceOf(RetrievalsException.class)
                 .hasMessageContaining("config_sentence_transformers.json").hasMessageContaining("prompts.query");
+    }
+
+    @Test
+    void anExportWithIncludePromptFalsePoolsWithoutThePromptTokensAsThePyTorchModelDoes() throws Exception {
+        Path tiny = TestModels.tinyFolder(scratch.resolve("tiny-masked"), TestModels.tinyBertConfig(), 11);
+        Path export = scratch.resolve("export-masked");
+        List<String> texts = TestModels.TEXTS.subList(0, 3);
+        float[][] pytorchQueries;
+        float[][] pytorchDocuments;
+        try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(tiny.toString(), "mean",
+                dev.retrievals.pytorch.ModelOptions.defaults().withNormalize(true).withPrompts("query: ", "Represent this passage: ")
+                        .withIncludePrompt(false))) {
+            OnnxExporter.export(model, export, ExportOptions.defaults());
+            pytorchQueries = model.encodeQueries(texts);
+            pytorchDocuments = model.encodeDocuments(texts);
+        }
+        try (OnnxEncoder encoder = OnnxEncoder.load(export);
+                OnnxEncoder including = OnnxEncoder.builder(export).includePrompt(true).build()) {
+            assertThat(encoder.prompts().includePrompt()).isFalse();
+            assertThat(encoder.poolsInGraph()).as("the graph's own pooling would count the prompt").isFalse();
+            assertThat(including.poolsInGraph()).isTrue();
+            float[][] queries = encoder.encodeQueries(texts);
+            float[][] documents = encoder.encodeDocuments(texts);
+            float[][] queriesWithPrompt = including.encodeQueries(texts);
+            float[][] plain = encoder.encode(texts);
+            float[][] plainInGraph = including.encode(texts);
+            for (int row = 0; row < texts.size(); row++) {
+                assertThat(VectorMath.maxAbsDifference(queries[row], pytorchQueries[row])).isLessThan(1e-5);
+                assertThat(VectorMath.maxAbsDifference(documents[row], pytorchDocuments[row])).isLessThan(1e-5);
+                assertThat(VectorMath.maxAbsDifference(queries[row], queriesWithPrompt[row])).as("leaving the prompt out matters")
+                        .isGreaterThan(1e-3);
+                assertThat(VectorMath.maxAbsDifference(plain[row], plainInGraph[row])).as("texts without a prompt pool as the graph does")
+                        .isLessThan(1e-5);
+            }
+        }
     }
 }

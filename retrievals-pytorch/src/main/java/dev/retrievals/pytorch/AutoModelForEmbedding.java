@@ -9,6 +9,8 @@ import dev.retrievals.core.collator.TokenBatch;
 import dev.retrievals.core.model.TrainableEncoder;
 import dev.retrievals.core.pooling.Pooling;
 import dev.retrievals.core.pooling.PoolingMath;
+import dev.retrievals.core.pooling.PromptExcludingPooling;
+import dev.retrievals.core.encode.Prompts;
 import dev.retrievals.core.progress.ProgressBar;
 import dev.retrievals.core.spi.PluginKinds;
 import dev.retrievals.core.spi.PluginRegistry;
@@ -57,15 +59,16 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
     private final boolean normalize;
     private final TextTokenizer tokenizer;
     private final Map<String, byte[]> tokenizerFiles;
-    private final String queryInstruction;
-    private final String documentInstruction;
+    private final Prompts prompts;
+    private final int queryPromptLength;
+    private final int documentPromptLength;
     private volatile boolean training;
     private volatile boolean scopedForward = !"false".equalsIgnoreCase(System.getProperty(SCOPED_FORWARD_PROPERTY));
 
     private AutoModelForEmbedding(
             NDManager manager, TransformerConfig config, TransformerArchitecture architecture, ModelParameters parameters,
             String poolingName, boolean normalize, TextTokenizer tokenizer, Map<String, byte[]> tokenizerFiles,
-            String queryInstruction, String documentInstruction) {
+            Prompts prompts) {
         this.manager = manager;
         this.config = config;
         this.architecture = architecture;
@@ -75,8 +78,9 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
         this.normalize = normalize;
         this.tokenizer = tokenizer;
         this.tokenizerFiles = Map.copyOf(tokenizerFiles);
-        this.queryInstruction = queryInstruction == null ? "" : queryInstruction;
-        this.documentInstruction = documentInstruction == null ? "" : documentInstruction;
+        this.prompts = prompts;
+        this.queryPromptLength = Prompts.tokenCount(tokenizer, prompts.query());
+        this.documentPromptLength = Prompts.tokenCount(tokenizer, prompts.document());
     }
 
     /** Loads a model with the pooling its files name (or {@value #DEFAULT_POOLING}). See {@link #fromPretrained(String, String, ModelOptions)}. */
@@ -97,7 +101,7 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
      *     {@code tokenizer.json} and {@code config.json} beside it, or the id of a model bundled
      *     from Maven Central ({@code bge-small-zh-v1.5}, {@code all-MiniLM-L6-v2})
      * @param pooling a pooling name, or {@code null} for the model's own
-     * @param options precision, device, normalisation, maximum length, instructions
+     * @param options precision, device, normalisation, maximum length, prompts
      */
     public static AutoModelForEmbedding fromPretrained(String location, String pooling, ModelOptions options) {
         ModelOptions effective = pooling == null ? options : options.withPooling(pooling);
@@ -135,8 +139,7 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
             tokenizer = TextTokenizer.fromStream(new ByteArrayInputStream(tokenizerJson), "tokenizer.json beside " + source,
                     maxLength, config.padTokenId());
             return new AutoModelForEmbedding(manager, config, architecture, parameters, poolingName, normalize, tokenizer,
-                    tokenizerFiles, firstNonNull(options.queryInstruction(), saved.queryInstruction(), ""),
-                    firstNonNull(options.documentInstruction(), saved.documentInstruction(), ""));
+                    tokenizerFiles, options.promptsOver(saved));
         } catch (RuntimeException e) {
             if (tokenizer != null) {
                 tokenizer.close();
@@ -182,6 +185,10 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
         return architecture.lastHiddenState(ops, config, ids, mask, types);
     }
 
+    /**
+     * Embeds a batch. With {@code include_prompt: false} the pooling leaves out the batch's
+     * {@link TokenBatch#promptLength() prompt tokens} (the encoder still attends to them).
+     */
     @Override
     public NDArray embed(TokenBatch batch, NDManager scope) {
         return embed(batch, scope, normalize);
@@ -189,7 +196,8 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
 
     private NDArray embed(TokenBatch batch, NDManager scope, boolean normalized) {
         NDArray hidden = lastHiddenState(batch, scope);
-        NDArray pooled = pooling.pool(hidden, scope.create(batch.attentionMask()));
+        Pooling effective = prompts.includePrompt() ? pooling : PromptExcludingPooling.of(pooling, batch.promptLength());
+        NDArray pooled = effective.pool(hidden, scope.create(batch.attentionMask()));
         return normalized ? PoolingMath.l2Normalize(pooled) : pooled;
     }
 
@@ -198,12 +206,12 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
         return encode(texts, EncodeOptions.defaults());
     }
 
-    /** Embeddings of queries: the query instruction is prepended. */
+    /** Embeddings of queries: the query prompt is prepended (and left out of the pooling with {@code include_prompt: false}). */
     public float[][] encodeQueries(List<String> texts) {
         return encode(texts, EncodeOptions.defaults().withRole(TextRole.QUERY));
     }
 
-    /** Embeddings of documents: the document instruction is prepended. */
+    /** Embeddings of documents: the document prompt is prepended (and left out of the pooling with {@code include_prompt: false}). */
     public float[][] encodeDocuments(List<String> texts) {
         return encode(texts, EncodeOptions.defaults().withRole(TextRole.DOCUMENT));
     }
@@ -213,7 +221,24 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
      * longest text; the result is in input order.
      */
     public float[][] encode(List<String> texts, EncodeOptions options) {
-        List<String> prefixed = withInstruction(texts, options.role());
+        return switch (options.role()) {
+            case QUERY -> encode(texts, prompts.query(), queryPromptLength, options);
+            case DOCUMENT -> encode(texts, prompts.document(), documentPromptLength, options);
+            case PLAIN -> encode(texts, "", 0, options);
+        };
+    }
+
+    /**
+     * Embeddings of texts with {@code prompt} put before each, in place of a role's own prompt; with
+     * {@code include_prompt: false} this prompt's tokens are left out of the pooling too.
+     */
+    @Override
+    public float[][] encodeWithPrompt(List<String> texts, String prompt) {
+        return encode(texts, prompt, Prompts.tokenCount(tokenizer, prompt), EncodeOptions.defaults());
+    }
+
+    private float[][] encode(List<String> texts, String prompt, int promptLength, EncodeOptions options) {
+        List<String> prefixed = withPrompt(texts, prompt);
         List<Integer> order = new ArrayList<>(prefixed.size());
         for (int i = 0; i < prefixed.size(); i++) {
             order.add(i);
@@ -226,7 +251,7 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
                 List<Integer> indices = order.subList(start, Math.min(order.size(), start + options.batchSize()));
                 List<String> batchTexts = indices.stream().map(prefixed::get).toList();
                 try (NDManager scope = newScope()) {
-                    NDArray embeddings = embed(tokenizer.tokenize(batchTexts), scope, normalized);
+                    NDArray embeddings = embed(tokenizer.tokenize(batchTexts).withPromptLength(promptLength), scope, normalized);
                     float[] flat = embeddings.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
                     int width = (int) embeddings.getShape().get(1);
                     for (int row = 0; row < indices.size(); row++) {
@@ -241,12 +266,7 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
         return result;
     }
 
-    private List<String> withInstruction(List<String> texts, TextRole role) {
-        String prefix = switch (role) {
-            case QUERY -> queryInstruction;
-            case DOCUMENT -> documentInstruction;
-            case PLAIN -> "";
-        };
+    private static List<String> withPrompt(List<String> texts, String prefix) {
         List<String> prefixed = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i);
@@ -349,14 +369,30 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
         return new LinkedHashMap<>(tokenizerFiles);
     }
 
-    /** The query and document instructions. */
-    public String queryInstruction() {
-        return queryInstruction;
+    /** The query and document prompts and whether the pooling includes them; saved with the model. */
+    @Override
+    public Prompts prompts() {
+        return prompts;
     }
 
-    /** The document instruction. */
+    /**
+     * The query prompt.
+     *
+     * @deprecated the prompts are one setting now; use {@code prompts().query()}
+     */
+    @Deprecated
+    public String queryInstruction() {
+        return prompts.query();
+    }
+
+    /**
+     * The document prompt.
+     *
+     * @deprecated the prompts are one setting now; use {@code prompts().document()}
+     */
+    @Deprecated
     public String documentInstruction() {
-        return documentInstruction;
+        return prompts.document();
     }
 
     /** The number of NDArrays alive under the model's manager (parameters plus anything leaked). */

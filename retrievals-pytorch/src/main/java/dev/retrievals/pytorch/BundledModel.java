@@ -117,7 +117,7 @@ public enum BundledModel {
 
     /** The settings sentence-transformers saves for the model: pooling, normalisation, length. */
     ModelOptions savedSettings() {
-        return new ModelOptions(pooling, true, null, null, maxLength, null, null);
+        return new ModelOptions(pooling, true, null, null, maxLength, null, null, null);
     }
 
     /** The model's {@code config.json}. */

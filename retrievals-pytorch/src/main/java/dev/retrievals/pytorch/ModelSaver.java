@@ -41,7 +41,7 @@ final class ModelSaver {
         SafetensorsFile.fromNDArrays(model.parameters()).write(folder.resolve("model.safetensors"));
         writeTokenizerFiles(model, folder);
         SentenceTransformersLayout.write(folder, model.poolingName(), model.normalizes(), model.dimension(),
-                model.tokenizer().maxLength(), model.queryInstruction(), model.documentInstruction());
+                model.tokenizer().maxLength(), model.prompts());
     }
 
     /** Writes the tokenizer files as loaded, and a {@code tokenizer_config.json} with the maximum length when there was none. */

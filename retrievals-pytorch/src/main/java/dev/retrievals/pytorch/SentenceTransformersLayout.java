@@ -8,6 +8,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.retrievals.core.RetrievalsException;
+import dev.retrievals.core.encode.Prompts;
+import dev.retrievals.core.encode.SavedPrompts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,6 +48,7 @@ final class SentenceTransformersLayout {
     static ModelOptions read(Path folder) {
         String pooling = null;
         Boolean normalize = null;
+        Boolean includePrompt = null;
         Path modulesFile = folder.resolve("modules.json");
         if (Files.isRegularFile(modulesFile)) {
             normalize = false;
@@ -54,7 +57,9 @@ final class SentenceTransformersLayout {
                 String type = module.has("type") ? module.get("type").getAsString() : "";
                 String path = module.has("path") ? module.get("path").getAsString() : "";
                 if (type.equals(POOLING)) {
-                    pooling = poolingOf(folder.resolve(path).resolve("config.json"));
+                    Path poolingConfig = folder.resolve(path).resolve("config.json");
+                    pooling = poolingOf(poolingConfig);
+                    includePrompt = SavedPrompts.readIncludePrompt(poolingConfig);
                 } else if (type.equals(NORMALIZE)) {
                     normalize = true;
                 }
@@ -68,19 +73,8 @@ final class SentenceTransformersLayout {
                 maxLength = json.get("max_seq_length").getAsInt();
             }
         }
-        String query = null;
-        String document = null;
-        Path stConfig = folder.resolve("config_sentence_transformers.json");
-        if (Files.isRegularFile(stConfig)) {
-            JsonObject json = readJson(stConfig).getAsJsonObject();
-            if (json.has("prompts") && json.get("prompts").isJsonObject()) {
-                JsonObject prompts = json.getAsJsonObject("prompts");
-                query = prompts.has("query") ? prompts.get("query").getAsString() : null;
-                document = prompts.has("document") ? prompts.get("document").getAsString()
-                        : prompts.has("passage") ? prompts.get("passage").getAsString() : null;
-            }
-        }
-        return new ModelOptions(pooling, normalize, null, null, maxLength, query, document);
+        SavedPrompts prompts = SavedPrompts.read(folder.resolve(SavedPrompts.CONFIG_FILE));
+        return new ModelOptions(pooling, normalize, null, null, maxLength, prompts.query(), prompts.document(), includePrompt);
     }
 
     private static String poolingOf(Path poolingConfig) {
@@ -99,8 +93,8 @@ final class SentenceTransformersLayout {
     }
 
     /** Writes the sentence-transformers files of a model into {@code folder}. */
-    static void write(Path folder, String pooling, boolean normalize, int dimension, int maxLength,
-            String queryInstruction, String documentInstruction) throws IOException {
+    static void write(Path folder, String pooling, boolean normalize, int dimension, int maxLength, Prompts prompts)
+            throws IOException {
         JsonArray modules = new JsonArray();
         modules.add(module(0, "", TRANSFORMER));
         modules.add(module(1, "1_Pooling", POOLING));
@@ -118,7 +112,7 @@ final class SentenceTransformersLayout {
         JsonObject poolingConfig = new JsonObject();
         poolingConfig.addProperty("word_embedding_dimension", dimension);
         POOLING_KEYS.forEach((name, key) -> poolingConfig.addProperty(key, name.equals(pooling)));
-        poolingConfig.addProperty("include_prompt", true);
+        poolingConfig.addProperty("include_prompt", prompts.includePrompt());
         Files.createDirectories(folder.resolve("1_Pooling"));
         writeJson(folder.resolve("1_Pooling").resolve("config.json"), poolingConfig);
 
@@ -131,17 +125,10 @@ final class SentenceTransformersLayout {
         JsonObject versions = new JsonObject();
         versions.addProperty("sentence_transformers", "3.0.0");
         stConfig.add("__version__", versions);
-        JsonObject prompts = new JsonObject();
-        if (!queryInstruction.isEmpty()) {
-            prompts.addProperty("query", queryInstruction);
-        }
-        if (!documentInstruction.isEmpty()) {
-            prompts.addProperty("document", documentInstruction);
-        }
-        stConfig.add("prompts", prompts);
+        stConfig.add("prompts", SavedPrompts.json(prompts));
         stConfig.add("default_prompt_name", null);
         stConfig.addProperty("similarity_fn_name", "cosine");
-        writeJson(folder.resolve("config_sentence_transformers.json"), stConfig);
+        writeJson(folder.resolve(SavedPrompts.CONFIG_FILE), stConfig);
     }
 
     private static JsonObject module(int index, String path, String type) {

@@ -54,14 +54,14 @@ class ModelFolderTest {
         Path saved = dir.resolve("saved");
         float[][] before;
         try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(folder.toString(), "mean",
-                ModelOptions.defaults().withNormalize(true).withInstructions("q: ", "d: "))) {
+                ModelOptions.defaults().withNormalize(true).withPrompts("q: ", "d: "))) {
             before = model.encode(TEXTS);
             model.save(saved);
         }
         try (AutoModelForEmbedding reloaded = AutoModelForEmbedding.fromPretrained(saved.toString())) {
             assertThat(reloaded.poolingName()).isEqualTo("mean");
             assertThat(reloaded.normalizes()).isTrue();
-            assertThat(reloaded.queryInstruction()).isEqualTo("q: ");
+            assertThat(reloaded.prompts().query()).isEqualTo("q: ");
             assertThat(reloaded.config().modelType()).isEqualTo(kind);
             assertThat(reloaded.encode(TEXTS)).isDeepEqualTo(before);
         }

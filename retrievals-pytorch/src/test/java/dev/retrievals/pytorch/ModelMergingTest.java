@@ -26,7 +26,7 @@ class ModelMergingTest {
         Path base = TinyModelFolder.write(dir.resolve("base"), 1);
         Path tuned = dir.resolve("tuned");
         try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(TinyModelFolder.write(dir.resolve("other"), 2).toString(),
-                "mean", ModelOptions.defaults().withInstructions("query: ", ""))) {
+                "mean", ModelOptions.defaults().withPrompts("query: ", ""))) {
             model.save(tuned);
         }
         Path merged = dir.resolve("merged");
@@ -52,7 +52,7 @@ class ModelMergingTest {
 
         try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(merged.toString())) {
             assertThat(model.poolingName()).as("the tuned model's settings are kept").isEqualTo("mean");
-            assertThat(model.queryInstruction()).isEqualTo("query: ");
+            assertThat(model.prompts().query()).isEqualTo("query: ");
             float[][] vectors = model.encode(List.of("hello world", "merged"));
             assertThat(vectors[0]).hasSize(model.dimension());
         }

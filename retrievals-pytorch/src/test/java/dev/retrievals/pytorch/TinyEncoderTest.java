@@ -148,7 +148,7 @@ class TinyEncoderTest {
         TransformerConfig config = TransformerConfig.parse(TinyModels.bertConfig(), "tiny");
         Map<String, double[]> weights = TinyModels.randomWeights(config, TinyModels.architectureOf(config), 5);
         try (AutoModelForEmbedding model = tinyModel(TinyModels.bertConfig(), weights,
-                ModelOptions.defaults().withInstructions("query: ", "passage: "))) {
+                ModelOptions.defaults().withPrompts("query: ", "passage: "))) {
             assertThat(model.encodeQueries(List.of("cats"))[0]).containsExactly(model.encode(List.of("query: cats"))[0]);
             assertThat(model.encodeDocuments(List.of("cats"))[0]).containsExactly(model.encode(List.of("passage: cats"))[0]);
         }

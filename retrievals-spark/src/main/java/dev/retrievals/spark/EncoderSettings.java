@@ -14,9 +14,13 @@ import java.io.Serializable;
  * @param batchSize texts per ONNX Runtime call
  * @param threadsPerTask ONNX Runtime's intra-op threads (see {@link ThreadBudget})
  * @param normalize whether vectors are scaled to unit length
- * @param prompt text put before every text, or ""
+ * @param prompt text put before every text ("" for none), or {@code null} for the model's saved prompt of {@code role}
  * @param device {@code cpu}, {@code gpu} or {@code gpu:N} (ONNX Runtime's CUDA provider), or {@code null} for the CPU
+ * @param role whose saved prompt applies when {@code prompt} is {@code null}: {@code query}, {@code document}, or
+ *     {@code plain} (none)
  */
 public record EncoderSettings(String model, String pooling, Integer maxLength, int batchSize, int threadsPerTask, boolean normalize,
-        String prompt, String device) implements Serializable {
+        String prompt, String device, String role) implements Serializable {
+    /** The roles whose saved prompt an encoder can apply. */
+    static final java.util.List<String> ROLES = java.util.List.of("plain", "query", "document");
 }

@@ -50,10 +50,12 @@ public final class MineJob extends SparkJob {
     @Mixin
     NegativeSelectionOptions selection;
 
-    @Option(names = "--query-prompt", paramLabel = "TEXT", defaultValue = "", description = "Text put before every query.")
+    @Option(names = "--query-prompt", paramLabel = "TEXT", description = "Text put before every query (default: the model's saved"
+            + " query prompt, config_sentence_transformers.json; \"\" for none).")
     String queryPrompt;
 
-    @Option(names = "--document-prompt", paramLabel = "TEXT", defaultValue = "", description = "Text put before every document.")
+    @Option(names = "--document-prompt", paramLabel = "TEXT", description = "Text put before every document (default: the model's"
+            + " saved document prompt; \"\" for none).")
     String documentPrompt;
 
     @Option(names = "--format", paramLabel = "triplet|ntuple|flag", defaultValue = "triplet", description = "Rows to write (default:"

@@ -88,16 +88,28 @@ final class PartitionEncoder implements MapPartitionsFunction<Row, Row> {
                     }
                     read++;
                     chunk.add(row);
-                    texts.add(settings.prompt() + row.getString(textIndex));
+                    texts.add(row.getString(textIndex));
                 }
                 if (!chunk.isEmpty()) {
-                    vectors = encoder.encode(texts);
+                    vectors = encode(encoder, texts);
                     ExecutorEncoders.encoded(texts.size());
                     if (settings.normalize()) {
                         vectors = Vectors.units(vectors);
                     }
                 }
             }
+        };
+    }
+
+    /** The vectors of texts with the chosen prompt, or the role's saved one (left out of the pooling with include_prompt false). */
+    private float[][] encode(OnnxEncoder encoder, List<String> texts) {
+        if (settings.prompt() != null) {
+            return encoder.encodeWithPrompt(texts, settings.prompt());
+        }
+        return switch (settings.role()) {
+            case "query" -> encoder.encodeQueries(texts);
+            case "document" -> encoder.encodeDocuments(texts);
+            default -> encoder.encode(texts);
         };
     }
 }

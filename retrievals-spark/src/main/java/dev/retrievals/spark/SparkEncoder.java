@@ -22,6 +22,9 @@ import org.apache.spark.sql.types.StructType;
  * holding what the single-machine {@code OnnxEncoder} gives for the same text. Each executor JVM
  * loads the model once and shares it among its tasks ({@link ExecutorEncoders}); each task uses
  * {@link ThreadBudget} ONNX Runtime threads; inside a partition texts are batched by token count.
+ * Texts are encoded as they are, or with the model's saved query or document prompt ({@link Builder#role}),
+ * or with a {@link Builder#prompt} given; a model saved with {@code include_prompt} false leaves the
+ * prompt out of the pooling, as {@code OnnxEncoder} does.
  *
  * <pre>{@code
  * Dataset<Row> encoded = SparkEncoder.builder("/shared/models/bge-small-onnx").textColumn("text").build()
@@ -37,7 +40,7 @@ public final class SparkEncoder {
 
     private SparkEncoder(Builder builder, int threadsPerTask) {
         this.settings = new EncoderSettings(builder.model, builder.pooling, builder.maxLength, builder.batchSize, threadsPerTask,
-                builder.normalize, builder.prompt, builder.device);
+                builder.normalize, builder.prompt, builder.device, builder.role);
         this.textColumn = builder.textColumn;
         this.outputColumn = builder.outputColumn;
         this.chunkRows = builder.chunkRows;
@@ -93,7 +96,8 @@ public final class SparkEncoder {
         private int batchSize = 32;
         private Integer threadsPerTask;
         private boolean normalize = true;
-        private String prompt = "";
+        private String prompt;
+        private String role = "plain";
         private int chunkRows = 1024;
         private int failFirstAttemptAfter = -1;
         private String device;
@@ -153,10 +157,35 @@ public final class SparkEncoder {
             return this;
         }
 
-        /** Text put before every text (default none). */
+        /** Text put before every text ("" for none), in place of the saved prompt of the {@link #role} (default: that prompt). */
         public Builder prompt(String value) {
             this.prompt = Objects.requireNonNull(value, "prompt");
             return this;
+        }
+
+        /**
+         * Whose saved prompt the texts get when no {@link #prompt} is set: {@code query} or
+         * {@code document} (the model's {@code config_sentence_transformers.json} prompts), or
+         * {@code plain}, none (the default).
+         */
+        public Builder role(String value) {
+            if (!EncoderSettings.ROLES.contains(value)) {
+                throw new RetrievalsException("Option 'role' of SparkEncoder is '" + value + "'; allowed: " + String.join(", ",
+                        EncoderSettings.ROLES));
+            }
+            this.role = value;
+            return this;
+        }
+
+        /** The builder for the same model and settings with another role and no prompt of its own set. */
+        Builder copyWithRole(String value) {
+            Builder copy = new Builder(model).textColumn(textColumn).outputColumn(outputColumn).pooling(pooling).batchSize(batchSize)
+                    .normalize(normalize).chunkRows(chunkRows).role(value);
+            copy.maxLength = maxLength;
+            copy.threadsPerTask = threadsPerTask;
+            copy.device = device;
+            copy.failFirstAttemptAfter = failFirstAttemptAfter;
+            return copy;
         }
 
         /** Rows of a partition read and encoded together, sorted by length within (default 1024). */

@@ -84,8 +84,8 @@ public final class SparkMiner {
 
     private SparkMiner(Builder builder) {
         builder.encoder.textColumn("text").outputColumn("embedding").normalize(true);
-        this.documents = builder.encoder.prompt(builder.documentPrompt).build();
-        this.queries = builder.encoder.prompt(builder.queryPrompt).build();
+        this.documents = withPrompt(builder.encoder.copyWithRole("document"), builder.documentPrompt).build();
+        this.queries = withPrompt(builder.encoder.copyWithRole("query"), builder.queryPrompt).build();
         this.rules = builder.rules;
         this.format = builder.format;
         this.scores = builder.includeScores;
@@ -96,6 +96,10 @@ public final class SparkMiner {
         this.blockSize = builder.blockSize;
         this.hnsw = builder.retriever.equals("hnsw");
         this.documentPrompt = builder.documentPrompt;
+    }
+
+    private static SparkEncoder.Builder withPrompt(SparkEncoder.Builder encoder, String prompt) {
+        return prompt == null ? encoder : encoder.prompt(prompt);
     }
 
     /** A miner encoding with {@code encoder}'s model and settings, choosing negatives by {@code rules}. */
@@ -280,7 +284,7 @@ public final class SparkMiner {
      */
     private Dataset<Row> encodedCorpus(SparkSession spark, JavaSparkContext context, Dataset<Row> corpus, List<String> positives) {
         boolean preEncoded = corpus != null && Arrays.asList(corpus.schema().fieldNames()).contains(EMBEDDING);
-        if (preEncoded && !documentPrompt.isEmpty()) {
+        if (preEncoded && documentPrompt != null && !documentPrompt.isEmpty()) {
             throw new RetrievalsException("The corpus already has an '" + EMBEDDING + "' column, encoded without a document prompt;"
                     + " drop the column or the document prompt");
         }
@@ -404,8 +408,8 @@ public final class SparkMiner {
         private final NegativeSelection rules;
         private OutputFormat format = OutputFormat.TRIPLET;
         private boolean includeScores;
-        private String queryPrompt = "";
-        private String documentPrompt = "";
+        private String queryPrompt;
+        private String documentPrompt;
         private String queryColumn = "query";
         private String positiveColumn = "positive";
         private String textColumn = "text";
@@ -430,10 +434,15 @@ public final class SparkMiner {
             return this;
         }
 
-        /** Text put before every query / document when it is encoded (default none). */
+        /**
+         * Text put before every query / document when it is encoded, in place of the model's saved
+         * prompt of that role ("" for none; {@code null} keeps the saved one, the default, as
+         * {@code retrievals mine} does). A model saved with {@code include_prompt} false leaves either
+         * out of the pooling.
+         */
         public Builder prompts(String query, String document) {
-            this.queryPrompt = Objects.requireNonNull(query, "query prompt");
-            this.documentPrompt = Objects.requireNonNull(document, "document prompt");
+            this.queryPrompt = query;
+            this.documentPrompt = document;
             return this;
         }
 

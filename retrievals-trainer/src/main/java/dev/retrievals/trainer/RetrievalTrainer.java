@@ -77,6 +77,18 @@ import org.slf4j.LoggerFactory;
  * schedule's rate. Dropout is reseeded from (seed, step) at every batch and the data order from
  * (seed, epoch), so resuming from a checkpoint continues exactly as an uninterrupted run.
  *
+ * <p><b>Several training sets.</b> A run may have several named sets, each with its own collator
+ * and loss ({@code trainDataset("sts", stsRows, scoredPairCollator, cosent).trainDataset("nli",
+ * nliRows, tripletCollator, infoNce)}). Each optimizer step takes all its (accumulated) batches from
+ * one set and trains them with that set's loss; {@code multi_dataset_batch_sampler} interleaves the
+ * sets ({@link MultiDatasetBatchSampler}: {@code proportional}, the default, or
+ * {@code round_robin}). Each set's batches come from its own batch sampler seeded from (seed,
+ * epoch, set), so resume is exact as with one set. The log entries carry {@code loss/<name>}, the
+ * mean loss of that set's steps since the last entry. Every loss is initialised as a single one is;
+ * a stateful loss's parameters join the optimizer as {@code loss.<set>.<parameter>} and its state
+ * goes to {@code loss-<set>.safetensors} and {@code loss_state/<set>} in the checkpoint (a run with
+ * one set keeps the single-set names, {@code loss.safetensors} and {@code loss_state}).
+ *
  * <p>With {@code gradient_cache_mini_batch_size} set, each batch goes through a {@link GradientCache}:
  * the loss sees the whole batch (all its in-batch negatives) while the encoder holds the graph of
  * one chunk of rows at a time. Gradient accumulation, clipping, per-group learning rates,
@@ -90,13 +102,10 @@ public final class RetrievalTrainer implements AutoCloseable {
     private final TrainableModel model;
     private final TrainableModel documentModel;
     private final TrainingArguments args;
-    private final List<Map<String, Object>> rows;
-    private final Collator collator;
-    private final Loss loss;
+    private final List<ActiveTrainingSet> sets;
+    private final MultiDatasetBatchSampler multiSampler;
     private final List<Evaluator> evaluators;
     private final List<TrainerListener> listeners;
-    private final TrainType trainType;
-    private final BatchSampler sampler;
     private final LearningRateSchedule schedule;
     private final BatchEmbedder embedder;
     private final BatchForward forward;
@@ -117,16 +126,23 @@ public final class RetrievalTrainer implements AutoCloseable {
                     + " nor a reranker (TrainableRanker)");
         }
         this.args = Objects.requireNonNull(builder.args, "args");
-        this.collator = Objects.requireNonNull(builder.collator, "collator");
-        this.loss = Objects.requireNonNull(builder.loss, "loss");
-        // every row checked against the collator's column types here, so an error names its file and line
-        this.rows = Objects.requireNonNull(builder.trainDataset, "trainDataset").validate(collator.columnTypes()).toList();
-        if (rows.isEmpty()) {
-            throw new RetrievalsException("The training dataset " + builder.trainDataset.name() + " has no rows");
+        List<ActiveTrainingSet> active = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        Set<Loss> statefulLosses = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (TrainingSet set : builder.trainingSets()) {
+            if (!names.add(set.name())) {
+                throw new RetrievalsException("Two training sets are named '" + set.name() + "'; names must differ");
+            }
+            if (set.loss() instanceof StatefulLoss && !statefulLosses.add(set.loss())) {
+                throw new RetrievalsException("The training set '" + set.name() + "' shares its stateful loss "
+                        + set.loss().getClass().getSimpleName() + " with another set; give each set its own loss object");
+            }
+            BatchSampler setSampler = builder.sampler != null ? builder.sampler : defaultSampler(set.collator());
+            active.add(new ActiveTrainingSet(set, builder.trainType, setSampler));
         }
+        this.sets = List.copyOf(active);
+        this.multiSampler = new MultiDatasetBatchSampler(args.multiDatasetBatchSampler(), args.gradientAccumulationSteps());
         this.evaluators = List.copyOf(builder.evaluators);
-        this.trainType = builder.trainType != null ? builder.trainType : TrainType.inferFrom(loss.requiredInputs());
-        this.sampler = builder.sampler != null ? builder.sampler : defaultSampler();
         this.schedule = builder.schedule != null ? builder.schedule
                 : PluginRegistry.global().create(PluginKinds.LR_SCHEDULE, args.lrSchedulerType());
         if (model instanceof TrainableRanker ranker) {
@@ -162,7 +178,7 @@ public final class RetrievalTrainer implements AutoCloseable {
         return new Builder();
     }
 
-    private BatchSampler defaultSampler() {
+    private BatchSampler defaultSampler(Collator collator) {
         int batchSize = args.batchSize();
         String[] textColumns = collator.columnTypes().entrySet().stream()
                 .filter(column -> column.getValue() == ColumnType.TEXT || column.getValue() == ColumnType.TEXT_LIST)
@@ -183,19 +199,30 @@ public final class RetrievalTrainer implements AutoCloseable {
      */
     public TrainerState train() {
         WritableFolder.require(args.outputDir(), "output_dir");
-        adviseOnBatchSize(checkBatchesFitTheLoss());
-        int batchesPerEpoch = sampler.batches(rows, epochSeed(0)).size();
-        long stepsPerEpoch = Math.max(1, (batchesPerEpoch + args.gradientAccumulationSteps() - 1) / args.gradientAccumulationSteps());
+        for (ActiveTrainingSet set : sets) {
+            adviseOnBatchSize(set, checkBatchesFitTheLoss(set));
+        }
+        List<TrainingSetBatch> firstEpoch = epochBatches(0);
+        if (firstEpoch.isEmpty()) {
+            throw new RetrievalsException("The training sets give no batches in an epoch (a set smaller than a batch with a sampler"
+                    + " that drops short batches?); batches per set: " + batchCounts());
+        }
+        long stepsPerEpoch = Math.max(1, countSteps(firstEpoch));
         state.totalSteps = args.maxSteps() > 0 ? args.maxSteps() : stepsPerEpoch * args.numTrainEpochs();
         long warmup = args.warmupSteps(state.totalSteps);
-        initializeLoss();
+        for (ActiveTrainingSet set : sets) {
+            initializeLoss(set);
+        }
         if (optimizer == null) {
             optimizer = defaultOptimizer();
         }
         resumeIfAsked();
-        LOG.debug("Training {} steps ({} per epoch, {} rows, batch {} x {} accumulated), {} train type, loss {}",
-                state.totalSteps, stepsPerEpoch, rows.size(), args.batchSize(), args.gradientAccumulationSteps(), trainType,
-                loss.getClass().getSimpleName());
+        for (ActiveTrainingSet set : sets) {
+            LOG.debug("Training set {}: {} rows, {} train type, loss {}", set.name(), set.rows.size(), set.trainType,
+                    set.spec.loss().getClass().getSimpleName());
+        }
+        LOG.debug("Training {} steps ({} per epoch, batch {} x {} accumulated)", state.totalSteps, stepsPerEpoch, args.batchSize(),
+                args.gradientAccumulationSteps());
         listeners.forEach(l -> l.onTrainBegin(state, control));
         setTraining(true);
         double lossSinceLog = 0;
@@ -203,17 +230,22 @@ public final class RetrievalTrainer implements AutoCloseable {
         Engine engine = lossManager.getEngine();
         epochs:
         while (state.globalStep < state.totalSteps && !control.shouldStop()) {
-            List<int[]> batches = sampler.batches(rows, epochSeed(state.epoch));
+            List<TrainingSetBatch> batches = epochBatches(state.epoch);
+            if (batches.isEmpty()) {
+                throw new RetrievalsException("Epoch " + state.epoch + " has no batches; batches per set: " + batchCounts());
+            }
             while (state.batchInEpoch < batches.size() && state.globalStep < state.totalSteps) {
                 long start = System.nanoTime();
                 double stepLoss = 0;
                 long tokens = 0;
                 int accumulated = 0;
-                while (accumulated < args.gradientAccumulationSteps() && state.batchInEpoch < batches.size()) {
-                    CollatedBatch batch = collate(batches.get(state.batchInEpoch));
+                ActiveTrainingSet set = sets.get(batches.get(state.batchInEpoch).set());
+                while (accumulated < args.gradientAccumulationSteps() && state.batchInEpoch < batches.size()
+                        && sets.get(batches.get(state.batchInEpoch).set()) == set) {
+                    CollatedBatch batch = set.collate(batches.get(state.batchInEpoch).rows());
                     int seed = stepSeed(state.globalStep, accumulated);
                     engine.setRandomSeed(seed);
-                    stepLoss += forwardBackward(batch, engine, seed);
+                    stepLoss += forwardBackward(set.spec.loss(), batch, engine, seed);
                     tokens += BatchEmbedder.realTokens(batch);
                     accumulated++;
                     state.batchInEpoch++;
@@ -224,6 +256,7 @@ public final class RetrievalTrainer implements AutoCloseable {
                     norm = GradientClipping.clip(trainableArrays(), args.maxGradNorm(), scope);
                 }
                 state.lastLoss = stepLoss;
+                state.trainingSet = set.name();
                 state.gradientNorm = norm;
                 if (!Double.isFinite(stepLoss) || !Double.isFinite(norm)) {
                     optimizer.zeroGradients();
@@ -239,7 +272,7 @@ public final class RetrievalTrainer implements AutoCloseable {
                     state.learningRate = args.learningRate() * factor;
                     optimizer.step(factor);
                     optimizer.zeroGradients();
-                    if (loss instanceof StatefulLoss stateful) {
+                    if (set.spec.loss() instanceof StatefulLoss stateful) {
                         stateful.onStepEnd();
                     }
                 }
@@ -247,6 +280,8 @@ public final class RetrievalTrainer implements AutoCloseable {
                 state.tokensPerSecond = tokens / ((System.nanoTime() - start) / 1e9);
                 lossSinceLog += stepLoss;
                 stepsSinceLog++;
+                set.lossSinceLog += stepLoss;
+                set.stepsSinceLog++;
                 listeners.forEach(l -> l.onStepEnd(state, control));
                 if (state.globalStep % args.loggingSteps() == 0 || state.globalStep == state.totalSteps) {
                     log(lossSinceLog / stepsSinceLog);
@@ -285,17 +320,25 @@ public final class RetrievalTrainer implements AutoCloseable {
         return state;
     }
 
-    /** Collates the first batch, checks that it carries what the train type and the loss need, and returns it. */
-    private CollatedBatch checkBatchesFitTheLoss() {
-        List<int[]> batches = sampler.batches(rows, epochSeed(0));
-        CollatedBatch first = collate(batches.get(0));
+    /**
+     * Collates a set's first batch, checks that it carries what the set's train type and loss need,
+     * and returns it; with several sets, an error names the set.
+     */
+    private CollatedBatch checkBatchesFitTheLoss(ActiveTrainingSet set) {
+        List<int[]> batches = set.sampler.batches(set.rows, MultiDatasetBatchSampler.setSeed(epochSeed(0), sets.indexOf(set)));
+        if (batches.isEmpty()) {
+            throw new RetrievalsException(setPrefix(set) + "The batch sampler gives no batch of " + set.rows.size() + " rows");
+        }
+        CollatedBatch first = set.collate(batches.get(0));
+        Loss loss = set.spec.loss();
+        Collator collator = set.spec.collator();
         Set<String> roles = forward.roles(first);
         Set<String> needed = new TreeSet<>(loss.requiredInputs());
         if (embedder != null) {
-            needed.addAll(trainType.requiredRoles());
+            needed.addAll(set.trainType.requiredRoles());
         } else if (!loss.acceptsPairLogits()) {
-            throw new RetrievalsException("The loss " + loss.getClass().getSimpleName() + " trains embedding models; a reranker"
-                    + " trains with a loss over pair logits (bce, listwise_ce, margin_mse, distill_kl_div)");
+            throw new RetrievalsException(setPrefix(set) + "The loss " + loss.getClass().getSimpleName() + " trains embedding models;"
+                    + " a reranker trains with a loss over pair logits (bce, listwise_ce, margin_mse, distill_kl_div)");
         } else {
             needed.removeAll(LossInputs.EMBEDDING_ROLES);
             needed.add(LossInputs.LOGITS);
@@ -303,11 +346,46 @@ public final class RetrievalTrainer implements AutoCloseable {
         if (!roles.containsAll(needed)) {
             Set<String> missing = new TreeSet<>(needed);
             missing.removeAll(roles);
-            throw new RetrievalsException("The loss " + loss.getClass().getSimpleName() + " (" + trainType + ") needs inputs "
-                    + needed + " but the collator " + collator.getClass().getSimpleName() + " gives " + roles + " (missing "
-                    + missing + "; the collator reads columns " + collator.columns() + ")");
+            throw new RetrievalsException(setPrefix(set) + "The loss " + loss.getClass().getSimpleName() + " (" + set.trainType
+                    + ") needs inputs " + needed + " but the collator " + collator.getClass().getSimpleName() + " gives " + roles
+                    + " (missing " + missing + "; the collator reads columns " + collator.columns() + ")");
         }
         return first;
+    }
+
+    /** "Training set 'name': " when the run has several sets (errors of a single set read as before). */
+    private String setPrefix(ActiveTrainingSet set) {
+        return sets.size() > 1 ? "Training set '" + set.name() + "': " : "";
+    }
+
+    /** The batches of an epoch across all sets, a pure function of (seed, epoch). */
+    private List<TrainingSetBatch> epochBatches(int epoch) {
+        return multiSampler.batches(sets.stream().map(set -> set.sampler).toList(), sets.stream().map(set -> set.rows).toList(),
+                epochSeed(epoch));
+    }
+
+    /** Optimizer steps in an epoch: runs of up to {@code gradient_accumulation_steps} consecutive batches of one set. */
+    private long countSteps(List<TrainingSetBatch> batches) {
+        long steps = 0;
+        int inStep = 0;
+        for (int i = 0; i < batches.size(); i++) {
+            boolean sameSet = i > 0 && batches.get(i).set() == batches.get(i - 1).set();
+            if (inStep == 0 || !sameSet || inStep == args.gradientAccumulationSteps()) {
+                steps++;
+                inStep = 0;
+            }
+            inStep++;
+        }
+        return steps;
+    }
+
+    private Map<String, Integer> batchCounts() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (int i = 0; i < sets.size(); i++) {
+            ActiveTrainingSet set = sets.get(i);
+            counts.put(set.name(), set.sampler.batches(set.rows, MultiDatasetBatchSampler.setSeed(epochSeed(0), i)).size());
+        }
+        return counts;
     }
 
     /**
@@ -315,7 +393,8 @@ public final class RetrievalTrainer implements AutoCloseable {
      * sees only its own in-batch negatives), pointing to gradient caching; notes a gradient cache
      * whose chunks are not smaller than the batch.
      */
-    private void adviseOnBatchSize(CollatedBatch sample) {
+    private void adviseOnBatchSize(ActiveTrainingSet set, CollatedBatch sample) {
+        Loss loss = set.spec.loss();
         int accumulation = args.gradientAccumulationSteps();
         if (gradientCache != null) {
             if (gradientCache.miniBatchSize() >= args.batchSize()) {
@@ -343,16 +422,8 @@ public final class RetrievalTrainer implements AutoCloseable {
         }
     }
 
-    private CollatedBatch collate(int[] indices) {
-        List<Map<String, Object>> batchRows = new ArrayList<>(indices.length);
-        for (int index : indices) {
-            batchRows.add(rows.get(index));
-        }
-        return collator.collate(batchRows);
-    }
-
-    /** One batch forward and backward (seeded {@code seed}); returns its loss. Gradients add up in the parameters. */
-    private double forwardBackward(CollatedBatch batch, Engine engine, int seed) {
+    /** One batch forward and backward (seeded {@code seed}) through {@code loss}; returns its loss. Gradients add up in the parameters. */
+    private double forwardBackward(Loss loss, CollatedBatch batch, Engine engine, int seed) {
         if (gradientCache != null) {
             return gradientCache.forwardBackward(batch, seed, loss, embedder, 1.0 / args.gradientAccumulationSteps(), lossManager);
         }
@@ -383,12 +454,19 @@ public final class RetrievalTrainer implements AutoCloseable {
         if (documentModel != model) {
             documentModel.trainableParameters().forEach((name, array) -> modelParameters.put("document." + name, array));
         }
-        Map<String, NDArray> lossParameters = loss instanceof StatefulLoss stateful ? stateful.parameters() : Map.of();
+        Map<String, NDArray> lossParameters = new LinkedHashMap<>();
+        for (ActiveTrainingSet set : sets) {
+            if (set.spec.loss() instanceof StatefulLoss stateful) {
+                // one set keeps the names of a single-dataset run (loss.<parameter>); several get loss.<set>.<parameter>
+                stateful.parameters().forEach((name, array) -> lossParameters.put(sets.size() > 1 ? set.name() + "." + name : name, array));
+            }
+        }
         return new AdamW(groups.build(modelParameters, lossParameters), args.adamBeta1(), args.adamBeta2(), args.adamEpsilon());
     }
 
-    /** Creates a stateful loss's parameters and, when its initialisation needs data, embeds a sample of the training set. */
-    private void initializeLoss() {
+    /** Creates a set's stateful loss's parameters and, when its initialisation needs data, embeds a sample of the set. */
+    private void initializeLoss(ActiveTrainingSet set) {
+        Loss loss = set.spec.loss();
         if (!(loss instanceof StatefulLoss stateful) || stateful.isInitialized()) {
             return;
         }
@@ -398,19 +476,20 @@ public final class RetrievalTrainer implements AutoCloseable {
             return;
         }
         if (embedder == null) {
-            throw new RetrievalsException("The loss " + loss.getClass().getSimpleName() + " initialises from embeddings; a reranker has none");
+            throw new RetrievalsException(setPrefix(set) + "The loss " + loss.getClass().getSimpleName()
+                    + " initialises from embeddings; a reranker has none");
         }
         setTraining(false);
         try (NDManager scope = lossManager.newSubManager()) {
             List<NDArray> texts = new ArrayList<>();
             List<NDArray> labels = new ArrayList<>();
-            int limit = Math.min(rows.size(), DATA_INITIALIZATION_ROWS);
+            int limit = Math.min(set.rows.size(), DATA_INITIALIZATION_ROWS);
             for (int start = 0; start < limit; start += args.batchSize()) {
                 int[] indices = new int[Math.min(args.batchSize(), limit - start)];
                 for (int i = 0; i < indices.length; i++) {
                     indices[i] = start + i;
                 }
-                LossInputs inputs = embedder.inputs(collate(indices), scope);
+                LossInputs inputs = embedder.inputs(set.collate(indices), scope);
                 texts.add(inputs.require(LossInputs.TEXT));
                 labels.add(inputs.require(LossInputs.LABEL));
             }
@@ -427,8 +506,10 @@ public final class RetrievalTrainer implements AutoCloseable {
                 tower.eval();
             }
         }
-        if (loss instanceof StatefulLoss stateful) {
-            stateful.setMode(training ? LossMode.TRAINING : LossMode.EVALUATION);
+        for (ActiveTrainingSet set : sets) {
+            if (set.spec.loss() instanceof StatefulLoss stateful) {
+                stateful.setMode(training ? LossMode.TRAINING : LossMode.EVALUATION);
+            }
         }
     }
 
@@ -509,6 +590,13 @@ public final class RetrievalTrainer implements AutoCloseable {
         entry.put("step", state.globalStep);
         entry.put("epoch", state.epoch);
         entry.put("loss", averageLoss);
+        for (ActiveTrainingSet set : sets) {
+            if (sets.size() > 1 && set.stepsSinceLog > 0) {
+                entry.put("loss/" + set.name(), set.lossSinceLog / set.stepsSinceLog);
+            }
+            set.lossSinceLog = 0;
+            set.stepsSinceLog = 0;
+        }
         entry.put("learning_rate", state.learningRate);
         entry.put("grad_norm", state.gradientNorm);
         entry.put("tokens_per_second", state.tokensPerSecond);
@@ -525,11 +613,13 @@ public final class RetrievalTrainer implements AutoCloseable {
             json.put("optimizer_step", optimizer.stepCount());
             json.put("seed", args.seed());
             json.put("arguments", args.asMap());
-            if (loss instanceof StatefulLoss stateful) {
-                try (NDManager scope = lossManager.newSubManager()) {
-                    LossState lossState = stateful.state(scope);
-                    Checkpoints.writeArrays(folder.resolve(Checkpoints.LOSS_FILE), lossState.arrays());
-                    json.put("loss_state", lossState.values());
+            for (ActiveTrainingSet set : sets) {
+                if (set.spec.loss() instanceof StatefulLoss stateful) {
+                    try (NDManager scope = lossManager.newSubManager()) {
+                        LossState lossState = stateful.state(scope);
+                        Checkpoints.writeArrays(folder.resolve(lossFile(set)), lossState.arrays());
+                        json.put(lossStateKey(set), lossState.values());
+                    }
                 }
             }
             for (TrainerListener listener : listeners) {
@@ -566,12 +656,19 @@ public final class RetrievalTrainer implements AutoCloseable {
         try (NDManager scope = lossManager.newSubManager()) {
             optimizer.restore(Checkpoints.readArrays(checkpoint.resolve(Checkpoints.OPTIMIZER_FILE), scope),
                     json.get("optimizer_step").getAsLong(), checkpoint.toString());
-            if (loss instanceof StatefulLoss stateful) {
-                Map<String, Number> values = new LinkedHashMap<>();
-                for (Map.Entry<String, JsonElement> value : json.getAsJsonObject("loss_state").entrySet()) {
-                    values.put(value.getKey(), value.getValue().getAsNumber());
+            for (ActiveTrainingSet set : sets) {
+                if (set.spec.loss() instanceof StatefulLoss stateful) {
+                    if (!json.has(lossStateKey(set)) || !json.get(lossStateKey(set)).isJsonObject()) {
+                        throw new RetrievalsException(checkpoint.resolve(Checkpoints.STATE_FILE) + ": '" + lossStateKey(set)
+                                + "' is missing; the checkpoint was not written by a run with the training set '" + set.name()
+                                + "' and its " + set.spec.loss().getClass().getSimpleName());
+                    }
+                    Map<String, Number> values = new LinkedHashMap<>();
+                    for (Map.Entry<String, JsonElement> value : json.getAsJsonObject(lossStateKey(set)).entrySet()) {
+                        values.put(value.getKey(), value.getValue().getAsNumber());
+                    }
+                    stateful.restore(new LossState(Checkpoints.readArrays(checkpoint.resolve(lossFile(set)), scope), values));
                 }
-                stateful.restore(new LossState(Checkpoints.readArrays(checkpoint.resolve(Checkpoints.LOSS_FILE), scope), values));
             }
         }
         state.globalStep = json.get("global_step").getAsLong();
@@ -589,6 +686,16 @@ public final class RetrievalTrainer implements AutoCloseable {
             Path weights = checkpoint.resolve(Checkpoints.MODEL_FOLDER).resolve("model.safetensors");
             Checkpoints.copyInto(model.parameters(), Checkpoints.readArrays(weights, scope), weights.toString());
         }
+    }
+
+    /** A set's stateful-loss file in a checkpoint: {@code loss.safetensors} for a single set, {@code loss-<set>.safetensors} for several. */
+    private String lossFile(ActiveTrainingSet set) {
+        return sets.size() > 1 ? "loss-" + set.name() + ".safetensors" : Checkpoints.LOSS_FILE;
+    }
+
+    /** A set's key for its stateful loss's values in {@code trainer_state.json}: {@code loss_state}, or {@code loss_state/<set>}. */
+    private String lossStateKey(ActiveTrainingSet set) {
+        return sets.size() > 1 ? "loss_state/" + set.name() : "loss_state";
     }
 
     private long epochSeed(int epoch) {
@@ -627,6 +734,7 @@ public final class RetrievalTrainer implements AutoCloseable {
         private Dataset trainDataset;
         private Collator collator;
         private Loss loss;
+        private final List<TrainingSet> namedSets = new ArrayList<>();
         private final List<Evaluator> evaluators = new ArrayList<>();
         private final List<TrainerListener> listeners = new ArrayList<>();
         private TrainType trainType;
@@ -658,10 +766,41 @@ public final class RetrievalTrainer implements AutoCloseable {
             return this;
         }
 
-        /** The training rows. */
+        /** The training rows (of a run with one training set; with {@link #collator} and {@link #loss}). */
         public Builder trainDataset(Dataset value) {
             this.trainDataset = value;
             return this;
+        }
+
+        /**
+         * Adds a named training set with its own collator and loss; call once per set. Each optimizer
+         * step takes its batches from one set ({@code multi_dataset_batch_sampler}) and trains them
+         * with that set's loss. Not combined with {@link #trainDataset(Dataset)}, {@link #collator}
+         * and {@link #loss}, which describe a run with one unnamed set.
+         */
+        public Builder trainDataset(String name, Dataset dataset, Collator setCollator, Loss setLoss) {
+            namedSets.add(new TrainingSet(name, dataset, setCollator, setLoss));
+            return this;
+        }
+
+        /** Adds a named training set (see {@link #trainDataset(String, Dataset, Collator, Loss)}). */
+        public Builder trainingSet(TrainingSet value) {
+            namedSets.add(Objects.requireNonNull(value, "training set"));
+            return this;
+        }
+
+        /** The sets of the run: the named ones, or the one set of trainDataset, collator and loss. */
+        private List<TrainingSet> trainingSets() {
+            if (namedSets.isEmpty()) {
+                Objects.requireNonNull(trainDataset, "trainDataset");
+                return List.of(new TrainingSet("train", trainDataset, Objects.requireNonNull(collator, "collator"),
+                        Objects.requireNonNull(loss, "loss")));
+            }
+            if (trainDataset != null || collator != null || loss != null) {
+                throw new RetrievalsException("Give the training data either as named sets (trainDataset(name, dataset, collator, loss))"
+                        + " or as trainDataset(dataset), collator(...) and loss(...), not both");
+            }
+            return List.copyOf(namedSets);
         }
 
         /** The collator that turns rows into batches. */
@@ -688,13 +827,13 @@ public final class RetrievalTrainer implements AutoCloseable {
             return this;
         }
 
-        /** The train type; inferred from the loss's inputs when not set. */
+        /** The train type (of every set); inferred from each set's loss's inputs when not set. */
         public Builder trainType(TrainType value) {
             this.trainType = value;
             return this;
         }
 
-        /** A batch sampler instead of the one {@code batch_sampler} names. */
+        /** A batch sampler (for every set) instead of the one {@code batch_sampler} names. */
         public Builder batchSampler(BatchSampler value) {
             this.sampler = value;
             return this;

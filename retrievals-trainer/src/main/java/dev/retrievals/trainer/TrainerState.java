@@ -17,6 +17,7 @@ public final class TrainerState {
     int batchInEpoch;
     long totalSteps;
     double lastLoss = Double.NaN;
+    String trainingSet;
     double learningRate;
     double gradientNorm = Double.NaN;
     double tokensPerSecond;
@@ -47,6 +48,11 @@ public final class TrainerState {
     /** The loss of the last optimizer step (averaged over accumulated batches). */
     public double lastLoss() {
         return lastLoss;
+    }
+
+    /** The name of the training set the last optimizer step's batches came from ({@code null} before the first step). */
+    public String trainingSet() {
+        return trainingSet;
     }
 
     /** The learning-rate factor times the base rate at the last step. */

@@ -64,6 +64,9 @@ public final class TrainingArguments {
             "learning rate of loss-owned parameters (ArcFace arc_weight) as a multiple of the base").greaterThan(0);
     static final OptionSpec<String> BATCH_SAMPLER = OptionSpec.ofChoice("batch_sampler", "random",
             "how rows form batches", "random", "length_grouped", "no_duplicates", "group_by_label");
+    static final OptionSpec<String> MULTI_DATASET_BATCH_SAMPLER = OptionSpec.ofChoice("multi_dataset_batch_sampler",
+            MultiDatasetBatchSampler.PROPORTIONAL, "how the batches of several training sets interleave",
+            MultiDatasetBatchSampler.PROPORTIONAL, MultiDatasetBatchSampler.ROUND_ROBIN);
     static final OptionSpec<Integer> GRADIENT_CACHE_MINI_BATCH_SIZE = GradientCache.MINI_BATCH_SIZE;
     static final OptionSpec<Boolean> DISABLE_TQDM = OptionSpec.ofBoolean("disable_tqdm", false, "turn the progress bar off");
 
@@ -71,7 +74,7 @@ public final class TrainingArguments {
             ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, MAX_GRAD_NORM, LR_SCHEDULER_TYPE, WARMUP_RATIO, WARMUP_STEPS,
             GRADIENT_ACCUMULATION_STEPS, GRADIENT_CACHE_MINI_BATCH_SIZE, SEED, LOGGING_STEPS, EVAL_STRATEGY, EVAL_STEPS, SAVE_STRATEGY, SAVE_STEPS,
             SAVE_TOTAL_LIMIT, LOAD_BEST_MODEL_AT_END, METRIC_FOR_BEST_MODEL, RESUME_FROM_CHECKPOINT, NON_FINITE_LOSS,
-            LAYERWISE_LR_DECAY, LOSS_LR_MULTIPLIER, BATCH_SAMPLER, DISABLE_TQDM);
+            LAYERWISE_LR_DECAY, LOSS_LR_MULTIPLIER, BATCH_SAMPLER, MULTI_DATASET_BATCH_SAMPLER, DISABLE_TQDM);
 
     private final Path outputDir;
     private final Options options;
@@ -250,6 +253,15 @@ public final class TrainingArguments {
         return options.get(BATCH_SAMPLER);
     }
 
+    /**
+     * {@code multi_dataset_batch_sampler}: with several training sets, {@code proportional} (every batch
+     * of every set, sets drawn in proportion to their batches) or {@code round_robin} (one step of each
+     * set in turn until the smallest runs out); see {@link MultiDatasetBatchSampler}.
+     */
+    public String multiDatasetBatchSampler() {
+        return options.get(MULTI_DATASET_BATCH_SAMPLER);
+    }
+
     /** Whether the progress bar is drawn. */
     public boolean showProgressBar() {
         return !options.get(DISABLE_TQDM);
@@ -418,6 +430,11 @@ public final class TrainingArguments {
         /** Sets {@code batch_sampler} (see {@link TrainingArguments}). */
         public Builder batchSampler(String value) {
             return set(BATCH_SAMPLER, value);
+        }
+
+        /** Sets {@code multi_dataset_batch_sampler} (see {@link TrainingArguments}). */
+        public Builder multiDatasetBatchSampler(String value) {
+            return set(MULTI_DATASET_BATCH_SAMPLER, value);
         }
 
         /** Sets {@code disable_tqdm} (see {@link TrainingArguments}). */

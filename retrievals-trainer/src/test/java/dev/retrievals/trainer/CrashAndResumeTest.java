@@ -6,6 +6,8 @@ import dev.retrievals.core.process.ChildProcess;
 import dev.retrievals.core.testing.TinyModelFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -55,6 +57,44 @@ class CrashAndResumeTest {
             paused.process().waitFor();
             return torn;
         }
+    }
+
+    /**
+     * Compares the bit-exact step traces of the runs (see {@link ResumableTraining#STEP_TRACE}): the first log is the
+     * reference; every later run's steps are checked against it. Names the first step whose loss or gradient norm differs,
+     * and the run that computed it, so a failure says where exact resume broke.
+     */
+    private String stepsAgainstTheReference() throws java.io.IOException {
+        List<Path> logs;
+        try (var files = Files.list(dir)) {
+            logs = files.filter(p -> p.getFileName().toString().startsWith("log-"))
+                    .sorted(java.util.Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().replaceAll("\\D", ""))))
+                    .toList();
+        }
+        Map<Long, String> expected = trace(logs.get(0));
+        int checked = 0;
+        for (Path log : logs.subList(1, logs.size())) {
+            for (Map.Entry<Long, String> step : trace(log).entrySet()) {
+                checked++;
+                if (!step.getValue().equals(expected.get(step.getKey()))) {
+                    return String.format("step %d differs from the reference in %s: %s, reference %s (%d steps checked before it)",
+                            step.getKey(), log.getFileName(), step.getValue(), expected.get(step.getKey()), checked - 1);
+                }
+            }
+        }
+        return String.format("all %d steps the resumed runs computed have the reference's loss and gradient norm, bit for bit", checked);
+    }
+
+    private static Map<Long, String> trace(Path log) throws java.io.IOException {
+        Map<Long, String> steps = new java.util.LinkedHashMap<>();
+        for (String line : Files.readAllLines(log)) {
+            int at = line.indexOf(ResumableTraining.STEP_TRACE);
+            if (at >= 0) {
+                String[] parts = line.substring(at + ResumableTraining.STEP_TRACE.length()).split(" ", 2);
+                steps.put(Long.parseLong(parts[0]), parts[1]);
+            }
+        }
+        return steps;
     }
 
     @Test
@@ -114,7 +154,9 @@ class CrashAndResumeTest {
 
         double max = ResumableTraining.maxWeightDifference(reference, crashed);
         System.out.printf("crash and resume: max weight difference %.3g%n", max);
-        assertThat(max).isLessThanOrEqualTo(1e-6);
+        String steps = stepsAgainstTheReference();
+        System.out.println(steps);
+        assertThat(max).as("max weight difference; %s", steps).isLessThanOrEqualTo(1e-6);
         assertThat(Files.list(crashed).map(p -> p.getFileName().toString()).filter(n -> n.startsWith("checkpoint-")).count())
                 .isLessThanOrEqualTo(3);
     }

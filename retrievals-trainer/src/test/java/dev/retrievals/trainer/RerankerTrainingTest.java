@@ -90,13 +90,7 @@ class RerankerTrainingTest {
         assertThat(Checkpoints.latest(dir.resolve("b"))).isPresent();
         Map<String, float[]> resumed = train(dir.resolve("b"), "latest", null);
         assertThat(uninterrupted).containsKeys("bert.pooler.dense.weight", "classifier.weight", "bert.embeddings.word_embeddings.weight");
-        double max = 0;
-        for (Map.Entry<String, float[]> entry : uninterrupted.entrySet()) {
-            float[] other = resumed.get(entry.getKey());
-            for (int i = 0; i < other.length; i++) {
-                max = Math.max(max, Math.abs(entry.getValue()[i] - other[i]));
-            }
-        }
+        double max = TrainingData.maxDifference(uninterrupted, resumed);
         assertThat(max).as("resumed vs uninterrupted").isLessThanOrEqualTo(1e-6);
     }
 

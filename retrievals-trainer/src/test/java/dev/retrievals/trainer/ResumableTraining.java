@@ -21,6 +21,8 @@ public final class ResumableTraining {
     static final java.time.Duration DEADLINE = java.time.Duration.ofMinutes(10);
     /** The name of the marker file a run writes when it pauses inside a checkpoint write. */
     static final String PAUSED_MARKER = "paused-in-checkpoint";
+    /** The start of the line a run prints after each step: the step, its loss and gradient norm, bit-exact (hex). */
+    static final String STEP_TRACE = "trace: step ";
 
     /** Starts this class in a new JVM with the test class path; output goes to a log file in {@code logs}. */
     static ChildProcess launch(Path model, Path output, int steps, int stopAt, Path logs) {
@@ -110,6 +112,8 @@ public final class ResumableTraining {
                     .loss(InfoNCE.builder().build()).listener(shutdown).listener(new TrainerListener() {
                         @Override
                         public void onStepEnd(TrainerState state, TrainerControl control) {
+                            System.out.println(STEP_TRACE + state.globalStep() + " loss " + Double.toHexString(state.lastLoss())
+                                    + " grad_norm " + Double.toHexString(state.gradientNorm()));
                             if (state.globalStep() == stopAt) {
                                 control.requestStop("asked to stop at step " + stopAt);
                             }

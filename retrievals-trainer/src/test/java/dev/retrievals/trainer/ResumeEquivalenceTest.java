@@ -53,18 +53,7 @@ class ResumeEquivalenceTest {
             initial = new LinkedHashMap<>();
             model.parameters().forEach((name, array) -> initial.put(name, array.toFloatArray()));
         }
-        assertThat(maxDifference(uninterrupted, initial)).as("training changed the weights").isGreaterThan(1e-5);
-        assertThat(maxDifference(uninterrupted, resumed)).as("resumed vs uninterrupted").isLessThanOrEqualTo(1e-6);
-    }
-
-    private static double maxDifference(Map<String, float[]> a, Map<String, float[]> b) {
-        double max = 0;
-        for (Map.Entry<String, float[]> entry : a.entrySet()) {
-            float[] other = b.get(entry.getKey());
-            for (int i = 0; i < other.length; i++) {
-                max = Math.max(max, Math.abs(entry.getValue()[i] - other[i]));
-            }
-        }
-        return max;
+        assertThat(TrainingData.maxDifference(uninterrupted, initial)).as("training changed the weights").isGreaterThan(1e-5);
+        assertThat(TrainingData.maxDifference(uninterrupted, resumed)).as("resumed vs uninterrupted").isLessThanOrEqualTo(1e-6);
     }
 }

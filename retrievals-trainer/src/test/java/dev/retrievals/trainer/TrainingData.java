@@ -38,4 +38,16 @@ final class TrainingData {
         return Dataset.fromJsonl(dataDir().resolve("sts-b-en/train.jsonl")).take(rows)
                 .renameColumn("sentence1", "query").renameColumn("sentence2", "positive").selectColumns("query", "positive");
     }
+
+    /** The largest absolute difference between same-named weights of two runs ({@code b} holds every name of {@code a}). */
+    static double maxDifference(java.util.Map<String, float[]> a, java.util.Map<String, float[]> b) {
+        double max = 0;
+        for (java.util.Map.Entry<String, float[]> entry : a.entrySet()) {
+            float[] other = b.get(entry.getKey());
+            for (int i = 0; i < other.length; i++) {
+                max = Math.max(max, Math.abs(entry.getValue()[i] - other[i]));
+            }
+        }
+        return max;
+    }
 }

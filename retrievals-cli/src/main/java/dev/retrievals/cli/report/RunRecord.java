@@ -23,6 +23,12 @@ public final class RunRecord {
     public static final String CONFIGURATION = "run.json";
     /** The before/after evaluation file in a run folder. */
     public static final String EVALUATION = "evaluation.json";
+    /** The metrics of the model before training, in {@value #EVALUATION}. */
+    public static final String BEFORE = "before";
+    /** The metrics of the trained model, in {@value #EVALUATION}. */
+    public static final String AFTER = "after";
+    /** The metrics of the trained model averaged with its base ({@code --merge-ratio}), in {@value #EVALUATION}. */
+    public static final String MERGED = "merged";
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().serializeSpecialFloatingPointValues()
             .create();
 
@@ -35,10 +41,15 @@ public final class RunRecord {
 
     /** Writes the metrics before and after training. */
     public static void writeEvaluation(Path runFolder, Map<String, Double> before, Map<String, Double> after) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("before", before);
-        json.put("after", after);
-        write(runFolder.resolve(EVALUATION), json);
+        Map<String, Map<String, Double>> json = new LinkedHashMap<>();
+        json.put(BEFORE, before);
+        json.put(AFTER, after);
+        writeEvaluation(runFolder, json);
+    }
+
+    /** Writes {@code evaluation.json}: metrics by moment ({@value #BEFORE}, {@value #AFTER} and, with merging, {@value #MERGED}). */
+    public static void writeEvaluation(Path runFolder, Map<String, Map<String, Double>> evaluations) {
+        write(runFolder.resolve(EVALUATION), evaluations);
     }
 
     /** The run's configuration, or an empty map when it was not recorded. */

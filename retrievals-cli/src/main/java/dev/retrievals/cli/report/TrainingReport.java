@@ -112,6 +112,12 @@ public final class TrainingReport {
                     charts.add(draw(quantity[0], quantity[1], quantity[2], points, TRAINING_COLOR, images));
                 }
             }
+            for (String key : log.keys()) {
+                if (key.startsWith("loss/")) { // the loss of each training set of a multi-dataset run
+                    charts.add(draw(key, "Training loss: set " + key.substring("loss/".length()), "loss", log.series(key),
+                            TRAINING_COLOR, images));
+                }
+            }
             for (String key : log.evaluationKeys()) {
                 String metric = key.substring("eval_".length());
                 charts.add(draw(key, "Evaluation: " + metric, metric, log.series(key), EVALUATION_COLOR, images));
@@ -187,25 +193,40 @@ public final class TrainingReport {
 
     private static void beforeAfter(StringBuilder page, Map<String, Map<String, Double>> evaluation) {
         page.append("<h2>Before and after training</h2>\n");
-        Map<String, Double> before = evaluation.getOrDefault("before", Map.of());
-        Map<String, Double> after = evaluation.getOrDefault("after", Map.of());
+        Map<String, Double> before = evaluation.getOrDefault(RunRecord.BEFORE, Map.of());
+        Map<String, Double> after = evaluation.getOrDefault(RunRecord.AFTER, Map.of());
+        Map<String, Double> merged = evaluation.getOrDefault(RunRecord.MERGED, Map.of());
         if (before.isEmpty() && after.isEmpty()) {
             page.append("<p>Not evaluated: the run had no evaluation set, or it stopped before the evaluation after training.</p>\n");
             return;
         }
-        page.append("<table>\n<tr><th>metric</th><th class=\"num\">before</th><th class=\"num\">after</th><th class=\"num\">change</th></tr>\n");
+        page.append("<table>\n<tr><th>metric</th><th class=\"num\">before</th><th class=\"num\">after</th><th class=\"num\">change</th>");
+        if (!merged.isEmpty()) {
+            page.append("<th class=\"num\">merged</th><th class=\"num\">change</th>");
+        }
+        page.append("</tr>\n");
         Map<String, Boolean> metrics = new LinkedHashMap<>();
         before.keySet().forEach(metric -> metrics.put(metric, true));
         after.keySet().forEach(metric -> metrics.put(metric, true));
         for (String metric : metrics.keySet()) {
             Double b = before.get(metric);
-            Double a = after.get(metric);
-            String change = a != null && b != null ? String.format(Locale.ROOT, "%+.4f", a - b) : "";
-            page.append("<tr><td>").append(escape(metric)).append("</td><td class=\"num\">").append(number(b))
-                    .append("</td><td class=\"num\">").append(number(a)).append("</td><td class=\"num\">")
-                    .append(change).append("</td></tr>\n");
+            page.append("<tr><td>").append(escape(metric)).append("</td><td class=\"num\">").append(number(b)).append("</td>");
+            appendWithChange(page, b, after.get(metric));
+            if (!merged.isEmpty()) {
+                appendWithChange(page, b, merged.get(metric));
+            }
+            page.append("</tr>\n");
         }
         page.append("</table>\n");
+        if (!merged.isEmpty()) {
+            page.append("<p>merged: the trained weights averaged with the base model's (merge_ratio); change is against before.</p>\n");
+        }
+    }
+
+    /** A value and its change against {@code before}, as two cells. */
+    private static void appendWithChange(StringBuilder page, Double before, Double value) {
+        String change = value != null && before != null ? String.format(Locale.ROOT, "%+.4f", value - before) : "";
+        page.append("<td class=\"num\">").append(number(value)).append("</td><td class=\"num\">").append(change).append("</td>");
     }
 
     private static void plots(StringBuilder page, String heading, List<ReportChart> charts, String none) {

@@ -7,11 +7,23 @@ package dev.retrievals.core.collator;
  * @param inputIds token ids, {@code [batch][sequence]}
  * @param attentionMask 1 for real tokens, 0 for padding, {@code [batch][sequence]}
  * @param tokenTypeIds segment ids, {@code [batch][sequence]} (all 0 for single texts)
+ * @param promptLength how many leading tokens of every row belong to a prompt put before the text
+ *     (counted as {@link dev.retrievals.core.encode.Prompts#tokenCount} does; 0 for none). A model whose
+ *     pooling leaves prompts out ({@code include_prompt: false}) skips them; sentence-transformers'
+ *     {@code prompt_length} feature.
  */
-public record TokenBatch(long[][] inputIds, long[][] attentionMask, long[][] tokenTypeIds) {
+public record TokenBatch(long[][] inputIds, long[][] attentionMask, long[][] tokenTypeIds, int promptLength) {
 
-    /** Checks that the three arrays are rectangular and of one shape. */
+    /** A batch without a prompt. */
+    public TokenBatch(long[][] inputIds, long[][] attentionMask, long[][] tokenTypeIds) {
+        this(inputIds, attentionMask, tokenTypeIds, 0);
+    }
+
+    /** Checks that the three arrays are rectangular and of one shape, and the prompt length is not negative. */
     public TokenBatch {
+        if (promptLength < 0) {
+            throw new IllegalArgumentException("Token batch prompt length is " + promptLength + "; expected >= 0");
+        }
         int width = inputIds.length == 0 ? 0 : inputIds[0].length;
         for (long[][] part : new long[][][] {inputIds, attentionMask, tokenTypeIds}) {
             if (part.length != inputIds.length) {
@@ -23,6 +35,11 @@ public record TokenBatch(long[][] inputIds, long[][] attentionMask, long[][] tok
                 }
             }
         }
+    }
+
+    /** The same tokens with {@code tokens} leading prompt tokens in every row. */
+    public TokenBatch withPromptLength(int tokens) {
+        return new TokenBatch(inputIds, attentionMask, tokenTypeIds, tokens);
     }
 
     /** The number of texts. */

@@ -22,6 +22,21 @@ public interface TextEncoder extends AutoCloseable {
         return encode(texts);
     }
 
+    /**
+     * One vector per text, with {@code prompt} put before each text instead of a role's own prompt
+     * (for a prompt chosen by the caller, such as a miner's {@code query_prompt}). An encoder whose
+     * pooling leaves prompts out ({@link Prompts#includePrompt()} false) leaves this prompt's tokens
+     * out too; by default the prompt is simply prepended and {@link #encode} called.
+     */
+    default float[][] encodeWithPrompt(List<String> texts, String prompt) {
+        return encode(prompt.isEmpty() ? texts : texts.stream().map(text -> text == null ? null : prompt + text).toList());
+    }
+
+    /** The prompts {@link #encodeQueries} and {@link #encodeDocuments} apply ({@link Prompts#NONE} by default). */
+    default Prompts prompts() {
+        return Prompts.NONE;
+    }
+
     /** The length of each vector. */
     int dimension();
 

@@ -15,15 +15,24 @@ public final class OptionSet {
     private static final OptionSet EMPTY = new OptionSet(List.of());
 
     private final Map<String, OptionSpec<?>> specs;
+    private final Map<String, OptionSpec<?>> formerNames;
 
     private OptionSet(List<OptionSpec<?>> specs) {
         Map<String, OptionSpec<?>> byName = new LinkedHashMap<>();
+        Map<String, OptionSpec<?>> byFormerName = new LinkedHashMap<>();
         for (OptionSpec<?> spec : specs) {
             if (byName.put(spec.name(), spec) != null) {
                 throw new IllegalArgumentException("Option '" + spec.name() + "' is declared twice");
             }
+            spec.formerNames().forEach(old -> byFormerName.put(old, spec));
+        }
+        for (String old : byFormerName.keySet()) {
+            if (byName.containsKey(old)) {
+                throw new IllegalArgumentException("Option '" + old + "' is declared and also a former name of another option");
+            }
         }
         this.specs = byName;
+        this.formerNames = byFormerName;
     }
 
     /** A set with the given options, in the order given (the order {@code retrievals info} shows). */
@@ -50,7 +59,8 @@ public final class OptionSet {
      * Checks a caller's values and fills in defaults.
      *
      * @param given option name to value (text, or a value of the option's type); keys match
-     *     case-insensitively
+     *     case-insensitively; a deprecated former name ({@link OptionSpec#formerly}) sets its option
+     *     and issues one warning naming the option to use ({@link DeprecationWarnings}, once per JVM)
      * @param owner the plugin, for messages, for example {@code loss 'infonce'}
      * @throws InvalidOptionException for an unknown key, a missing required option, or a bad value
      */
@@ -59,11 +69,16 @@ public final class OptionSet {
         for (Map.Entry<String, ?> entry : given.entrySet()) {
             String key = entry.getKey().trim().toLowerCase(Locale.ROOT);
             OptionSpec<?> spec = specs.get(key);
+            if (spec == null && formerNames.containsKey(key)) {
+                spec = formerNames.get(key);
+                DeprecationWarnings.warnOnce("Option '" + key + "' of " + owner + " is deprecated; use '" + spec.name() + "'");
+            }
             if (spec == null) {
                 throw new InvalidOptionException(entry.getKey(), unknownKeyMessage(entry.getKey(), owner));
             }
-            if (values.put(key, spec.check(entry.getValue(), owner)) != null) {
-                throw new InvalidOptionException(entry.getKey(), "Option '" + key + "' of " + owner + " is given twice");
+            if (values.put(spec.name(), spec.check(entry.getValue(), owner)) != null) {
+                throw new InvalidOptionException(entry.getKey(), "Option '" + spec.name() + "' of " + owner + " is given twice"
+                        + (spec.formerNames().isEmpty() ? "" : " (also as its former name " + String.join(" or ", spec.formerNames()) + ")"));
             }
         }
         List<String> missing = new ArrayList<>();

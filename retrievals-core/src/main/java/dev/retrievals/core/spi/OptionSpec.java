@@ -24,10 +24,17 @@ public final class OptionSpec<V> {
     private final Function<Object, V> converter;
     private final Interval interval;
     private final List<String> choices;
+    private final List<String> formerNames;
 
     private OptionSpec(
             String name, Class<V> type, V defaultValue, boolean required, String description, String expected,
             Function<Object, V> converter, Interval interval, List<String> choices) {
+        this(name, type, defaultValue, required, description, expected, converter, interval, choices, List.of());
+    }
+
+    private OptionSpec(
+            String name, Class<V> type, V defaultValue, boolean required, String description, String expected,
+            Function<Object, V> converter, Interval interval, List<String> choices, List<String> formerNames) {
         this.name = name;
         this.type = type;
         this.defaultValue = defaultValue;
@@ -37,6 +44,7 @@ public final class OptionSpec<V> {
         this.converter = converter;
         this.interval = interval;
         this.choices = choices;
+        this.formerNames = formerNames;
     }
 
     private static <V> OptionSpec<V> create(
@@ -92,7 +100,28 @@ public final class OptionSpec<V> {
 
     /** The same option without a default: callers must give it. */
     public OptionSpec<V> required() {
-        return new OptionSpec<>(name, type, null, true, description, expected, converter, interval, choices);
+        return new OptionSpec<>(name, type, null, true, description, expected, converter, interval, choices, formerNames);
+    }
+
+    /**
+     * The same option, also accepted under deprecated former names: an {@link OptionSet} maps a value
+     * given under one of them to this option and logs a warning that names this option.
+     */
+    public OptionSpec<V> formerly(String... oldNames) {
+        List<String> names = new ArrayList<>(formerNames);
+        for (String old : oldNames) {
+            if (old == null || !old.matches("[a-z][a-z0-9_]*")) {
+                throw new IllegalArgumentException("Former option name '" + old + "' must be lower snake case");
+            }
+            names.add(old);
+        }
+        return new OptionSpec<>(name, type, defaultValue, required, description, expected, converter, interval, choices,
+                List.copyOf(names));
+    }
+
+    /** The deprecated names this option was known by (see {@link #formerly}). */
+    public List<String> formerNames() {
+        return formerNames;
     }
 
     /** The same option restricted to values strictly above {@code bound}. */
@@ -126,7 +155,8 @@ public final class OptionSpec<V> {
         if (defaultValue != null && !narrowed.contains(((Number) defaultValue).doubleValue())) {
             throw new IllegalArgumentException("Default " + defaultValue + " of option '" + name + "' is outside " + narrowed);
         }
-        return new OptionSpec<>(name, type, defaultValue, required, description, expected, converter, narrowed, choices);
+        return new OptionSpec<>(name, type, defaultValue, required, description, expected, converter, narrowed, choices,
+                formerNames);
     }
 
     /** The option's lower snake case name. */

@@ -61,4 +61,23 @@ class OptionSetTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'temperature' is declared twice");
     }
+
+    @Test
+    void aFormerNameSetsItsOptionAndIsWarnedAboutOncePerName() {
+        OptionSpec<String> prompt = OptionSpec.ofString("query_prompt", "", "text before queries").formerly("query_instruction", "query_prefix");
+        OptionSet set = OptionSet.of(prompt);
+        String owner = "collator 'former_names_test'";
+        int before = DeprecationWarnings.issued().size();
+
+        assertThat(set.parse(Map.of("query_instruction", "q: "), owner).get(prompt)).isEqualTo("q: ");
+        assertThat(set.parse(Map.of("QUERY_INSTRUCTION", "again: "), owner).get(prompt)).isEqualTo("again: ");
+        assertThat(set.parse(Map.of("query_prefix", "p: "), owner).get(prompt)).isEqualTo("p: ");
+        assertThat(set.parse(Map.of("query_prompt", "new: "), owner).get(prompt)).isEqualTo("new: ");
+
+        assertThat(DeprecationWarnings.issued().subList(before, DeprecationWarnings.issued().size())).containsExactly(
+                "Option 'query_instruction' of collator 'former_names_test' is deprecated; use 'query_prompt'",
+                "Option 'query_prefix' of collator 'former_names_test' is deprecated; use 'query_prompt'");
+        assertThatThrownBy(() -> set.parse(Map.of("query_prompt", "a", "query_prefix", "b"), owner))
+                .hasMessageContaining("Option 'query_prompt' of collator 'former_names_test' is given twice");
+    }
 }

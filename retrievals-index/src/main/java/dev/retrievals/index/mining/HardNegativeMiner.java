@@ -14,6 +14,7 @@ import dev.retrievals.core.search.Vectors;
 import dev.retrievals.core.spi.OptionSpec;
 import dev.retrievals.index.retriever.ExactRetriever;
 import dev.retrievals.index.store.CorpusStore;
+import dev.retrievals.index.store.CorpusStoreBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,13 @@ import org.slf4j.LoggerFactory;
  *       draws them without replacement (seeded per query from {@code seed}); either way the chosen
  *       negatives are listed best first.</li>
  * </ol>
+ *
+ * <p>Queries are encoded with the model's {@link TextEncoder#encodeQueries} and documents (the
+ * corpus store) with its {@link TextEncoder#encodeDocuments}, so the model's own prompts apply, and
+ * a model whose {@code include_prompt} is false leaves them out of the pooling as it does when it
+ * serves; {@code query_prompt} / {@code document_prompt} put other prompts in their place (through
+ * {@link TextEncoder#encodeWithPrompt}). A teacher encodes queries and documents with its own prompts
+ * the same way.
  *
  * <p>Scores are the model's cosine similarities (the retriever only chooses and orders the
  * candidates, so a {@code bm25} or {@code hybrid} window is still scored by the model). With a
@@ -151,8 +159,11 @@ public final class HardNegativeMiner {
             if (temporaryStore) {
                 folder = Files.createTempDirectory("retrievals-mining-store-").resolve("store");
             }
-            try (CorpusStore store = CorpusStore.builder(folder).encoder(model, modelFingerprint).documentPrefix(documentPrompt)
-                    .batchSize(batchSize).showProgressBar(showProgressBar).build(prepared.corpus())) {
+            CorpusStoreBuilder storeBuilder = CorpusStore.builder(folder).encoder(model, modelFingerprint);
+            if (documentPrompt != null) {
+                storeBuilder.prompt(documentPrompt);
+            }
+            try (CorpusStore store = storeBuilder.batchSize(batchSize).showProgressBar(showProgressBar).build(prepared.corpus())) {
                 phase.done("encode_corpus");
                 return mine(prepared, store, target, phase);
             }
@@ -169,7 +180,8 @@ public final class HardNegativeMiner {
         List<String> queries = prepared.queries();
         List<int[]> positives = positivePositions(prepared, store);
         phase.done("resolve_positives");
-        float[][] queryVectors = encode(model, prefixed(queryPrompt, queries), "queries");
+        float[][] queryVectors = encode(queryPrompt == null ? model::encodeQueries : texts -> model.encodeWithPrompt(texts, queryPrompt),
+                queries, "queries");
         double[][] positiveScores = new double[queries.size()][];
         for (int q = 0; q < queries.size(); q++) {
             float[] unit = Vectors.unit(queryVectors[q]);
@@ -181,14 +193,14 @@ public final class HardNegativeMiner {
         phase.done("encode_queries");
         float[][] teacherQueries = null;
         if (teacher != null) {
-            teacherQueries = encode(teacher, queries, "queries (teacher)");
+            teacherQueries = encode(teacher::encodeQueries, queries, "queries (teacher)");
             List<String> positiveTexts = new ArrayList<>();
             positives.forEach(list -> {
                 for (int position : list) {
                     positiveTexts.add(store.text(position));
                 }
             });
-            float[][] teacherPositives = encode(teacher, positiveTexts, "positives (teacher)");
+            float[][] teacherPositives = encode(teacher::encodeDocuments, positiveTexts, "positives (teacher)");
             int next = 0;
             for (int q = 0; q < queries.size(); q++) {
                 for (int p = 0; p < positives.get(q).length; p++) {
@@ -288,7 +300,7 @@ public final class HardNegativeMiner {
         Set<Integer> documents = new LinkedHashSet<>();
         windows.forEach(window -> window.forEach(candidate -> documents.add(candidate.position)));
         List<Integer> ordered = new ArrayList<>(documents);
-        float[][] vectors = encode(teacher, ordered.stream().map(store::text).toList(), "candidates (teacher)");
+        float[][] vectors = encode(teacher::encodeDocuments, ordered.stream().map(store::text).toList(), "candidates (teacher)");
         Map<Integer, float[]> byPosition = new HashMap<>();
         for (int i = 0; i < ordered.size(); i++) {
             byPosition.put(ordered.get(i), vectors[i]);
@@ -376,14 +388,10 @@ public final class HardNegativeMiner {
         return text.length() <= 60 ? text : text.substring(0, 57) + "...";
     }
 
-    private float[][] encode(TextEncoder encoder, List<String> texts, String what) {
+    private float[][] encode(Function<List<String>, float[][]> encoder, List<String> texts, String what) {
         try (ProgressBar progress = new ProgressBar("encode " + what, texts.size(), showProgressBar && texts.size() > batchSize)) {
-            return BatchedEncoding.encode(encoder::encode, texts, batchSize, what, progress, 0);
+            return BatchedEncoding.encode(encoder, texts, batchSize, what, progress, 0);
         }
-    }
-
-    private static List<String> prefixed(String prefix, List<String> texts) {
-        return prefix.isEmpty() ? texts : texts.stream().map(text -> prefix + text).toList();
     }
 
     /** Measures phases one after the other. */
@@ -412,8 +420,8 @@ public final class HardNegativeMiner {
         private final String modelFingerprint;
         private Retriever retriever = ExactRetriever.create();
         private NegativeSelection.Builder rules = NegativeSelection.builder();
-        private String queryPrompt = "";
-        private String documentPrompt = "";
+        private String queryPrompt;
+        private String documentPrompt;
         private int batchSize = BATCH_SIZE.defaultValue();
         private TextEncoder teacher;
         private PairScorer pairTeacher;
@@ -499,13 +507,19 @@ public final class HardNegativeMiner {
             return this;
         }
 
-        /** Text put before every query when it is encoded (option {@code query_prompt}). */
+        /**
+         * Text put before every query when it is encoded, in place of the model's query prompt (option
+         * {@code query_prompt}; "" for none; default: the model's own, {@link TextEncoder#encodeQueries}).
+         */
         public Builder queryPrompt(String value) {
             this.queryPrompt = Objects.requireNonNull(value, "queryPrompt");
             return this;
         }
 
-        /** Text put before every document when it is encoded (option {@code document_prompt}). */
+        /**
+         * Text put before every document when it is encoded, in place of the model's document prompt
+         * (option {@code document_prompt}; "" for none; default: the model's own, {@link TextEncoder#encodeDocuments}).
+         */
         public Builder documentPrompt(String value) {
             this.documentPrompt = Objects.requireNonNull(value, "documentPrompt");
             return this;

@@ -37,8 +37,12 @@ import org.slf4j.LoggerFactory;
  * fixed boundaries, so a resumed encoding hands the encoder exactly the batches an uninterrupted
  * one would and gives identical vectors.
  *
+ * <p>Documents are encoded with the encoder's {@link TextEncoder#encodeDocuments}, so the model's
+ * document prompt applies (and is left out of the pooling when the model's {@code include_prompt}
+ * is false); {@link #prompt} puts another prompt before every text instead.
+ *
  * <p>A folder that already holds a store of the same corpus (same ids and texts, in order), the
- * same model fingerprint and the same document prefix is reused as it is (finished) or resumed
+ * same model fingerprint, prompt and {@code include_prompt} is reused as it is (finished) or resumed
  * (unfinished); any other store there is replaced. A folder that exists and is not a store is
  * refused.
  *
@@ -64,7 +68,8 @@ public final class CorpusStoreBuilder {
     private final Path folder;
     private TextEncoder encoder;
     private String modelFingerprint = "";
-    private String documentPrefix = "";
+    /** The prompt chosen by the caller, or {@code null} for the encoder's document prompt. */
+    private String prompt;
     private int chunkSize = CHUNK_SIZE.defaultValue();
     private int batchSize = BATCH_SIZE.defaultValue();
     private boolean resume = true;
@@ -86,10 +91,26 @@ public final class CorpusStoreBuilder {
         return this;
     }
 
-    /** Text put before every document when it is encoded (a prompt such as {@code passage: }); default none. */
-    public CorpusStoreBuilder documentPrefix(String value) {
-        this.documentPrefix = Objects.requireNonNull(value, "documentPrefix");
+    /**
+     * Text put before every document when it is encoded, in place of the encoder's document prompt
+     * ("" for none; encoded with {@link TextEncoder#encodeWithPrompt}, so a model with
+     * {@code include_prompt} false leaves it out of the pooling). Default: the encoder's own
+     * ({@link TextEncoder#encodeDocuments}).
+     */
+    public CorpusStoreBuilder prompt(String value) {
+        this.prompt = Objects.requireNonNull(value, "prompt");
         return this;
+    }
+
+    /**
+     * Text put before every document.
+     *
+     * @deprecated use {@link #prompt(String)}, which also leaves the prompt out of the pooling when
+     *     the model's {@code include_prompt} is false
+     */
+    @Deprecated
+    public CorpusStoreBuilder documentPrefix(String value) {
+        return prompt(value);
     }
 
     /** Documents per chunk, the unit of resumption (option {@code chunk_size}, default 4096). */
@@ -220,11 +241,14 @@ public final class CorpusStoreBuilder {
             manifest.addProperty("dimension", encoder == null ? 0 : encoder.dimension());
             manifest.addProperty("corpus", corpus.hex());
             manifest.addProperty("model", modelFingerprint);
-            manifest.addProperty("document_prefix", documentPrefix);
+            String effectivePrompt = effectivePrompt();
+            boolean includePrompt = encoder == null || encoder.prompts().includePrompt();
+            manifest.addProperty("prompt", effectivePrompt);
+            manifest.addProperty("include_prompt", includePrompt);
             manifest.addProperty("chunk_size", chunkSize);
             manifest.addProperty("unit_vectors", unitVectors);
-            manifest.addProperty("fingerprint", Fingerprint.of(manifest.get("corpus").getAsString(), modelFingerprint, documentPrefix,
-                    Integer.toString(manifest.get("dimension").getAsInt()), Boolean.toString(unitVectors)));
+            manifest.addProperty("fingerprint", Fingerprint.of(manifest.get("corpus").getAsString(), modelFingerprint, effectivePrompt,
+                    Boolean.toString(includePrompt), Integer.toString(manifest.get("dimension").getAsInt()), Boolean.toString(unitVectors)));
             StoreFiles.writeJson(staging.resolve(StoreFiles.MANIFEST), manifest);
             return staging;
         } catch (IOException | RuntimeException e) {
@@ -236,12 +260,17 @@ public final class CorpusStoreBuilder {
         }
     }
 
+    /** The prompt the documents get: the caller's, else the encoder's document prompt ("" without an encoder). */
+    private String effectivePrompt() {
+        return prompt != null ? prompt : encoder != null ? encoder.prompts().document() : "";
+    }
+
     private static DataOutputStream dataFile(Path file) throws IOException {
         return new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
     }
 
     private static boolean sameStore(JsonObject existing, JsonObject staged) {
-        for (String key : List.of("format", "documents", "dimension", "corpus", "model", "document_prefix", "chunk_size")) {
+        for (String key : List.of("format", "documents", "dimension", "corpus", "model", "prompt", "include_prompt", "chunk_size")) {
             if (!Objects.equals(existing.get(key), staged.get(key))) {
                 return false;
             }
@@ -313,9 +342,10 @@ public final class CorpusStoreBuilder {
                 int count = Math.min(chunk, total - first);
                 List<String> texts = new ArrayList<>(count);
                 for (int document = first; document < first + count; document++) {
-                    texts.add(documentPrefix + documents.text(document));
+                    texts.add(documents.text(document));
                 }
-                float[][] encoded = BatchedEncoding.encode(encoder::encode, texts, batchSize, "corpus", progress, first);
+                float[][] encoded = BatchedEncoding.encode(prompt == null ? encoder::encodeDocuments
+                        : batch -> encoder.encodeWithPrompt(batch, prompt), texts, batchSize, "corpus", progress, first);
                 ByteBuffer bytes = ByteBuffer.allocate(count * dimension * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
                 for (float[] vector : encoded) {
                     if (vector.length != dimension) {

@@ -43,9 +43,11 @@ import org.slf4j.LoggerFactory;
  * {@code ndcg@10}, {@code mrr@10}, {@code recall@100}; the primary metric is {@code ndcg@10} by
  * default; higher is better.
  *
- * <p>Queries are encoded with {@link RoleAwareEncoder#encodeQueries} and documents with
- * {@link RoleAwareEncoder#encodeDocuments} when the encoder has query and document roles, after
- * the optional {@code query_prefix} / {@code document_prefix} are prepended. Unlike BEIR's exact
+ * <p>Queries are encoded with {@link TextEncoder#encodeQueries} and documents with
+ * {@link TextEncoder#encodeDocuments}, so the model's own prompts ({@link TextEncoder#prompts()}) apply;
+ * the optional {@code query_prompt} / {@code document_prompt} (formerly {@code query_prefix} /
+ * {@code document_prefix}) are put before the texts first, for encoders that have no prompts of their
+ * own (give a model its prompts rather than both). Unlike BEIR's exact
  * search, a document whose id equals the query's id is not skipped (sentence-transformers'
  * choice).
  *
@@ -75,8 +77,12 @@ public final class RetrievalEvaluator implements Evaluator {
     static final OptionSpec<Integer> MAX_CORPUS_SIZE = OptionSpec.ofInt("max_corpus_size", 0,
             "keep the judged documents plus the first others up to this many documents (0: the whole corpus), for quick runs")
             .atLeast(0);
-    static final OptionSpec<String> QUERY_PREFIX = OptionSpec.ofString("query_prefix", "", "text prepended to every query");
-    static final OptionSpec<String> DOCUMENT_PREFIX = OptionSpec.ofString("document_prefix", "", "text prepended to every document");
+    static final OptionSpec<String> QUERY_PROMPT = OptionSpec.ofString("query_prompt", "",
+            "text put before every query, in front of the model's own query prompt (for encoders without prompts)")
+            .formerly("query_prefix");
+    static final OptionSpec<String> DOCUMENT_PROMPT = OptionSpec.ofString("document_prompt", "",
+            "text put before every document, in front of the model's own document prompt (for encoders without prompts)")
+            .formerly("document_prefix");
     static final OptionSpec<String> RETRIEVER = OptionSpec.ofString("retriever", "exact",
             "retriever plugin that searches the corpus: exact, or hnsw for corpora too large for exact search (any registered name)");
     static final OptionSpec<Integer> RECALL_SAMPLE = OptionSpec.ofInt("recall_sample", 200,
@@ -140,7 +146,7 @@ public final class RetrievalEvaluator implements Evaluator {
                 .corpusChunkSize(options.get(CORPUS_CHUNK_SIZE))
                 .maxQueries(options.get(MAX_QUERIES))
                 .maxCorpusSize(options.get(MAX_CORPUS_SIZE))
-                .prefixes(options.get(QUERY_PREFIX), options.get(DOCUMENT_PREFIX))
+                .prompts(options.get(QUERY_PROMPT), options.get(DOCUMENT_PROMPT))
                 .includeTitle(options.get(INCLUDE_TITLE))
                 .showProgressBar(options.get(CommonOptions.SHOW_PROGRESS_BAR))
                 .retriever(options.get(RETRIEVER), Map.of())
@@ -168,12 +174,8 @@ public final class RetrievalEvaluator implements Evaluator {
      */
     @Override
     public EvaluationResult evaluate(TextEncoder encoder) {
-        Function<List<String>, float[][]> encodeQueries = encoder::encode;
-        Function<List<String>, float[][]> encodeDocuments = encoder::encode;
-        if (encoder instanceof RoleAwareEncoder roles) {
-            encodeQueries = roles::encodeQueries;
-            encodeDocuments = roles::encodeDocuments;
-        }
+        Function<List<String>, float[][]> encodeQueries = encoder::encodeQueries;
+        Function<List<String>, float[][]> encodeDocuments = encoder::encodeDocuments;
         float[][] queries = BatchedEncoding.encode(encodeQueries, queryTexts, batchSize, "queries", showProgressBar);
         Path temporary = null;
         try {
@@ -298,8 +300,8 @@ public final class RetrievalEvaluator implements Evaluator {
         private int corpusChunkSize = CORPUS_CHUNK_SIZE.defaultValue();
         private int maxQueries = MAX_QUERIES.defaultValue();
         private int maxCorpusSize = MAX_CORPUS_SIZE.defaultValue();
-        private String queryPrefix = QUERY_PREFIX.defaultValue();
-        private String documentPrefix = DOCUMENT_PREFIX.defaultValue();
+        private String queryPrefix = QUERY_PROMPT.defaultValue();
+        private String documentPrefix = DOCUMENT_PROMPT.defaultValue();
         private boolean includeTitle = INCLUDE_TITLE.defaultValue();
         private boolean showProgressBar = CommonOptions.SHOW_PROGRESS_BAR.defaultValue();
         private String retriever = RETRIEVER.defaultValue();
@@ -354,11 +356,20 @@ public final class RetrievalEvaluator implements Evaluator {
             return this;
         }
 
-        /** Texts prepended to queries and documents (options {@code query_prefix}, {@code document_prefix}). */
-        public Builder prefixes(String query, String document) {
-            this.queryPrefix = QUERY_PREFIX.check(query, OWNER);
-            this.documentPrefix = DOCUMENT_PREFIX.check(document, OWNER);
+        /**
+         * Texts put before queries and documents (options {@code query_prompt}, {@code document_prompt}),
+         * in front of the encoder's own prompts; for encoders without prompts of their own.
+         */
+        public Builder prompts(String query, String document) {
+            this.queryPrefix = QUERY_PROMPT.check(query, OWNER);
+            this.documentPrefix = DOCUMENT_PROMPT.check(document, OWNER);
             return this;
+        }
+
+        /** @deprecated renamed; use {@link #prompts(String, String)}. */
+        @Deprecated
+        public Builder prefixes(String query, String document) {
+            return prompts(query, document);
         }
 
         /** Whether a document's title precedes its text (option {@code include_title}, default true). */

@@ -4,11 +4,14 @@ import dev.retrievals.core.encode.TextEncoder;
 import java.util.List;
 
 /**
- * A text encoder that embeds queries and documents differently (for example with instruction
- * prefixes, as {@code AutoModelForEmbedding.encodeQueries} / {@code encodeDocuments} do). The
- * retrieval evaluator uses these methods when the encoder implements this interface, and plain
- * {@link #encode} otherwise.
+ * A text encoder that embeds queries and documents differently (for example with prompts, as
+ * {@code AutoModelForEmbedding.encodeQueries} / {@code encodeDocuments} do).
+ *
+ * @deprecated every {@link TextEncoder} has {@link TextEncoder#encodeQueries} and
+ *     {@link TextEncoder#encodeDocuments} now, and the evaluators call them on any encoder; implement
+ *     {@link TextEncoder} instead
  */
+@Deprecated
 public interface RoleAwareEncoder extends TextEncoder {
 
     /** One vector per query, in input order. */

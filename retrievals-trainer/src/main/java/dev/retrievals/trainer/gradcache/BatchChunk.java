@@ -88,6 +88,6 @@ public record BatchChunk(int index, int firstRow, int seed, CollatedBatch rows) 
 
     private static TokenBatch slice(TokenBatch tokens, int from, int to) {
         return new TokenBatch(Arrays.copyOfRange(tokens.inputIds(), from, to), Arrays.copyOfRange(tokens.attentionMask(), from, to),
-                Arrays.copyOfRange(tokens.tokenTypeIds(), from, to));
+                Arrays.copyOfRange(tokens.tokenTypeIds(), from, to), tokens.promptLength());
     }
 }

@@ -27,7 +27,7 @@ class EvaluatorPluginsTest {
         Map<String, List<String>> expected = Map.of(
                 "sts", List.of("path", "sentence1_column", "sentence2_column", "score_column", "batch_size", "max_rows"),
                 "retrieval", List.of("path", "split", "k_values", "primary_metric", "batch_size", "corpus_chunk_size",
-                        "max_queries", "max_corpus_size", "query_prefix", "document_prefix", "include_title"),
+                        "max_queries", "max_corpus_size", "query_prompt", "document_prompt", "include_title"),
                 "classification", List.of("train_path", "test_path", "text_column", "label_column", "k", "batch_size",
                         "max_train_rows", "max_test_rows"));
         expected.forEach((name, options) -> {

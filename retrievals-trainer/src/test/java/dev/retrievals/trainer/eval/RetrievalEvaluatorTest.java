@@ -99,7 +99,7 @@ class RetrievalEvaluatorTest {
     }
 
     @Test
-    void aPlainEncoderWithAQueryPrefixMatchesARoleAwareOne() {
+    void aPlainEncoderWithAQueryPromptMatchesOneWithItsOwnPrompt() {
         StubEncoder roleAware = encoder("query: ");
         TextEncoder plain = new TextEncoder() {
             @Override
@@ -116,10 +116,18 @@ class RetrievalEvaluatorTest {
             public void close() {}
         };
         RetrievalEvaluator prefixed = RetrievalEvaluator.builder(folder).kValues(List.of(2)).primaryMetric("ndcg@2")
-                .prefixes("query: ", "").build();
+                .prompts("query: ", "").build();
         RetrievalEvaluator unprefixed = RetrievalEvaluator.builder(folder).kValues(List.of(2)).primaryMetric("ndcg@2").build();
+        // The former option name query_prefix still sets the query prompt.
+        Evaluator formerName = PluginRegistry.global().create(PluginKinds.EVALUATOR, "retrieval",
+                Map.of("path", folder.toString(), "k_values", "2", "primary_metric", "ndcg@2", "query_prefix", "query: "));
 
-        assertThat(prefixed.evaluate(plain).metrics()).isEqualTo(unprefixed.evaluate(roleAware).metrics());
+        Map<String, Double> expected = unprefixed.evaluate(roleAware).metrics();
+        assertThat(expected.get("ndcg@2")).isPositive();
+        assertThat(prefixed.evaluate(plain).metrics()).isEqualTo(expected);
+        assertThat(formerName.evaluate(plain).metrics()).isEqualTo(expected);
+        assertThatThrownBy(() -> unprefixed.evaluate(plain)).as("without the prompt the stub has no vector for the queries")
+                .hasMessageContaining("No stub vector for 'east'");
     }
 
     @Test

@@ -1,12 +1,13 @@
 package dev.retrievals.trainer.eval;
 
+import dev.retrievals.core.encode.TextEncoder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** A text encoder with hand-picked vectors, for evaluator tests whose results can be worked out by hand. */
-final class StubEncoder implements RoleAwareEncoder {
+final class StubEncoder implements TextEncoder {
     private final Map<String, float[]> vectors = new LinkedHashMap<>();
     private final List<List<String>> calls = new ArrayList<>();
     private final String queryMarker;
