@@ -123,7 +123,7 @@ public final class MiningMillionBenchmark {
         }
     }
 
-    private static float[] gaussian(RandomGenerator random, int dimension) {
+    static float[] gaussian(RandomGenerator random, int dimension) {
         float[] vector = new float[dimension];
         for (int i = 0; i < dimension; i++) {
             vector[i] = (float) random.nextGaussian();
@@ -132,7 +132,7 @@ public final class MiningMillionBenchmark {
     }
 
     /** Documents {@code 0 … count-1}, each text its number (the random encoder draws the vector from it). */
-    private static CorpusSource numbered(int count) {
+    static CorpusSource numbered(int count) {
         return new CorpusSource() {
             @Override
             public Documents open() {
@@ -166,7 +166,7 @@ public final class MiningMillionBenchmark {
     }
 
     /** A stand-in encoder: the vector of text {@code "i"} is a Gaussian draw seeded by (seed, i), so it is the same every time. */
-    private record RandomVectors(int dimension, long seed) implements TextEncoder {
+    record RandomVectors(int dimension, long seed) implements TextEncoder {
         @Override
         public float[][] encode(List<String> texts) {
             float[][] vectors = new float[texts.size()][];

@@ -8,11 +8,11 @@ import dev.retrievals.core.spi.PluginProvider;
 @AutoService(PluginProvider.class)
 public final class HnswRetrieverProvider extends RetrieverProvider {
     static final OptionSet OPTIONS = OptionSet.of(HnswRetriever.M, HnswRetriever.BEAM_WIDTH, HnswRetriever.EF_SEARCH,
-            HnswRetriever.QUANTIZATION, HnswRetriever.RESCORE);
+            HnswRetriever.QUANTIZATION, HnswRetriever.RESCORE, HnswRetriever.THREADS);
 
     /** Called by {@link java.util.ServiceLoader}. */
     public HnswRetrieverProvider() {
-        super(HnswRetriever.NAME, "Lucene HNSW approximate search on an on-disk index (m, beam_width, ef_search, optional int8).",
+        super(HnswRetriever.NAME, "Lucene HNSW approximate search on an on-disk index (m, beam_width, ef_search, optional int8; built on all cores).",
                 OPTIONS, HnswRetriever::fromOptions);
     }
 }

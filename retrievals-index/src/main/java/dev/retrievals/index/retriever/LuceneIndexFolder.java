@@ -45,6 +45,13 @@ final class LuceneIndexFolder {
         Document document(int position) throws IOException;
     }
 
+    /** Writes the whole index through a writer (the caller commits). */
+    @FunctionalInterface
+    interface Writing {
+        /** Adds everything the index holds. */
+        void write(IndexWriter writer) throws IOException;
+    }
+
     private LuceneIndexFolder() {}
 
     /** The folder of a retriever's index of a corpus with given settings. */
@@ -60,9 +67,25 @@ final class LuceneIndexFolder {
      *     index's order is the corpus order
      */
     static DirectoryReader openOrBuild(Path folder, SearchCorpus corpus, IndexWriterConfig config, Filler filler, String what) {
+        return openOrWrite(folder, corpus, config, writer -> {
+            for (int position = 0; position < corpus.size(); position++) {
+                Document document = filler.document(position);
+                document.add(new NumericDocValuesField(POSITION, position));
+                writer.addDocument(document);
+            }
+        }, what);
+    }
+
+    /**
+     * Opens the index in {@code folder}, writing it first if it is not there.
+     *
+     * @param config the writer's settings; merging is turned off, so the index holds what {@code writing} added, with each
+     *     document's corpus position as its {@value #POSITION} doc value
+     */
+    static DirectoryReader openOrWrite(Path folder, SearchCorpus corpus, IndexWriterConfig config, Writing writing, String what) {
         try {
             if (!Files.isRegularFile(folder.resolve(COMPLETE))) {
-                build(folder, corpus, config, filler, what);
+                build(folder, corpus, config, writing, what);
             }
             return DirectoryReader.open(FSDirectory.open(folder));
         } catch (IOException | RuntimeException e) {
@@ -70,7 +93,7 @@ final class LuceneIndexFolder {
         }
     }
 
-    private static void build(Path folder, SearchCorpus corpus, IndexWriterConfig config, Filler filler, String what)
+    private static void build(Path folder, SearchCorpus corpus, IndexWriterConfig config, Writing writing, String what)
             throws IOException {
         Files.createDirectories(folder.getParent());
         Path staging = Files.createTempDirectory(folder.getParent(), "." + folder.getFileName() + ".partial-");
@@ -79,11 +102,7 @@ final class LuceneIndexFolder {
             config.setMergePolicy(NoMergePolicy.INSTANCE);
             config.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
             try (Directory directory = FSDirectory.open(staging); IndexWriter writer = new IndexWriter(directory, config)) {
-                for (int position = 0; position < corpus.size(); position++) {
-                    Document document = filler.document(position);
-                    document.add(new NumericDocValuesField(POSITION, position));
-                    writer.addDocument(document);
-                }
+                writing.write(writer);
                 writer.commit();
             }
             Files.writeString(staging.resolve(COMPLETE), "corpus " + corpus.fingerprint() + "\n", StandardCharsets.UTF_8);
