@@ -138,6 +138,11 @@ final class TrainCommand extends CliCommand {
     @Option(names = "--warmup-ratio", paramLabel = "X", description = "warmup_ratio.")
     String warmupRatio;
 
+    @Option(names = "--training-argument", paramLabel = "KEY=VALUE", description = "Any training argument (repeatable), over the"
+            + " configuration's, e.g. --training-argument layerwise_lr_decay=0.8 (names as in training_arguments; see"
+            + " 'retrievals info').")
+    List<String> trainingArgumentOptions = new ArrayList<>();
+
     @Option(names = "--seed", paramLabel = "N", description = "seed of shuffling, dropout and initialisation.")
     String seed;
 
@@ -369,6 +374,7 @@ final class TrainCommand extends CliCommand {
         putIfGiven(config, learningRate, "learning_rate");
         putIfGiven(config, warmupRatio, "warmup_ratio");
         putIfGiven(config, seed, "seed");
+        config.trainingArguments.putAll(KeyValues.parse("training-argument", name(), trainingArgumentOptions));
         if (resume) {
             config.trainingArguments.put("resume_from_checkpoint", "latest");
         }

@@ -46,7 +46,8 @@ class TrainMergeAndOtherDataTest {
         double ratio = 0.3;
         Result result = CommandLineHelpTest.run("train", "--model", base.toString(), "--data", train.toString(), "--loss", "cosent",
                 "--max-steps", "2", "--batch-size", "16", "--learning-rate", "5e-3", "--no-export", "--output-dir", run.toString(),
-                "--eval-sts", dev.toString(), "--eval-also", "same=" + dev, "--eval-also", "sick=" + sick, "--merge-ratio", String.valueOf(ratio));
+                "--eval-sts", dev.toString(), "--eval-also", "same=" + dev, "--eval-also", "sick=" + sick, "--merge-ratio", String.valueOf(ratio),
+                "--training-argument", "layerwise_lr_decay=0.8", "--training-argument", "weight_decay=0.02");
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(result.out()).contains("merged 0.3 x trained + 0.7 x base").containsPattern("metric +before +after +merged");
 
@@ -79,6 +80,9 @@ class TrainMergeAndOtherDataTest {
                 .isNotEqualTo(evaluation.getAsJsonObject("after").get("sick/spearman").getAsDouble());
         Map<?, ?> recorded = new com.google.gson.Gson().fromJson(Files.readString(run.resolve("run.json")), Map.class);
         assertThat(recorded.get("merge_ratio")).isEqualTo(ratio);
+        Map<?, ?> arguments = (Map<?, ?>) recorded.get("training_arguments");
+        assertThat(arguments.get("layerwise_lr_decay")).as("--training-argument reaches the trainer").isEqualTo(0.8);
+        assertThat(arguments.get("weight_decay")).isEqualTo(0.02);
     }
 
     @Test
