@@ -253,7 +253,8 @@ public final class SparkMiner {
         List<List<SearchHit>> found;
         if (hnsw) {
             Path folder = Files.createTempDirectory("retrievals-shard-hnsw-");
-            try (SearchIndex index = HnswRetriever.create().index(InMemoryCorpus.ofUnitVectors(vectors, folder))) {
+            // One build thread: a task has one executor core, and the executor's other cores run other tasks.
+            try (SearchIndex index = HnswRetriever.create().withThreads(1).index(InMemoryCorpus.ofUnitVectors(vectors, folder))) {
                 found = index.search(new SearchQueries(null, queries), Math.min(depth, vectors.length));
             } finally {
                 AtomicFolder.deleteQuietly(folder);

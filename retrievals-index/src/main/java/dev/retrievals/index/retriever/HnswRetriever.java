@@ -103,6 +103,11 @@ public final class HnswRetriever extends DenseRetriever {
         return new HnswRetriever(m, beamWidth, efSearch, quantization, rescore, threads);
     }
 
+    /** This retriever's settings with {@code threads} building the graph (0: one per processor). */
+    public HnswRetriever withThreads(int threads) {
+        return of(m, beamWidth, efSearch, quantization, rescore, threads);
+    }
+
     static HnswRetriever fromOptions(Options options) {
         return of(options.get(M), options.get(BEAM_WIDTH), options.get(EF_SEARCH), options.get(QUANTIZATION), options.get(RESCORE),
                 options.get(THREADS));

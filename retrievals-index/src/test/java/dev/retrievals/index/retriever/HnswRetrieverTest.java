@@ -185,6 +185,14 @@ class HnswRetrieverTest {
                 .hasMessageContaining("threads").hasMessageContaining("-1");
     }
 
+    @Test
+    void withThreadsChangesOnlyTheThreadCount() {
+        HnswRetriever custom = HnswRetriever.of(8, 50, 70, "int8", false, 0);
+        assertThat(custom.withThreads(1)).hasToString("HnswRetriever[m=8, beam_width=50, ef_search=70, quantization=int8,"
+                + " rescore=false, threads=1]");
+        assertThatThrownBy(() -> custom.withThreads(-2)).hasMessageContaining("threads").hasMessageContaining("-2");
+    }
+
     private static long indexFolders(CorpusStore store) throws IOException {
         try (Stream<Path> entries = Files.list(store.indexFolder())) {
             return entries.filter(path -> path.getFileName().toString().startsWith("hnsw-")).count();
