@@ -14,6 +14,7 @@ import dev.retrievals.core.onnx.OnnxTensor;
 import dev.retrievals.core.onnx.OnnxValueInfo;
 import dev.retrievals.core.spi.InvalidOptionException;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
+import dev.retrievals.pytorch.ModelOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -265,19 +266,26 @@ class OnnxEncoderTest {
         }
     }
 
+    /** The PyTorch model's query and document vectors of the same texts. */
+    private record PyTorchVectors(float[][] queries, float[][] documents) {}
+
+    /** Writes a tiny BERT ({@code seed}) with {@code options}, exports it to {@code export}, and encodes {@code texts} with it in PyTorch. */
+    private PyTorchVectors exportTinyModel(String name, long seed, ModelOptions options, Path export, List<String> texts) throws Exception {
+        Path tiny = TestModels.tinyFolder(scratch.resolve(name), TestModels.tinyBertConfig(), seed);
+        try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(tiny.toString(), "mean", options)) {
+            OnnxExporter.export(model, export, ExportOptions.defaults());
+            return new PyTorchVectors(model.encodeQueries(texts), model.encodeDocuments(texts));
+        }
+    }
+
     @Test
     void anExportKeepsTheModelsPromptsForQueriesAndDocuments() throws Exception {
-        Path tiny = TestModels.tinyFolder(scratch.resolve("tiny-prompts"), TestModels.tinyBertConfig(), 7);
         Path export = scratch.resolve("export-prompts");
         List<String> texts = TestModels.TEXTS.subList(0, 3);
-        float[][] pytorchQueries;
-        float[][] pytorchDocuments;
-        try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(tiny.toString(), "mean",
-                dev.retrievals.pytorch.ModelOptions.defaults().withNormalize(true).withPrompts("query: ", "passage: "))) {
-            OnnxExporter.export(model, export, ExportOptions.defaults());
-            pytorchQueries = model.encodeQueries(texts);
-            pytorchDocuments = model.encodeDocuments(texts);
-        }
+        PyTorchVectors pytorch = exportTinyModel("tiny-prompts", 7,
+                ModelOptions.defaults().withNormalize(true).withPrompts("query: ", "passage: "), export, texts);
+        float[][] pytorchQueries = pytorch.queries();
+        float[][] pytorchDocuments = pytorch.documents();
         try (OnnxEncoder encoder = OnnxEncoder.load(export)) {
             assertThat(encoder.queryPrompt()).isEqualTo("query: ");
             assertThat(encoder.documentPrompt()).isEqualTo("passage: ");
@@ -302,18 +310,13 @@ class OnnxEncoderTest {
 
     @Test
     void anExportWithIncludePromptFalsePoolsWithoutThePromptTokensAsThePyTorchModelDoes() throws Exception {
-        Path tiny = TestModels.tinyFolder(scratch.resolve("tiny-masked"), TestModels.tinyBertConfig(), 11);
         Path export = scratch.resolve("export-masked");
         List<String> texts = TestModels.TEXTS.subList(0, 3);
-        float[][] pytorchQueries;
-        float[][] pytorchDocuments;
-        try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(tiny.toString(), "mean",
-                dev.retrievals.pytorch.ModelOptions.defaults().withNormalize(true).withPrompts("query: ", "Represent this passage: ")
-                        .withIncludePrompt(false))) {
-            OnnxExporter.export(model, export, ExportOptions.defaults());
-            pytorchQueries = model.encodeQueries(texts);
-            pytorchDocuments = model.encodeDocuments(texts);
-        }
+        PyTorchVectors pytorch = exportTinyModel("tiny-masked", 11,
+                ModelOptions.defaults().withNormalize(true).withPrompts("query: ", "Represent this passage: ").withIncludePrompt(false),
+                export, texts);
+        float[][] pytorchQueries = pytorch.queries();
+        float[][] pytorchDocuments = pytorch.documents();
         try (OnnxEncoder encoder = OnnxEncoder.load(export);
                 OnnxEncoder including = OnnxEncoder.builder(export).includePrompt(true).build()) {
             assertThat(encoder.prompts().includePrompt()).isFalse();
