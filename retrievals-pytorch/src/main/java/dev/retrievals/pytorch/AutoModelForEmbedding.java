@@ -6,6 +6,7 @@ import dev.retrievals.core.RetrievalsException;
 import dev.retrievals.core.collator.TextTokenizer;
 import dev.retrievals.core.collator.TokenizerVocabulary;
 import dev.retrievals.core.collator.TokenBatch;
+import dev.retrievals.core.model.CheckpointedEmbedding;
 import dev.retrievals.core.model.TrainableEncoder;
 import dev.retrievals.core.pooling.Pooling;
 import dev.retrievals.core.pooling.PoolingMath;
@@ -178,10 +179,17 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
      * Inputs and results live in {@code scope}.
      */
     public NDArray lastHiddenState(TokenBatch batch, NDManager scope) {
+        return lastHiddenState(newOps(), batch, scope);
+    }
+
+    private DjlEncoderOps newOps() {
+        return new DjlEncoderOps(parameters.all(), training, parameters.dataType(), scopedForward);
+    }
+
+    private NDArray lastHiddenState(DjlEncoderOps ops, TokenBatch batch, NDManager scope) {
         NDArray ids = scope.create(batch.inputIds());
         NDArray mask = scope.create(batch.attentionMask());
         NDArray types = architecture.usesTokenTypes(config) ? scope.create(batch.tokenTypeIds()) : null;
-        DjlEncoderOps ops = new DjlEncoderOps(parameters.all(), training, parameters.dataType(), scopedForward);
         return architecture.lastHiddenState(ops, config, ids, mask, types);
     }
 
@@ -194,8 +202,36 @@ public final class AutoModelForEmbedding implements TrainableEncoder {
         return embed(batch, scope, normalize);
     }
 
+    /**
+     * With activation checkpointing (in training): the forward pass records no graph and keeps only
+     * each layer's input; {@link CheckpointedEmbedding#backPropagate} runs each layer again, last
+     * first, and back-propagates through it ({@link LayerCheckpoints}). Gradients are those of
+     * {@link #embed}; the memory is one layer's graph instead of all of them, for one more forward
+     * pass. Outside training this is {@link #embed}.
+     */
+    @Override
+    public CheckpointedEmbedding embedCheckpointed(TokenBatch batch, NDManager scope) {
+        if (!training) {
+            return CheckpointedEmbedding.withGraph(embed(batch, scope));
+        }
+        DjlEncoderOps ops = newOps();
+        LayerCheckpoints checkpoints = new LayerCheckpoints(ops, parameters.all(), scope);
+        NDArray hidden = lastHiddenState(ops, batch, scope); // no graph: a leaf
+        hidden.setRequiresGradient(true);
+        NDArray embedding = pool(hidden, batch, scope, normalize);
+        return new CheckpointedEmbedding(embedding, collector -> {
+            NDArray gradient = hidden.getGradient();
+            gradient.attach(scope);
+            checkpoints.backPropagate(gradient, collector);
+        });
+    }
+
     private NDArray embed(TokenBatch batch, NDManager scope, boolean normalized) {
-        NDArray hidden = lastHiddenState(batch, scope);
+        return pool(lastHiddenState(batch, scope), batch, scope, normalized);
+    }
+
+    /** The pooled (and possibly normalised) embeddings of a batch's last hidden state. */
+    private NDArray pool(NDArray hidden, TokenBatch batch, NDManager scope, boolean normalized) {
         Pooling effective = prompts.includePrompt() ? pooling : PromptExcludingPooling.of(pooling, batch.promptLength());
         NDArray pooled = effective.pool(hidden, scope.create(batch.attentionMask()));
         return normalized ? PoolingMath.l2Normalize(pooled) : pooled;

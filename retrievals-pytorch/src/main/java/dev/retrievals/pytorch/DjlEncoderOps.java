@@ -1,6 +1,7 @@
 package dev.retrievals.pytorch;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -25,14 +26,20 @@ import java.util.function.UnaryOperator;
  * change. That holds because every tensor made inside a group owns its memory in libtorch (no
  * array there wraps a Java buffer that closing would let the garbage collector free; see
  * {@link Scalars}).
+ *
+ * <p>In training every {@link #segment(Supplier) segment} (the embeddings, each layer) reseeds the
+ * engine's generator with a seed drawn from it, so the segment's dropout masks depend only on that
+ * seed and a segment run again with it draws them again. With {@link LayerCheckpoints} attached,
+ * segments run without recording a graph and are kept for the backward pass instead.
  */
 final class DjlEncoderOps implements EncoderOps<NDArray> {
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
-    private final Map<String, NDArray> parameters;
     private final boolean training;
     private final DataType dataType;
     private final boolean scoped;
+    private Map<String, NDArray> parameters;
+    private LayerCheckpoints checkpoints;
 
     /**
      * @param parameters the model's weights by Hugging Face name
@@ -46,6 +53,19 @@ final class DjlEncoderOps implements EncoderOps<NDArray> {
         this.training = training;
         this.dataType = dataType;
         this.scoped = scoped;
+    }
+
+    /** Runs the architecture's operations on these weights from now on (the detached or the trainable ones). */
+    void useParameters(Map<String, NDArray> weights) {
+        this.parameters = weights;
+    }
+
+    /**
+     * Records every segment from now on (its seed, input and operations) in {@code record} instead
+     * of keeping its intermediates; {@code null} stops recording.
+     */
+    void recordSegments(LayerCheckpoints record) {
+        this.checkpoints = record;
     }
 
     @Override
@@ -196,6 +216,45 @@ final class DjlEncoderOps implements EncoderOps<NDArray> {
         }
         NDScope.register(result); // to the enclosing group, which releases it in turn unless it is that group's result
         return result;
+    }
+
+    @Override
+    public NDArray segment(Supplier<NDArray> group) {
+        int seed = reseedDropout();
+        NDArray result = scoped(group);
+        if (checkpoints != null) {
+            checkpoints.add(seed, null, ignored -> group.get());
+        }
+        return result;
+    }
+
+    @Override
+    public NDArray segment(NDArray input, UnaryOperator<NDArray> step) {
+        int seed = reseedDropout();
+        if (checkpoints == null) {
+            return scoped(input, step);
+        }
+        NDArray result = scoped(() -> step.apply(input));
+        checkpoints.add(seed, input, step); // the input is kept: the backward pass runs the step on it again
+        return result;
+    }
+
+    /**
+     * In training, draws a seed from the engine's generator and reseeds the generator with it, so
+     * what follows draws the same dropout masks whenever it starts from that seed again; returns
+     * the seed (0, and nothing done, outside training).
+     */
+    private int reseedDropout() {
+        if (!training || parameters.isEmpty()) {
+            return 0;
+        }
+        NDManager owner = parameters.values().iterator().next().getManager();
+        int seed;
+        try (NDManager draw = owner.newSubManager()) {
+            seed = draw.randomInteger(0, Integer.MAX_VALUE, new Shape(), DataType.INT32).getInt();
+        }
+        owner.getEngine().setRandomSeed(seed);
+        return seed;
     }
 
     @Override

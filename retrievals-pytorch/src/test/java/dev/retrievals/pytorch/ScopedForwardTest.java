@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import dev.retrievals.core.collator.TokenBatch;
+import dev.retrievals.core.model.CheckpointedEmbedding;
 import dev.retrievals.core.model.TrainableModel;
 import dev.retrievals.core.ndarray.Scalars;
 import dev.retrievals.pytorch.arch.EncoderOps;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
@@ -36,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link EncodeResidentMemoryTest} the resident memory of a long encode.)
  */
 class ScopedForwardTest {
-    private static final List<String> TEXTS = List.of("a short text", "a considerably longer text that forces padding of the others",
+    static final List<String> TEXTS = List.of("a short text", "a considerably longer text that forces padding of the others",
             "mid length one here", "and a fourth, for a batch of four");
     private static final double LEARNING_RATE = 0.05;
 
@@ -47,14 +49,14 @@ class ScopedForwardTest {
         return TinyModels.bertConfig().replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": " + layers);
     }
 
-    private static AutoModelForEmbedding tinyModel(int layers, long seed) {
+    static AutoModelForEmbedding tinyModel(int layers, long seed) {
         TransformerConfig config = TransformerConfig.parse(config(layers), "tiny");
         Map<String, double[]> weights = TinyModels.randomWeights(config, TinyModels.architectureOf(config), seed);
         return TinyEncoderTest.tinyModel(config(layers), weights, ModelOptions.defaults().withPooling("mean"));
     }
 
     /** Gradients of every step and the weights after the last, each array's values by name. */
-    private record Run(List<Map<String, float[]>> gradients, Map<String, float[]> weights) {}
+    record Run(List<Map<String, float[]>> gradients, Map<String, float[]> weights) {}
 
     /**
      * {@code steps} steps of plain gradient descent on a loss that mixes the texts' embeddings
@@ -64,12 +66,14 @@ class ScopedForwardTest {
         try (AutoModelForEmbedding model = tinyModel(3, 17)) {
             model.setScopedForward(scoped);
             TokenBatch batch = model.tokenizer().tokenize(TEXTS);
-            return train(model, scope -> {
-                NDArray embeddings = model.embed(batch, scope);
-                NDArray shifted = embeddings.get("1:").concat(embeddings.get(":1"));
-                return embeddings.mul(shifted).sum(new int[] {1}).square().sum();
-            }, steps);
+            return train(model, scope -> mixingLoss(model.embed(batch, scope)), steps);
         }
+    }
+
+    /** A loss that mixes the rows of {@code [rows, dim]} embeddings: each against the next, squared, summed. */
+    static NDArray mixingLoss(NDArray embeddings) {
+        NDArray shifted = embeddings.get("1:").concat(embeddings.get(":1"));
+        return embeddings.mul(shifted).sum(new int[] {1}).square().sum();
     }
 
     /**
@@ -77,15 +81,28 @@ class ScopedForwardTest {
      * in training mode, the engine reseeded per step, native memory churned before every backward pass.
      */
     private static Run train(TrainableModel model, Function<NDManager, NDArray> loss, int steps) {
+        return train(model, (scope, checkpointed) -> loss.apply(scope), steps);
+    }
+
+    /**
+     * {@link #train(TrainableModel, Function, int)} for a loss that may embed with activation
+     * checkpointing: the embeddings it adds to its list are back-propagated after the loss.
+     */
+    static Run train(TrainableModel model, BiFunction<NDManager, List<CheckpointedEmbedding>, NDArray> loss, int steps) {
         Engine engine = Engine.getEngine(PyTorchEngine.NAME);
         List<Map<String, float[]>> gradients = new ArrayList<>();
         model.train();
         for (int step = 0; step < steps; step++) {
             engine.setRandomSeed(1000 + step);
             try (NDManager scope = model.newScope(); GradientCollector collector = engine.newGradientCollector()) {
-                NDArray value = loss.apply(scope);
+                List<CheckpointedEmbedding> checkpointed = new ArrayList<>();
+                NDArray value = loss.apply(scope, checkpointed);
                 churnNativeMemory();
                 collector.backward(value);
+                if (!checkpointed.isEmpty()) {
+                    churnNativeMemory();
+                    checkpointed.forEach(embedding -> embedding.backPropagate(collector));
+                }
             }
             Map<String, float[]> stepGradients = new LinkedHashMap<>();
             try (NDManager update = model.newScope()) {
@@ -146,7 +163,7 @@ class ScopedForwardTest {
     }
 
     /** Every step's gradients (some of them far from zero) and the final weights, bit for bit. */
-    private static void assertSameRuns(Run unscoped, Run scoped) {
+    static void assertSameRuns(Run unscoped, Run scoped) {
         for (int step = 0; step < unscoped.gradients().size(); step++) {
             Map<String, float[]> expected = unscoped.gradients().get(step);
             assertThat(scoped.gradients().get(step)).containsOnlyKeys(expected.keySet());

@@ -5,9 +5,11 @@ import ai.djl.ndarray.NDManager;
 import dev.retrievals.core.collator.TokenBatch;
 import dev.retrievals.core.data.CollatedBatch;
 import dev.retrievals.core.loss.LossInputs;
+import dev.retrievals.core.model.CheckpointedEmbedding;
 import dev.retrievals.core.model.TrainableEncoder;
 import dev.retrievals.trainer.gradcache.RoleEncoder;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,10 +22,21 @@ import java.util.TreeSet;
 final class BatchEmbedder implements RoleEncoder, BatchForward {
     private final TrainableEncoder queryTower;
     private final TrainableEncoder documentTower;
+    private final boolean checkpointing;
 
-    BatchEmbedder(TrainableEncoder queryTower, TrainableEncoder documentTower) {
+    /**
+     * @param checkpointing whether {@link #embedCheckpointed} checkpoints activations (otherwise it
+     *     keeps the graph, as {@link #embed} does)
+     */
+    BatchEmbedder(TrainableEncoder queryTower, TrainableEncoder documentTower, boolean checkpointing) {
         this.queryTower = queryTower;
         this.documentTower = documentTower;
+        this.checkpointing = checkpointing;
+    }
+
+    /** Whether {@link #embedCheckpointed} checkpoints activations. */
+    boolean checkpointing() {
+        return checkpointing;
     }
 
     /** Embeds each text role in the batch's order (fixed by {@link CollatedBatch}, so runs reproduce). */
@@ -31,6 +44,20 @@ final class BatchEmbedder implements RoleEncoder, BatchForward {
     public LossInputs inputs(CollatedBatch batch, NDManager scope) {
         Map<String, NDArray> embeddings = new LinkedHashMap<>();
         batch.texts().forEach((role, tokens) -> embeddings.put(role, embed(role, tokens, scope)));
+        return RoleEncoder.lossInputs(embeddings, batch, scope);
+    }
+
+    /**
+     * {@link #inputs} with every role embedded through {@link #embedCheckpointed}, added to
+     * {@code embedded} in the batch's order, to back-propagate after the loss.
+     */
+    LossInputs checkpointedInputs(CollatedBatch batch, NDManager scope, List<CheckpointedEmbedding> embedded) {
+        Map<String, NDArray> embeddings = new LinkedHashMap<>();
+        batch.texts().forEach((role, tokens) -> {
+            CheckpointedEmbedding embedding = embedCheckpointed(role, tokens, scope);
+            embedded.add(embedding);
+            embeddings.put(role, embedding.embedding());
+        });
         return RoleEncoder.lossInputs(embeddings, batch, scope);
     }
 
@@ -44,8 +71,17 @@ final class BatchEmbedder implements RoleEncoder, BatchForward {
 
     @Override
     public NDArray embed(String role, TokenBatch tokens, NDManager scope) {
+        return tower(role).embed(tokens, scope);
+    }
+
+    @Override
+    public CheckpointedEmbedding embedCheckpointed(String role, TokenBatch tokens, NDManager scope) {
+        return checkpointing ? tower(role).embedCheckpointed(tokens, scope) : RoleEncoder.super.embedCheckpointed(role, tokens, scope);
+    }
+
+    private TrainableEncoder tower(String role) {
         boolean document = role.equals(LossInputs.POSITIVE) || role.equals(LossInputs.NEGATIVE);
-        return (document ? documentTower : queryTower).embed(tokens, scope);
+        return document ? documentTower : queryTower;
     }
 
     /** Real (unpadded) tokens in a batch, for throughput figures. */

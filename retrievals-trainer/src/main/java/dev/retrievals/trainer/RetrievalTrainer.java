@@ -27,6 +27,7 @@ import dev.retrievals.core.loss.LossInputs;
 import dev.retrievals.core.loss.LossMode;
 import dev.retrievals.core.loss.LossState;
 import dev.retrievals.core.loss.StatefulLoss;
+import dev.retrievals.core.model.CheckpointedEmbedding;
 import dev.retrievals.core.model.TrainableEncoder;
 import dev.retrievals.core.model.TrainableModel;
 import dev.retrievals.core.model.TrainableRanker;
@@ -154,10 +155,14 @@ public final class RetrievalTrainer implements AutoCloseable {
                 throw new RetrievalsException("gradient_cache_mini_batch_size applies to embedding models (it caches embeddings);"
                         + " a reranker's pairs are independent: lower per_device_train_batch_size or use gradient_accumulation_steps");
             }
+            if (args.gradientCheckpointing()) {
+                throw new RetrievalsException("gradient_checkpointing applies to embedding models for now; for a reranker lower"
+                        + " per_device_train_batch_size or use gradient_accumulation_steps");
+            }
             this.embedder = null;
             this.forward = new PairLogits(ranker);
         } else {
-            this.embedder = new BatchEmbedder((TrainableEncoder) model, (TrainableEncoder) documentModel);
+            this.embedder = new BatchEmbedder((TrainableEncoder) model, (TrainableEncoder) documentModel, args.gradientCheckpointing());
             this.forward = embedder;
         }
         this.gradientCache = args.gradientCacheMiniBatchSize() > 0 ? new GradientCache(args.gradientCacheMiniBatchSize()) : null;
@@ -429,11 +434,14 @@ public final class RetrievalTrainer implements AutoCloseable {
         }
         try (NDManager scope = lossManager.newSubManager();
                 GradientCollector collector = engine.newGradientCollector()) {
-            LossInputs inputs = forward.inputs(batch, scope);
+            List<CheckpointedEmbedding> checkpointed = new ArrayList<>();
+            LossInputs inputs = embedder != null && embedder.checkpointing()
+                    ? embedder.checkpointedInputs(batch, scope, checkpointed) : forward.inputs(batch, scope);
             NDArray value = loss.forward(inputs);
             double scalar = value.toType(DataType.FLOAT64, false).getDouble();
             if (Double.isFinite(scalar)) {
                 collector.backward(Scalars.div(value, args.gradientAccumulationSteps()));
+                checkpointed.forEach(embedding -> embedding.backPropagate(collector));
             }
             return scalar;
         }

@@ -68,11 +68,14 @@ public final class TrainingArguments {
             MultiDatasetBatchSampler.PROPORTIONAL, "how the batches of several training sets interleave",
             MultiDatasetBatchSampler.PROPORTIONAL, MultiDatasetBatchSampler.ROUND_ROBIN);
     static final OptionSpec<Integer> GRADIENT_CACHE_MINI_BATCH_SIZE = GradientCache.MINI_BATCH_SIZE;
+    static final OptionSpec<Boolean> GRADIENT_CHECKPOINTING = OptionSpec.ofBoolean("gradient_checkpointing", false,
+            "keep only each encoder layer's input in the forward pass and run the layer again in the backward pass: the"
+                    + " memory of one layer's activations instead of all, for one more forward pass (same gradients)");
     static final OptionSpec<Boolean> DISABLE_TQDM = OptionSpec.ofBoolean("disable_tqdm", false, "turn the progress bar off");
 
     static final OptionSet OPTIONS = OptionSet.of(NUM_TRAIN_EPOCHS, MAX_STEPS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY,
             ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, MAX_GRAD_NORM, LR_SCHEDULER_TYPE, WARMUP_RATIO, WARMUP_STEPS,
-            GRADIENT_ACCUMULATION_STEPS, GRADIENT_CACHE_MINI_BATCH_SIZE, SEED, LOGGING_STEPS, EVAL_STRATEGY, EVAL_STEPS, SAVE_STRATEGY, SAVE_STEPS,
+            GRADIENT_ACCUMULATION_STEPS, GRADIENT_CACHE_MINI_BATCH_SIZE, GRADIENT_CHECKPOINTING, SEED, LOGGING_STEPS, EVAL_STRATEGY, EVAL_STEPS, SAVE_STRATEGY, SAVE_STEPS,
             SAVE_TOTAL_LIMIT, LOAD_BEST_MODEL_AT_END, METRIC_FOR_BEST_MODEL, RESUME_FROM_CHECKPOINT, NON_FINITE_LOSS,
             LAYERWISE_LR_DECAY, LOSS_LR_MULTIPLIER, BATCH_SAMPLER, MULTI_DATASET_BATCH_SAMPLER, DISABLE_TQDM);
 
@@ -181,6 +184,14 @@ public final class TrainingArguments {
      */
     public int gradientCacheMiniBatchSize() {
         return options.get(GRADIENT_CACHE_MINI_BATCH_SIZE);
+    }
+
+    /**
+     * {@code gradient_checkpointing}: whether embedding models train with activation checkpointing
+     * ({@link dev.retrievals.core.model.TrainableEncoder#embedCheckpointed}).
+     */
+    public boolean gradientCheckpointing() {
+        return options.get(GRADIENT_CHECKPOINTING);
     }
 
     /** {@code seed}. */
@@ -360,6 +371,11 @@ public final class TrainingArguments {
         /** Sets {@code gradient_cache_mini_batch_size} (see {@link TrainingArguments#gradientCacheMiniBatchSize()}). */
         public Builder gradientCacheMiniBatchSize(int value) {
             return set(GRADIENT_CACHE_MINI_BATCH_SIZE, value);
+        }
+
+        /** Sets {@code gradient_checkpointing} (see {@link TrainingArguments#gradientCheckpointing()}). */
+        public Builder gradientCheckpointing(boolean value) {
+            return set(GRADIENT_CHECKPOINTING, value);
         }
 
         /** Sets {@code seed} (see {@link TrainingArguments}). */

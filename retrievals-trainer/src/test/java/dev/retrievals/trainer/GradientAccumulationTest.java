@@ -111,7 +111,7 @@ class GradientAccumulationTest {
         try (AutoModelForEmbedding copy = AutoModelForEmbedding.fromPretrained(tiny.toString(), "mean")) {
             copy.train(); // gradients on; dropout is 0, so the forward pass is the trainer's
             PairCollator collator = new PairCollator(copy.tokenizer(), 24, 24);
-            BatchEmbedder embedder = new BatchEmbedder(copy, copy);
+            BatchEmbedder embedder = new BatchEmbedder(copy, copy, false);
             List<Map<String, Object>> rows = data.toList();
             try (NDManager scope = copy.newScope()) {
                 for (int micro = 0; micro < ACCUMULATION; micro++) {

@@ -18,6 +18,16 @@ public interface TrainableEncoder extends TrainableModel, TextEncoder {
      */
     NDArray embed(TokenBatch batch, NDManager scope);
 
+    /**
+     * Embeddings of a batch for training with activation checkpointing: the encoder keeps only what
+     * it needs to recompute its activations when {@link CheckpointedEmbedding#backPropagate} is
+     * called, after the loss's backward pass. Gradients are those of {@link #embed}. The default
+     * keeps the whole graph (no checkpointing). Results live in {@code scope}.
+     */
+    default CheckpointedEmbedding embedCheckpointed(TokenBatch batch, NDManager scope) {
+        return CheckpointedEmbedding.withGraph(embed(batch, scope));
+    }
+
     @Override
     void close();
 }

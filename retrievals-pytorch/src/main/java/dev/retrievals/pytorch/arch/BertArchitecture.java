@@ -62,11 +62,11 @@ public class BertArchitecture implements TransformerArchitecture {
 
     @Override
     public <T> T lastHiddenState(EncoderOps<T> ops, TransformerConfig config, T inputIds, T attentionMask, T tokenTypeIds) {
-        T hidden = ops.scoped(() -> embeddings(ops, config, inputIds, tokenTypeIds));
+        T hidden = ops.segment(() -> embeddings(ops, config, inputIds, tokenTypeIds));
         T bias = ops.attentionBias(attentionMask);
         for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
             String prefix = "encoder.layer." + layer + ".";
-            hidden = ops.scoped(hidden, input -> layer(ops, config, prefix, input, bias));
+            hidden = ops.segment(hidden, input -> layer(ops, config, prefix, input, bias));
         }
         return hidden;
     }

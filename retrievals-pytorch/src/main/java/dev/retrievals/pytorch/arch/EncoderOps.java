@@ -11,7 +11,9 @@ import java.util.function.UnaryOperator;
  * <p>An architecture marks groups of operations whose intermediate results nothing needs once the
  * group has its result (the embeddings, a layer, the attention inside a layer) with
  * {@link #scoped(Supplier)}; an implementation that holds memory per value (the DJL one) releases
- * them there, one that only records a graph (the ONNX one) runs the group as it is.
+ * them there, one that only records a graph (the ONNX one) runs the group as it is. The largest
+ * groups, the embeddings and each layer, are {@link #segment(Supplier) segments}: boundaries at
+ * which a training implementation may checkpoint activations.
  *
  * <p>Shapes: {@code b} batch, {@code s} sequence, {@code h} heads, {@code d} head size.
  *
@@ -91,5 +93,25 @@ public interface EncoderOps<T> {
      */
     default T scoped(T input, UnaryOperator<T> step) {
         return step.apply(input);
+    }
+
+    /**
+     * A segment of the network whose result is all that later segments need from it, such as the
+     * embeddings: an implementation may run it as a {@link #scoped(Supplier) scoped group}, or keep
+     * nothing of it for the backward pass and run it again there (activation checkpointing), so the
+     * group must compute the same thing when run twice (dropout included, which the implementation
+     * reseeds). The default runs it as a scoped group.
+     */
+    default T segment(Supplier<T> group) {
+        return scoped(group);
+    }
+
+    /**
+     * {@link #segment(Supplier)} for a segment that consumes {@code input}, such as a transformer
+     * layer: the caller hands {@code input} over and never uses it again. The default runs it as
+     * {@link #scoped(Object, UnaryOperator)}.
+     */
+    default T segment(T input, UnaryOperator<T> step) {
+        return scoped(input, step);
     }
 }

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import dev.retrievals.core.data.CollatedBatch;
 import dev.retrievals.core.loss.Loss;
+import dev.retrievals.core.model.CheckpointedEmbedding;
 import dev.retrievals.core.spi.OptionSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,7 +52,10 @@ import dev.retrievals.core.ndarray.Scalars;
  *
  * <p>Cost: each chunk is encoded twice (the first time without graph); memory holds one chunk's
  * activations plus the whole batch's embeddings and their gradients. Figures are in
- * {@code docs/benchmarks-gradcache.md}.
+ * {@code docs/benchmarks-gradcache.md}. Both passes embed through
+ * {@link RoleEncoder#embedCheckpointed}: with activation checkpointing on, the first pass keeps only
+ * each layer's input and the second back-propagates a chunk one layer at a time, so the memory is
+ * one layer of one chunk.
  */
 public final class GradientCache {
     private static final Logger LOG = LoggerFactory.getLogger(GradientCache.class);
@@ -134,7 +138,7 @@ public final class GradientCache {
             try (GradientCollector gradMode = engine.newGradientCollector();
                     NDManager chunkScope = scope.newSubManager()) {
                 chunk.rows().texts().forEach((role, tokens) -> {
-                    NDArray detached = encoder.embed(role, tokens, chunkScope).stopGradient();
+                    NDArray detached = encoder.embedCheckpointed(role, tokens, chunkScope).embedding().stopGradient();
                     detached.attach(scope);
                     parts.computeIfAbsent(role, r -> new ArrayList<>()).add(detached);
                 });
@@ -158,14 +162,18 @@ public final class GradientCache {
             Map<String, NDArray> firstPass = rowsOf(chunk, embeddings, chunkScope);
             Map<String, NDArray> gradients = rowsOf(chunk, allGradients, chunkScope);
             NDArray surrogate = null;
+            List<CheckpointedEmbedding> parts = new ArrayList<>();
             for (Map.Entry<String, NDArray> entry : gradients.entrySet()) {
-                NDArray embedded = encoder.embed(entry.getKey(), chunk.rows().tokens(entry.getKey()), chunkScope);
+                CheckpointedEmbedding part = encoder.embedCheckpointed(entry.getKey(), chunk.rows().tokens(entry.getKey()), chunkScope);
+                parts.add(part);
+                NDArray embedded = part.embedding();
                 NDArray term = embedded.mul(entry.getValue()).sum();
                 surrogate = surrogate == null ? term : surrogate.add(term);
                 NDArray difference = embedded.stopGradient().sub(firstPass.get(entry.getKey())).abs().max();
                 drift = Math.max(drift, difference.toType(DataType.FLOAT64, false).getDouble());
             }
             collector.backward(surrogate);
+            parts.forEach(part -> part.backPropagate(collector));
         }
         if (drift > REPLAY_TOLERANCE) {
             LOG.warn("Gradient cache: chunk {} (rows {}..{}) embedded differently in the second pass (largest difference {});"

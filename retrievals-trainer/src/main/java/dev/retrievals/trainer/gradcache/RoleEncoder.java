@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.retrievals.core.collator.TokenBatch;
 import dev.retrievals.core.data.CollatedBatch;
 import dev.retrievals.core.loss.LossInputs;
+import dev.retrievals.core.model.CheckpointedEmbedding;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,6 +21,15 @@ public interface RoleEncoder {
      * when the model is in training mode and a gradient collector is open.
      */
     NDArray embed(String role, TokenBatch tokens, NDManager scope);
+
+    /**
+     * {@link #embed} for a backward pass that comes later: with activation checkpointing the encoder
+     * keeps only what it needs to recompute its activations in
+     * {@link CheckpointedEmbedding#backPropagate}. The default keeps the graph.
+     */
+    default CheckpointedEmbedding embedCheckpointed(String role, TokenBatch tokens, NDManager scope) {
+        return CheckpointedEmbedding.withGraph(embed(role, tokens, scope));
+    }
 
     /**
      * The loss's inputs: the given embeddings by role plus the batch's labels and scores as arrays in

@@ -3,7 +3,13 @@ package dev.retrievals.trainer.gradcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import dev.retrievals.collators.PairCollator;
+import dev.retrievals.core.collator.TextTokenizer;
+import dev.retrievals.core.collator.TokenBatch;
+import dev.retrievals.core.model.CheckpointedEmbedding;
+import dev.retrievals.core.model.TrainableEncoder;
 import dev.retrievals.losses.InfoNCE;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.trainer.RetrievalTrainer;
@@ -19,7 +25,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The trainer with {@code gradient_cache_mini_batch_size}: dropout on, real pairs, all-MiniLM-L6-v2. */
+/**
+ * The trainer with {@code gradient_cache_mini_batch_size} and with {@code gradient_checkpointing}
+ * (alone and inside a gradient cache): dropout on, real pairs, all-MiniLM-L6-v2.
+ */
 class GradientCacheTrainingTest {
     private static final int BATCH = 4;
 
@@ -33,10 +42,17 @@ class GradientCacheTrainingTest {
 
     /** As above, also adding each step's (loss, gradient norm before clipping) to {@code steps}. */
     private Map<String, float[]> train(Path output, int miniBatch, int accumulation, String resume, long stopAt, List<double[]> steps) {
-        try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained("all-MiniLM-L6-v2")) {
-            model.weights().freeze("word_embeddings");
+        return train(output, miniBatch, false, accumulation, resume, stopAt, steps);
+    }
+
+    /** As above, with activation checkpointing on or off. */
+    private Map<String, float[]> train(Path output, int miniBatch, boolean checkpointing, int accumulation, String resume, long stopAt,
+            List<double[]> steps) {
+        try (AutoModelForEmbedding pretrained = AutoModelForEmbedding.fromPretrained("all-MiniLM-L6-v2");
+                CountingEncoder model = new CountingEncoder(pretrained)) {
+            pretrained.weights().freeze("word_embeddings");
             TrainingArguments args = TrainingArguments.builder(output).batchSize(BATCH).gradientAccumulationSteps(accumulation)
-                    .gradientCacheMiniBatchSize(miniBatch).maxSteps(2).learningRate(1e-4).maxGradNorm(0.5)
+                    .gradientCacheMiniBatchSize(miniBatch).gradientCheckpointing(checkpointing).maxSteps(2).learningRate(1e-4).maxGradNorm(0.5)
                     .learningRateFor("encoder\\.layer\\.0\\.", 2e-5).seed(11).saveStrategy("no").disableProgressBar(true)
                     .resumeFromCheckpoint(resume).build();
             RetrievalTrainer.Builder builder = RetrievalTrainer.builder().model(model).args(args)
@@ -55,6 +71,7 @@ class GradientCacheTrainingTest {
             try (RetrievalTrainer trainer = builder.build()) {
                 trainer.train();
             }
+            assertThat(model.checkpointedBatches > 0).as("embedded with checkpointing").isEqualTo(checkpointing);
             Map<String, float[]> weights = new LinkedHashMap<>();
             model.trainableParameters().forEach((name, array) -> weights.put(name, array.toFloatArray()));
             return weights;
@@ -92,5 +109,105 @@ class GradientCacheTrainingTest {
         }
         assertThat(Fixtures.maxDifference(uninterrupted, initial)).as("training changed the weights").isGreaterThan(1e-5);
         assertThat(Fixtures.maxDifference(uninterrupted, resumed)).as("resumed vs uninterrupted").isLessThanOrEqualTo(1e-6);
+    }
+
+    /**
+     * Activation checkpointing runs the same operations with the same dropout masks, so every step's
+     * loss and gradient norm, and the weights after them, are those of the ordinary pass: alone, and
+     * inside a gradient cache of two chunks.
+     */
+    @Test
+    void checkpointingTrainsAsTheSamePathWithout() {
+        for (int miniBatch : new int[] {0, 2}) {
+            List<double[]> plain = new ArrayList<>();
+            List<double[]> checkpointed = new ArrayList<>();
+            Map<String, float[]> plainWeights = train(dir.resolve("plain" + miniBatch), miniBatch, false, 1, "", 0, plain);
+            Map<String, float[]> checkpointedWeights = train(dir.resolve("checkpointed" + miniBatch), miniBatch, true, 1, "", 0, checkpointed);
+            assertThat(checkpointed).hasSize(2).hasSameSizeAs(plain);
+            for (int step = 0; step < plain.size(); step++) {
+                assertThat(checkpointed.get(step)[0]).as("mini batch %d: loss at step %d", miniBatch, step)
+                        .isCloseTo(plain.get(step)[0], within(1e-6));
+                assertThat(checkpointed.get(step)[1]).as("mini batch %d: gradient norm at step %d", miniBatch, step)
+                        .isCloseTo(plain.get(step)[1], within(1e-6 * plain.get(step)[1]));
+            }
+            assertThat(Fixtures.maxDifference(plainWeights, checkpointedWeights)).as("mini batch %d: weights", miniBatch)
+                    .isLessThanOrEqualTo(1e-6);
+        }
+    }
+
+    /** The model as the trainer sees it, counting the batches it embeds with activation checkpointing. */
+    private static final class CountingEncoder implements TrainableEncoder {
+        private final AutoModelForEmbedding model;
+        private int checkpointedBatches;
+
+        CountingEncoder(AutoModelForEmbedding model) {
+            this.model = model;
+        }
+
+        @Override
+        public CheckpointedEmbedding embedCheckpointed(TokenBatch batch, NDManager scope) {
+            checkpointedBatches++;
+            return model.embedCheckpointed(batch, scope);
+        }
+
+        @Override
+        public NDArray embed(TokenBatch batch, NDManager scope) {
+            return model.embed(batch, scope);
+        }
+
+        @Override
+        public NDManager newScope() {
+            return model.newScope();
+        }
+
+        @Override
+        public Map<String, NDArray> parameters() {
+            return model.parameters();
+        }
+
+        @Override
+        public Map<String, NDArray> trainableParameters() {
+            return model.trainableParameters();
+        }
+
+        @Override
+        public void train() {
+            model.train();
+        }
+
+        @Override
+        public void eval() {
+            model.eval();
+        }
+
+        @Override
+        public boolean isTraining() {
+            return model.isTraining();
+        }
+
+        @Override
+        public TextTokenizer tokenizer() {
+            return model.tokenizer();
+        }
+
+        @Override
+        public void save(Path folder) {
+            model.save(folder);
+        }
+
+        @Override
+        public float[][] encode(List<String> texts) {
+            return model.encode(texts);
+        }
+
+        @Override
+        public int dimension() {
+            return model.dimension();
+        }
+
+        @Override
+        public void close() {
+            // the test closes the model
+        }
     }
 }
