@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
 import dev.retrievals.core.collator.TextTokenizer;
 import dev.retrievals.core.collator.TokenBatch;
+import dev.retrievals.core.model.CheckpointedEmbedding;
 import dev.retrievals.core.model.TrainableEncoder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,6 +52,12 @@ final class BatchShapeRecorder implements TrainableEncoder {
     public NDArray embed(TokenBatch batch, NDManager scope) {
         current.add(new int[] {batch.batchSize(), batch.sequenceLength()});
         return model.embed(batch, scope);
+    }
+
+    @Override
+    public CheckpointedEmbedding embedCheckpointed(TokenBatch batch, NDManager scope) {
+        current.add(new int[] {batch.batchSize(), batch.sequenceLength()});
+        return model.embedCheckpointed(batch, scope);
     }
 
     @Override

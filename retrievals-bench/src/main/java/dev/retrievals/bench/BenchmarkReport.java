@@ -139,6 +139,11 @@ final class BenchmarkReport {
         headlineAtMost("memory.encode_peak_rss_mb", encodePeak(), "peak_rss_mb", "%.0f", "≤ 1500", 1500);
         headlineAtMost("memory.peak_rss_mb_batch32", memoryResult(32), "peak_rss_mb", "%.0f", "≤ 1200", 1200);
         headlineAtMost("memory.peak_rss_mb_batch128", memoryResult(128), "peak_rss_mb", "%.0f", "≤ 3500", 3500);
+        headlineAtMost("memory.checkpointed_peak_rss_mb_batch32", single(result("memory_checkpointed_batch32"), "peak_rss_mb"),
+                "peak_rss_mb", "%.0f", "≤ 1200 (gradient_checkpointing)", 1200);
+        headlineAtMost("memory.checkpointed_peak_rss_mb_batch128", single(result("memory_checkpointed_batch128"), "peak_rss_mb"),
+                "peak_rss_mb", "%.0f", "≤ 3500 (gradient_checkpointing)", 3500);
+        headlineRow("training.checkpointed_step_ratio_batch128", checkpointedStepRatio(128), "step_ratio", "%.2f", "", Double.NaN);
         headlineRow("memory.gradcache_peak_rss_mb_batch512", single(result("memory_gradcache_batch512"), "peak_rss_mb"), "peak_rss_mb",
                 "%.0f", "", Double.NaN);
         headlineRow("startup.seconds_to_first_step", memoryResult(32), "seconds_to_first_step", "%.1f", "", Double.NaN);
@@ -439,13 +444,24 @@ final class BenchmarkReport {
                 + " `VmHWM` from `/proc/self/status`. %d runs per batch size; *before scoping* is one run with scoping off"
                 + " (`scoped=false`: every layer's intermediates kept to the end of the step), same settings.", memoryRepeats));
         line("");
-        runLine("memory_batch32_1", "memory_batch128_1", "memory_batch512_1", "memory_unscoped_batch32", "memory_unscoped_batch128");
-        line("| batch (pairs) | peak RSS MB | before scoping | step s (after the first) | real tokens/s |");
-        line("|---|---|---|---|---|");
+        line("*With gradient_checkpointing* is one run with activation checkpointing (`checkpointing=true`: the forward pass"
+                + " keeps only each layer's input, the backward pass runs each layer again), same settings: its peak, its step"
+                + " time, and that step time over the median step time without it.");
+        line("");
+        runLine("memory_batch32_1", "memory_batch128_1", "memory_batch512_1", "memory_unscoped_batch32", "memory_unscoped_batch128",
+                "memory_checkpointed_batch32", "memory_checkpointed_batch128", "memory_checkpointed_batch512");
+        line("| batch (pairs) | peak RSS MB | before scoping | step s (after the first) | real tokens/s"
+                + " | with gradient_checkpointing: peak RSS MB | step s | step time ratio |");
+        line("|---|---|---|---|---|---|---|---|");
         for (int batch : MEMORY_BATCHES) {
             List<JsonObject> runs = memoryRuns(batch);
+            JsonObject checkpointed = result("memory_checkpointed_batch" + batch);
+            JsonObject ratio = checkpointedStepRatio(batch);
+            String checkpointedCells = checkpointed == null ? " | | | |" : String.format(Locale.ROOT, " | %.0f | %.2f | %s |",
+                    checkpointed.get("peak_rss_mb").getAsDouble(), stat(checkpointed, "later_step_seconds").median(),
+                    ratio == null ? "" : String.format(Locale.ROOT, "%.2f", ratio.getAsJsonObject("step_ratio").get("median").getAsDouble()));
             if (runs.isEmpty()) {
-                line("| " + batch + " | failed | | | |");
+                line("| " + batch + " | failed | | | |" + checkpointedCells);
                 continue;
             }
             Stats peak = Stats.of(runs.stream().mapToDouble(o -> o.get("peak_rss_mb").getAsDouble()).toArray());
@@ -453,7 +469,8 @@ final class BenchmarkReport {
             Stats rate = Stats.of(runs.stream().mapToDouble(o -> o.get("real_tokens_per_s").getAsDouble()).toArray());
             JsonObject before = result("memory_unscoped_batch" + batch);
             line("| " + batch + " | " + peak.format("%.0f") + " | " + (before == null ? "" : String.format(Locale.ROOT, "%.0f",
-                    before.get("peak_rss_mb").getAsDouble())) + " | " + step.format("%.2f") + " | " + rate.format("%.0f") + " |");
+                    before.get("peak_rss_mb").getAsDouble())) + " | " + step.format("%.2f") + " | " + rate.format("%.0f")
+                    + checkpointedCells);
             headline("memory").addProperty("peak_rss_mb_batch" + batch, peak.median());
             stats.add("memory.peak_rss_mb_batch" + batch, peak.toJson());
             if (before != null) {
@@ -799,6 +816,22 @@ final class BenchmarkReport {
             }
         }
         return runs;
+    }
+
+    /**
+     * The step time with activation checkpointing over the median step time without it (both after
+     * the first step), at one batch size, as {@code {step_ratio: stats}}; null when either is missing.
+     */
+    private JsonObject checkpointedStepRatio(int batch) {
+        JsonObject checkpointed = result("memory_checkpointed_batch" + batch);
+        List<JsonObject> plain = memoryRuns(batch);
+        if (checkpointed == null || plain.isEmpty()) {
+            return null;
+        }
+        double ratio = stat(checkpointed, "later_step_seconds").median() / laterSteps(plain).median();
+        JsonObject json = new JsonObject();
+        json.add("step_ratio", Stats.of(ratio).toJson());
+        return json;
     }
 
     /** The runs of batch 32 combined into one result for the headline rows. */

@@ -113,6 +113,11 @@ public final class BenchmarkRunner {
             runner.run("memory_unscoped_batch" + batch, TrainingProbe.class, FLAGS, TRAINING, "batch=" + batch, "steps=" + steps,
                     "scoped=false");
         }
+        // Activation checkpointing (gradient_checkpointing), same settings: one run per batch size.
+        for (int batch : new int[] {32, 128, 512}) {
+            runner.run("memory_checkpointed_batch" + batch, TrainingProbe.class, FLAGS, TRAINING, "batch=" + batch, "steps=" + steps,
+                    "checkpointing=true");
+        }
         runner.run("memory_gradcache_batch512", GradCacheProbe.class, FLAGS, TRAINING, "batch=512", "mini_batch=32", "steps=1");
         // One intra-op thread against the engine's default, next to each other: on an oversubscribed
         // machine, OpenMP threads wait in barriers for a descheduled peer at every parallel op.

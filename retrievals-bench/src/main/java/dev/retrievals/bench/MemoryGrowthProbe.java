@@ -33,7 +33,7 @@ public final class MemoryGrowthProbe {
         StsTrainingRun.Result run;
         try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(id)) {
             run = StsTrainingRun.run(model, StsTrainingRun.chineseStsB(), batchSize, StsTrainingRun.Padding.DYNAMIC_LENGTH_GROUPED,
-                    steps, 1, new TrainerListener() {
+                    steps, 1, false, new TrainerListener() {
                         @Override
                         public void onStepEnd(TrainerState state, TrainerControl control) {
                             if (state.globalStep() % every == 0) {

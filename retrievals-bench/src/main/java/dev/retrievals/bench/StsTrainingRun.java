@@ -55,16 +55,19 @@ final class StsTrainingRun {
 
     /** Trains {@code model} for {@code steps} steps of {@code batchSize} pairs. */
     static Result run(TrainableEncoder model, Dataset data, int batchSize, Padding padding, int steps, int seed) {
-        return run(model, data, batchSize, padding, steps, seed, new TrainerListener() {});
+        return run(model, data, batchSize, padding, steps, seed, false, new TrainerListener() {});
     }
 
-    /** Trains {@code model} for {@code steps} steps of {@code batchSize} pairs, telling {@code listener} too. */
+    /**
+     * Trains {@code model} for {@code steps} steps of {@code batchSize} pairs, with activation
+     * checkpointing ({@code gradient_checkpointing}) or without, telling {@code listener} too.
+     */
     static Result run(TrainableEncoder model, Dataset data, int batchSize, Padding padding, int steps, int seed,
-            TrainerListener listener) {
+            boolean checkpointing, TrainerListener listener) {
         ScoredPairCollator collator = ScoredPairCollator.builder(model.tokenizer()).maxLength(MAX_LENGTH)
                 .padToMultipleOf(padding == Padding.FIXED_128 ? MAX_LENGTH : 1).build();
         return train(model, data, collator, CoSENT.create(), output -> TrainingArguments.builder(output).batchSize(batchSize)
-                .maxSteps(steps).learningRate(2e-5).seed(seed).saveStrategy("no").disableProgressBar(true)
+                .maxSteps(steps).learningRate(2e-5).seed(seed).gradientCheckpointing(checkpointing).saveStrategy("no").disableProgressBar(true)
                 .loggingSteps(Math.max(1, steps)).batchSampler(padding == Padding.FIXED_128 ? "random" : "length_grouped").build(),
                 listener);
     }

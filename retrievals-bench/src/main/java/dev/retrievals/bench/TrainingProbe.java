@@ -18,18 +18,20 @@ import java.time.Instant;
  *
  * <p>Settings: {@code model} (bge-small-zh-v1.5), {@code batch} (32), {@code steps} (3),
  * {@code scoped} (true: forward passes release each layer's intermediates; false: they keep them
- * to the end of the step, as before scoping), {@code out}.
+ * to the end of the step, as before scoping), {@code checkpointing} (false: true trains with
+ * {@code gradient_checkpointing}), {@code out}.
  */
 public final class TrainingProbe {
     private TrainingProbe() {}
 
     /** Entry point; see the class comment for the settings. */
     public static void main(String[] args) {
-        BenchArgs settings = BenchArgs.parse("TrainingProbe", args).allow("model", "batch", "steps", "scoped", "out");
+        BenchArgs settings = BenchArgs.parse("TrainingProbe", args).allow("model", "batch", "steps", "scoped", "checkpointing", "out");
         String id = settings.string("model", "bge-small-zh-v1.5");
         int batchSize = settings.integer("batch", 32);
         int steps = settings.integer("steps", 3);
         boolean scoped = Boolean.parseBoolean(settings.string("scoped", "true"));
+        boolean checkpointing = Boolean.parseBoolean(settings.string("checkpointing", "false"));
         long processStart = ProcessHandle.current().info().startInstant().orElseThrow().toEpochMilli();
         JsonObject result = new JsonObject();
         long loaded;
@@ -40,7 +42,7 @@ public final class TrainingProbe {
             model.setScopedForward(scoped);
             BatchShapeRecorder shapes = new BatchShapeRecorder(model);
             run = StsTrainingRun.run(shapes, StsTrainingRun.chineseStsB(), batchSize, StsTrainingRun.Padding.DYNAMIC_LENGTH_GROUPED,
-                    steps, 1, new TrainerListener() {
+                    steps, 1, checkpointing, new TrainerListener() {
                         @Override
                         public void onStepEnd(TrainerState state, TrainerControl control) {
                             shapes.endStep();
@@ -61,6 +63,7 @@ public final class TrainingProbe {
         result.addProperty("batch", batchSize);
         result.addProperty("steps", steps);
         result.addProperty("scoped", scoped);
+        result.addProperty("checkpointing", checkpointing);
         result.addProperty("peak_rss_mb", Machine.peakResidentMegabytes());
         result.addProperty("seconds_to_model_loaded", (loaded - processStart) / 1e3);
         result.addProperty("seconds_to_first_step", (run.firstStepEndMillis() - processStart) / 1e3);
