@@ -1,5 +1,6 @@
 package dev.retrievals.bench;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -446,7 +447,7 @@ final class BenchmarkReport {
         line("");
         line("*With gradient_checkpointing* is one run with activation checkpointing (`checkpointing=true`: the forward pass"
                 + " keeps only each layer's input, the backward pass runs each layer again), same settings: its peak, its step"
-                + " time, and that step time over the median step time without it.");
+                + " time, and that step time over the median step time without it when both ran in the same `bench/run`.");
         line("");
         runLine("memory_batch32_1", "memory_batch128_1", "memory_batch512_1", "memory_unscoped_batch32", "memory_unscoped_batch128",
                 "memory_checkpointed_batch32", "memory_checkpointed_batch128", "memory_checkpointed_batch512");
@@ -502,27 +503,41 @@ final class BenchmarkReport {
         line("**The memory model.** A step's peak is a fixed part plus the activations its forward passes keep for the backward"
                 + " pass. The fixed part: resident memory once the model is loaded (JVM, native libraries, tokenizer, weights), and"
                 + " the gradients and two AdamW moments the first step adds (3 × 4 bytes × parameters). The activations: what"
-                + " autograd keeps, the estimate of Korthikanti et al. (2022) counted for float32 on libtorch's CPU kernels (dropout"
-                + " keeps a float noise array, not a 1-byte mask): per token and layer, 40 h + 8 i + 12 a s bytes (h hidden width, i"
-                + " feed-forward width, a heads, s padded length), plus 8 h for the embeddings; a step keeps all its forward passes"
-                + " (one per text role) until its backward pass. Scoping releases everything else a layer makes as soon as the layer"
+                + " autograd keeps, the estimate of Korthikanti et al. (2022) counted for float32 and this project's dropout (a"
+                + " one-byte keep mask): per token and layer, 34 h + 8 i + 9 a s bytes (h hidden width, i"
+                + " feed-forward width, a heads, s padded length), plus 5 h for the embeddings; a step keeps all its forward passes"
+                + " (one per text role) until its backward pass. With gradient_checkpointing it keeps each layer's input instead"
+                + " (4 h a token, layers + 1 of them) and its backward pass holds one layer of one forward pass at a time. Scoping releases everything else a layer makes as soon as the layer"
                 + " is done; before it, a step also held every intermediate nothing needed any more.");
         line("");
         line("| batch (pairs) | largest step (texts × length, per role) | activations (estimate) MB | resident after load MB |"
-                + " gradients + moments MB | predicted peak MB | measured peak MB | measured ÷ predicted |");
-        line("|---|---|---|---|---|---|---|---|");
+                + " gradients + moments MB | predicted peak MB | measured peak MB | measured ÷ predicted"
+                + " | with gradient_checkpointing: predicted MB | measured MB | measured ÷ predicted |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|");
         JsonObject model = new JsonObject();
         for (JsonObject run : shaped) {
             int batch = run.get("batch").getAsInt();
-            com.google.gson.JsonArray step = estimate.largestStep(run.getAsJsonArray("batch_shapes"));
+            JsonArray step = estimate.largestStep(run.getAsJsonArray("batch_shapes"));
             double activations = estimate.stepBytes(step) / (1 << 20);
             Stats loaded = Stats.of(memoryRuns(batch).stream().mapToDouble(o -> o.get("rss_after_load_mb").getAsDouble()).toArray());
             double optimizer = 12 * parameters / (1 << 20);
             double predicted = loaded.median() + optimizer + activations;
             double measured = memoryResult(batch).getAsJsonObject("peak_rss_mb").get("median").getAsDouble();
-            line(String.format(Locale.ROOT, "| %d | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f |", batch, ActivationEstimate.shapes(step),
-                    activations, loaded.median(), optimizer, predicted, measured, measured / predicted));
+            JsonObject checkpointed = result("memory_checkpointed_batch" + batch);
+            String checkpointedCells = " | | | |";
             JsonObject row = new JsonObject();
+            if (checkpointed != null && checkpointed.has("batch_shapes")) {
+                JsonArray checkpointedStep = estimate.largestStep(checkpointed.getAsJsonArray("batch_shapes"));
+                double checkpointedPredicted = checkpointed.get("rss_after_load_mb").getAsDouble() + optimizer
+                        + estimate.checkpointedStepBytes(checkpointedStep) / (1 << 20);
+                double checkpointedMeasured = checkpointed.get("peak_rss_mb").getAsDouble();
+                checkpointedCells = String.format(Locale.ROOT, " | %.0f | %.0f | %.2f |", checkpointedPredicted, checkpointedMeasured,
+                        checkpointedMeasured / checkpointedPredicted);
+                row.addProperty("checkpointed_predicted_peak_mb", checkpointedPredicted);
+                row.addProperty("checkpointed_measured_peak_mb", checkpointedMeasured);
+            }
+            line(String.format(Locale.ROOT, "| %d | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f", batch, ActivationEstimate.shapes(step),
+                    activations, loaded.median(), optimizer, predicted, measured, measured / predicted) + checkpointedCells);
             row.addProperty("activations_mb", activations);
             row.addProperty("predicted_peak_mb", predicted);
             row.addProperty("measured_peak_mb", measured);
@@ -825,13 +840,19 @@ final class BenchmarkReport {
     private JsonObject checkpointedStepRatio(int batch) {
         JsonObject checkpointed = result("memory_checkpointed_batch" + batch);
         List<JsonObject> plain = memoryRuns(batch);
-        if (checkpointed == null || plain.isEmpty()) {
-            return null;
+        if (checkpointed == null || plain.isEmpty() || !startedTogether(checkpointed, plain.get(0))) {
+            return null; // step times of different runs (machine load) are not compared
         }
         double ratio = stat(checkpointed, "later_step_seconds").median() / laterSteps(plain).median();
         JsonObject json = new JsonObject();
         json.add("step_ratio", Stats.of(ratio).toJson());
         return json;
+    }
+
+    /** Whether two results come from the same {@code bench/run} invocation. */
+    private static boolean startedTogether(JsonObject a, JsonObject b) {
+        return a.has("run") && b.has("run")
+                && a.getAsJsonObject("run").get("started").getAsString().equals(b.getAsJsonObject("run").get("started").getAsString());
     }
 
     /** The runs of batch 32 combined into one result for the headline rows. */
