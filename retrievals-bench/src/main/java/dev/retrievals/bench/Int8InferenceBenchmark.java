@@ -38,16 +38,26 @@ import java.util.function.Function;
  * are chosen per MatMul by {@link dev.retrievals.onnx.MatMulPlanSearch}), LangChain4j's {@code AllMiniLmL6V2QuantizedEmbeddingModel} and its
  * float {@code AllMiniLmL6V2EmbeddingModel} — sentences per second on the same English STS-B texts,
  * alternated within each round after a warm-up of each; the ONNX file size of each; and the Spearman
- * correlation of each on {@code sts-b-en/dev} (cosine of each pair against the gold score).
+ * correlation of each on {@code sts-b-en/dev} and on {@code sick-en/trial} (cosine of each pair against the gold score).
+ *
+ * <p>Evidence beyond the single Spearman delta, from the same sts-b-en/dev vectors: the cosine of each quantized
+ * model's vector of every sentence to the vector of the float32 model of its own family ({@code sts_cosine_vs_own_fp32}),
+ * and a paired bootstrap of the deltas int8 − fp32 and LangChain4j-q − LangChain4j and of their difference
+ * ({@code spearman_delta_bootstrap}: {@value #BOOTSTRAP_RESAMPLES} resamples of the pairs, seed {@value #BOOTSTRAP_SEED};
+ * the same on sick-en/trial, {@code spearman_delta_bootstrap_sick}).
  *
  * <p>The int8 exports are written with {@code force}: the figures are measured whatever the export's accuracy gate
  * says, and its smallest cosine is recorded ({@code export_min_cosine_*}).
  *
  * <p>Settings: {@code texts} (2000), {@code rounds} (5), {@code batch} (32, OnnxEncoder's batch),
- * {@code sts_pairs} (0: all 1,500 dev pairs), {@code compare_ops} (true), {@code out}.
+ * {@code sts_pairs} (0: all 1,500 dev pairs and all 495 SICK trial pairs; else the first that many of each),
+ * {@code compare_ops} (true), {@code out}.
  */
 public final class Int8InferenceBenchmark {
     private static final String STS_B_EN_DEV = "sts-b-en/dev.jsonl";
+    private static final String SICK_EN_TRIAL = "sick-en/trial.jsonl";
+    private static final int BOOTSTRAP_RESAMPLES = 2000;
+    private static final long BOOTSTRAP_SEED = 42;
     private static final String FP32 = "onnx_encoder_fp32";
     private static final String INT8 = "onnx_encoder_int8";
     private static final String INT8_FUSED = "onnx_encoder_int8_dynamic_quantize_matmul";
@@ -71,6 +81,7 @@ public final class Int8InferenceBenchmark {
         boolean compareOps = Boolean.parseBoolean(settings.string("compare_ops", "true"));
         List<String> texts = BenchData.sentences(BenchData.STS_B_EN_TRAIN, count);
         Sts sts = Sts.read(BenchData.file(STS_B_EN_DEV), stsPairs);
+        Sts sick = Sts.read(BenchData.file(SICK_EN_TRIAL), stsPairs);
         Path folder = StsTrainingRun.temporaryFolder();
         JsonObject result = new JsonObject();
         List<OnnxEncoder> encoders = new ArrayList<>();
@@ -102,10 +113,18 @@ public final class Int8InferenceBenchmark {
             }
             result.add("file_bytes", sizes);
 
-            JsonObject spearman = new JsonObject();
-            contenders.forEach((name, encode) -> spearman.addProperty(name, sts.spearman(encode)));
+            Map<String, Sts.Encoded> stsB = sts.encodeEach(contenders);
+            JsonObject spearman = sts.spearman(stsB);
             result.add("spearman_sts_b_en_dev", spearman);
             System.out.println("Spearman on " + STS_B_EN_DEV + ": " + spearman);
+            result.add("sts_cosine_vs_own_fp32", cosinesToOwnFp32(stsB));
+            result.add("spearman_delta_bootstrap", bootstrap(STS_B_EN_DEV, sts, stsB, langChain4j));
+            stsB.clear();
+            Map<String, Sts.Encoded> sickTrial = sick.encodeEach(contenders);
+            JsonObject spearmanSick = sick.spearman(sickTrial);
+            result.add("spearman_sick_en_trial", spearmanSick);
+            System.out.println("Spearman on " + SICK_EN_TRIAL + ": " + spearmanSick);
+            result.add("spearman_delta_bootstrap_sick", bootstrap(SICK_EN_TRIAL, sick, sickTrial, langChain4j));
 
             Map<String, List<Double>> rates = new LinkedHashMap<>();
             contenders.keySet().forEach(name -> rates.put(name, new ArrayList<>()));
@@ -142,11 +161,12 @@ public final class Int8InferenceBenchmark {
                 result.add("int8_ratio_vs_per_tensor", Stats.of(ratioPerTensor).toJson());
                 result.add("int8_ratio_vs_per_row", Stats.of(ratioPerRow).toJson());
             }
-            result.addProperty("int8_spearman_delta", spearman.get(INT8).getAsDouble() - spearman.get(FP32).getAsDouble());
+            result.addProperty("int8_spearman_delta", delta(spearman, INT8, FP32));
+            result.addProperty("int8_spearman_delta_sick", delta(spearmanSick, INT8, FP32));
             if (langChain4j) {
                 result.add("int8_ratio_vs_langchain4j_q", Stats.of(ratioLangChain4jQ).toJson());
-                result.addProperty("langchain4j_q_spearman_delta",
-                        spearman.get(LANGCHAIN4J_Q).getAsDouble() - spearman.get(LANGCHAIN4J).getAsDouble());
+                result.addProperty("langchain4j_q_spearman_delta", delta(spearman, LANGCHAIN4J_Q, LANGCHAIN4J));
+                result.addProperty("langchain4j_q_spearman_delta_sick", delta(spearmanSick, LANGCHAIN4J_Q, LANGCHAIN4J));
             }
         } finally {
             encoders.forEach(OnnxEncoder::close);
@@ -156,6 +176,7 @@ public final class Int8InferenceBenchmark {
         result.addProperty("int8_default_activations", Int8Quantization.defaults().op().name().toLowerCase(Locale.ROOT));
         result.addProperty("texts", texts.size());
         result.addProperty("sts_pairs", sts.gold.length);
+        result.addProperty("sick_pairs", sick.gold.length);
         result.addProperty("batch", batchSize);
         result.add("engine_threads", Machine.engineThreads());
         JsonFiles.write(settings.path("out"), result);
@@ -182,22 +203,91 @@ public final class Int8InferenceBenchmark {
     private static JsonObject sampleCosines(Map<String, Function<List<String>, float[][]>> encoders) {
         float[][] reference = encoders.get(FP32).apply(ExportOptions.DEFAULT_SAMPLE_TEXTS);
         JsonObject cosines = new JsonObject();
-        encoders.forEach((name, encode) -> {
-            float[][] vectors = encode.apply(ExportOptions.DEFAULT_SAMPLE_TEXTS);
-            double smallest = Double.MAX_VALUE;
-            double sum = 0;
-            for (int i = 0; i < vectors.length; i++) {
-                double cosine = Vectors.cosine(vectors[i], reference[i]);
-                smallest = Math.min(smallest, cosine);
-                sum += cosine;
-            }
-            JsonObject entry = new JsonObject();
-            entry.addProperty("min", smallest);
-            entry.addProperty("mean", sum / vectors.length);
-            cosines.add(name, entry);
-        });
+        encoders.forEach((name, encode) -> cosines.add(name, cosineSummary(encode.apply(ExportOptions.DEFAULT_SAMPLE_TEXTS), reference)));
         System.out.println("cosine to fp32 on the built-in texts: " + cosines);
         return cosines;
+    }
+
+    /**
+     * For each quantized contender, the cosine of its vector of each sentence of both sides of the STS pairs to the vector
+     * of the float32 model of its own family: ours for our int8 exports, LangChain4j's for LangChain4j-q.
+     */
+    private static JsonObject cosinesToOwnFp32(Map<String, Sts.Encoded> encoded) {
+        JsonObject cosines = new JsonObject();
+        encoded.forEach((name, vectors) -> {
+            if (!name.equals(FP32) && !name.equals(LANGCHAIN4J)) {
+                Sts.Encoded reference = encoded.get(name.startsWith("langchain4j") ? LANGCHAIN4J : FP32);
+                cosines.add(name, cosineSummary(vectors.sentences(), reference.sentences()));
+            }
+        });
+        System.out.println("cosine to its own fp32 on the STS sentences: " + cosines);
+        return cosines;
+    }
+
+    /** {@code {min, mean, mean_one_minus}} of the cosine of each vector to the reference vector of the same text. */
+    private static JsonObject cosineSummary(float[][] vectors, float[][] reference) {
+        double smallest = Double.MAX_VALUE;
+        double sum = 0;
+        double sumOneMinus = 0;
+        for (int i = 0; i < vectors.length; i++) {
+            double cosine = Vectors.cosine(vectors[i], reference[i]);
+            smallest = Math.min(smallest, cosine);
+            sum += cosine;
+            sumOneMinus += 1 - cosine;
+        }
+        JsonObject summary = new JsonObject();
+        summary.addProperty("min", smallest);
+        summary.addProperty("mean", sum / vectors.length);
+        summary.addProperty("mean_one_minus", sumOneMinus / vectors.length);
+        return summary;
+    }
+
+    /**
+     * A paired bootstrap of the Spearman deltas on the STS pairs ({@link PairedBootstrap}): int8 − fp32, LangChain4j-q −
+     * LangChain4j and their difference on each resample; the 2.5 and 97.5 percentiles of each, and how often ours is at
+     * least theirs.
+     */
+    private static JsonObject bootstrap(String file, Sts sts, Map<String, Sts.Encoded> encoded, boolean langChain4j) {
+        List<String> names = langChain4j ? List.of(INT8, FP32, LANGCHAIN4J_Q, LANGCHAIN4J) : List.of(INT8, FP32);
+        double[][] spearman = PairedBootstrap.spearman(sts.gold, names.stream().map(name -> encoded.get(name).cosines()).toList(),
+                BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED);
+        double[] ours = new double[spearman.length];
+        double[] theirs = new double[spearman.length];
+        double[] difference = new double[spearman.length];
+        int atLeastTheirs = 0;
+        for (int r = 0; r < spearman.length; r++) {
+            ours[r] = spearman[r][0] - spearman[r][1];
+            if (langChain4j) {
+                theirs[r] = spearman[r][2] - spearman[r][3];
+                difference[r] = ours[r] - theirs[r];
+                atLeastTheirs += difference[r] >= 0 ? 1 : 0;
+            }
+        }
+        JsonObject json = new JsonObject();
+        json.add("int8", interval(ours));
+        if (langChain4j) {
+            json.add("langchain4j_q", interval(theirs));
+            JsonObject oursMinusTheirs = interval(difference);
+            oursMinusTheirs.addProperty("share_at_least_zero", atLeastTheirs / (double) spearman.length);
+            json.add("int8_minus_langchain4j_q", oursMinusTheirs);
+        }
+        json.addProperty("resamples", BOOTSTRAP_RESAMPLES);
+        json.addProperty("seed", BOOTSTRAP_SEED);
+        System.out.println("paired bootstrap of the Spearman deltas on " + file + ": " + json);
+        return json;
+    }
+
+    /** {@code {median, low, high}}: the 50th, 2.5th and 97.5th percentiles. */
+    private static JsonObject interval(double[] values) {
+        JsonObject json = new JsonObject();
+        json.addProperty("median", PairedBootstrap.percentile(values, 50));
+        json.addProperty("low", PairedBootstrap.percentile(values, 2.5));
+        json.addProperty("high", PairedBootstrap.percentile(values, 97.5));
+        return json;
+    }
+
+    private static double delta(JsonObject spearman, String name, String reference) {
+        return spearman.get(name).getAsDouble() - spearman.get(reference).getAsDouble();
     }
 
     private static Path export(AutoModelForEmbedding model, Path folder, ExportOptions options, JsonObject result, String name) {
@@ -231,7 +321,7 @@ public final class Int8InferenceBenchmark {
         }
     }
 
-    /** STS pairs with gold scores; the Spearman correlation of an encoder's cosines with them. */
+    /** STS pairs with gold scores; an encoder's vectors and cosines of them, and the Spearman correlation of the cosines. */
     private record Sts(List<String> first, List<String> second, double[] gold) {
         static Sts read(Path file, int limit) {
             List<String> first = new ArrayList<>();
@@ -253,14 +343,38 @@ public final class Int8InferenceBenchmark {
             return new Sts(first, second, gold.stream().mapToDouble(Double::doubleValue).toArray());
         }
 
-        double spearman(Function<List<String>, float[][]> encode) {
+        /** Each contender's vectors of both sides, in the contenders' order. */
+        Map<String, Encoded> encodeEach(Map<String, Function<List<String>, float[][]>> contenders) {
+            Map<String, Encoded> encoded = new LinkedHashMap<>();
+            contenders.forEach((name, encode) -> encoded.put(name, encode(encode)));
+            return encoded;
+        }
+
+        Encoded encode(Function<List<String>, float[][]> encode) {
             float[][] a = encode.apply(first);
             float[][] b = encode.apply(second);
             double[] cosines = new double[gold.length];
             for (int i = 0; i < cosines.length; i++) {
                 cosines[i] = Vectors.cosine(a[i], b[i]);
             }
-            return Correlation.spearman(cosines, gold);
+            return new Encoded(a, b, cosines);
+        }
+
+        /** The Spearman correlation of each contender's cosines with the gold scores ({@code {name: spearman}}). */
+        JsonObject spearman(Map<String, Encoded> encoded) {
+            JsonObject spearman = new JsonObject();
+            encoded.forEach((name, vectors) -> spearman.addProperty(name, Correlation.spearman(vectors.cosines(), gold)));
+            return spearman;
+        }
+
+        /** One encoder's vectors of the first and second sentence of each pair, and the cosine of each pair. */
+        record Encoded(float[][] first, float[][] second, double[] cosines) {
+            /** The vectors of all first sentences, then of all second sentences. */
+            float[][] sentences() {
+                float[][] all = java.util.Arrays.copyOf(first, first.length + second.length);
+                System.arraycopy(second, 0, all, first.length, second.length);
+                return all;
+            }
         }
     }
 }
