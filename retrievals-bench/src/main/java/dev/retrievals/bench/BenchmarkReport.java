@@ -435,6 +435,72 @@ final class BenchmarkReport {
                     r.has("int8_ratio_vs_per_row") ? "; ÷ per-row int8: " + stat(r, "int8_ratio_vs_per_row").format("%.2f") : ""));
         }
         line("");
+        int8Fidelity(r, names);
+    }
+
+    /**
+     * The int8 section's table of each quantized model's fidelity to the fp32 model of its own family and its Spearman
+     * deltas on both STS sets, and the paired bootstrap of the deltas; nothing for results written before they were measured.
+     */
+    private void int8Fidelity(JsonObject r, Map<String, String> names) {
+        if (!r.has("sts_cosine_vs_own_fp32")) {
+            return;
+        }
+        JsonObject cosines = r.getAsJsonObject("sts_cosine_vs_own_fp32");
+        JsonObject stsB = r.getAsJsonObject("spearman_sts_b_en_dev");
+        JsonObject sick = r.has("spearman_sick_en_trial") ? r.getAsJsonObject("spearman_sick_en_trial") : null;
+        line(String.format(Locale.ROOT, "**Fidelity and the Spearman deltas.** Each quantized model against the float32 model of its own"
+                + " family (our int8 exports against our fp32 export, LangChain4j-q against LangChain4j's fp32): the cosine of its vector"
+                + " of each of the %d sentences of the sts-b-en/dev pairs (both sides) to that fp32 model's vector of the same sentence,"
+                + " and its Spearman minus that fp32 model's on sts-b-en/dev and on sick-en/trial%s.", 2 * r.get("sts_pairs").getAsInt(),
+                r.has("sick_pairs") ? " (" + r.get("sick_pairs").getAsInt() + " pairs)" : ""));
+        line("");
+        line("| quantized encoder | mean cosine to own fp32 (mean 1 − cosine) | smallest cosine | Spearman Δ sts-b-en/dev"
+                + " | Spearman Δ sick-en/trial |");
+        line("|---|---|---|---|---|");
+        names.forEach((key, name) -> {
+            if (cosines.has(key)) {
+                JsonObject cosine = cosines.getAsJsonObject(key);
+                String reference = key.startsWith("langchain4j") ? "langchain4j_fp32" : "onnx_encoder_fp32";
+                line(String.format(Locale.ROOT, "| %s | %.5f (%.2e) | %.4f | %+.4f | %s |", name, cosine.get("mean").getAsDouble(),
+                        cosine.get("mean_one_minus").getAsDouble(), cosine.get("min").getAsDouble(), spearmanDelta(stsB, key, reference),
+                        sick == null ? "" : String.format(Locale.ROOT, "%+.4f", spearmanDelta(sick, key, reference))));
+            }
+        });
+        line("");
+        if (r.has("spearman_delta_bootstrap")) {
+            JsonObject bootstrap = r.getAsJsonObject("spearman_delta_bootstrap");
+            String sickIntervals = r.has("spearman_delta_bootstrap_sick")
+                    ? "; sick-en/trial " + bootstrapIntervals(r.getAsJsonObject("spearman_delta_bootstrap_sick")) : "";
+            line(String.format(Locale.ROOT, "Paired bootstrap of the deltas (%,d resamples of the pairs with replacement, seed %d;"
+                    + " 2.5–97.5 percentiles): sts-b-en/dev %s%s. The resamples vary the pairs only: they show how far the deltas would"
+                    + " move on other pairs like these, not how much the particular rounding errors of each quantization happened to"
+                    + " help or hurt.", bootstrap.get("resamples").getAsInt(), bootstrap.get("seed").getAsLong(), bootstrapIntervals(bootstrap),
+                    sickIntervals));
+            line("");
+        }
+    }
+
+    /** "int8 − fp32 a to b, LangChain4j-q − LangChain4j c to d, ours − theirs m (e to f; ≥ 0 in s % of resamples)". */
+    private static String bootstrapIntervals(JsonObject bootstrap) {
+        StringBuilder text = new StringBuilder("int8 − fp32 " + interval(bootstrap.getAsJsonObject("int8")));
+        if (bootstrap.has("int8_minus_langchain4j_q")) {
+            JsonObject difference = bootstrap.getAsJsonObject("int8_minus_langchain4j_q");
+            text.append(", LangChain4j-q − LangChain4j ").append(interval(bootstrap.getAsJsonObject("langchain4j_q")))
+                    .append(String.format(Locale.ROOT, ", ours − theirs %+.4f (%s; ≥ 0 in %.1f %% of resamples)",
+                            difference.get("median").getAsDouble(), interval(difference),
+                            100 * difference.get("share_at_least_zero").getAsDouble()));
+        }
+        return text.toString();
+    }
+
+    /** "low to high" of a bootstrap interval. */
+    private static String interval(JsonObject interval) {
+        return String.format(Locale.ROOT, "%+.4f to %+.4f", interval.get("low").getAsDouble(), interval.get("high").getAsDouble());
+    }
+
+    private static double spearmanDelta(JsonObject spearman, String key, String reference) {
+        return spearman.get(key).getAsDouble() - spearman.get(reference).getAsDouble();
     }
 
     private void memory() {
