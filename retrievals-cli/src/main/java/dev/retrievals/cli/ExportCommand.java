@@ -38,8 +38,7 @@ final class ExportCommand extends CliCommand {
     boolean fp16;
 
     @Option(names = "--quantize", paramLabel = "int8", description = "Quantize: int8 MatMul weights, per output channel, symmetric;"
-            + " activations quantized at run time (see --activations), MatMulInteger or ONNX Runtime's DynamicQuantizeMatMul."
-            + " Excludes --fp16.")
+            + " activations quantized at run time (see --activations), MatMulInteger. Excludes --fp16.")
     String quantize;
 
     @Option(names = "--activations", paramLabel = "FORM", description = "With --quantize int8: how activations are quantized."

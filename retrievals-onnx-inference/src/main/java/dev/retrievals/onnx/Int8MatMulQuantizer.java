@@ -92,9 +92,9 @@ public final class Int8MatMulQuantizer {
         Map<String, QuantizedWeight> quantized = new HashMap<>();
         List<OnnxNode> nodes = new ArrayList<>();
         Map<String, QuantizedActivation> activations = new HashMap<>();
+        boolean fusedOp = options.op() == QuantizedMatMulOp.DYNAMIC_QUANTIZE_MATMUL;
         RowConstants constants = null;
         int count = 0;
-        int fusedCount = 0;
         for (OnnxNode node : graph.nodes()) {
             Optional<OnnxTensor> weight = quantizableWeight(graph, node);
             MatMulForm form = weight.isEmpty() ? MatMulForm.FLOAT32 : plan.formOf(weight.get().name());
@@ -102,12 +102,10 @@ public final class Int8MatMulQuantizer {
                 nodes.add(node);
                 continue;
             }
-            boolean fusedNode = fused(options.op(), form);
             QuantizedWeight q = quantized.computeIfAbsent(weight.get().name(),
-                    name -> QuantizedWeight.add(weight.get(), options, !fusedNode, tamper, names, initializers));
-            if (fusedNode) {
+                    name -> QuantizedWeight.add(weight.get(), options, tamper, names, initializers));
+            if (fusedOp) {
                 nodes.addAll(fused(node, q, names));
-                fusedCount++;
             } else {
                 if (form == MatMulForm.PER_ROW && constants == null) {
                     constants = RowConstants.add(names, initializers);
@@ -121,7 +119,7 @@ public final class Int8MatMulQuantizer {
         initializers.keySet().removeIf(name -> quantized.containsKey(name) && !read.contains(name));
         OnnxGraph rewritten = new OnnxGraph(graph.name(), nodes, List.copyOf(initializers.values()), graph.inputs(), graph.outputs());
         List<OnnxOpsetImport> opsets = new ArrayList<>(model.opsetImports());
-        if (fusedCount > 0 && opsets.stream().noneMatch(opset -> opset.domain().equals(MICROSOFT_DOMAIN))) {
+        if (fusedOp && count > 0 && opsets.stream().noneMatch(opset -> opset.domain().equals(MICROSOFT_DOMAIN))) {
             opsets.add(new OnnxOpsetImport(MICROSOFT_DOMAIN, 1));
         }
         Map<String, String> metadata = new LinkedHashMap<>(model.metadataProps());
@@ -178,16 +176,6 @@ public final class Int8MatMulQuantizer {
         }
         return graph.initializer(node.inputs().get(1))
                 .filter(tensor -> tensor.dataType() == OnnxDataType.FLOAT && tensor.dims().length == 2);
-    }
-
-    /**
-     * Whether a MatMul in {@code form} is written as ONNX Runtime's fused {@code DynamicQuantizeMatMul}: always for that op,
-     * and for the per-tensor MatMuls of a mixed plan, where it computes what {@code DynamicQuantizeLinear} +
-     * {@code MatMulInteger} compute (same uint8 activation range, same products) and was the faster of the two
-     * ({@code docs/benchmarks.md} §3b: the all-per-tensor exports of both forms give identical vectors).
-     */
-    private static boolean fused(QuantizedMatMulOp op, MatMulForm form) {
-        return op == QuantizedMatMulOp.DYNAMIC_QUANTIZE_MATMUL || (op == QuantizedMatMulOp.MIXED && form == MatMulForm.PER_TENSOR);
     }
 
     /** {@code DynamicQuantizeMatMul(x, q, scale)}, writing the MatMul's output. */
@@ -300,8 +288,8 @@ public final class Int8MatMulQuantizer {
 
     /** The initializer names of one quantized weight: values {@code [in, out]} int8, scales and zero points {@code [out]}. */
     private record QuantizedWeight(String values, String scales, String zeroPoints) {
-        static QuantizedWeight add(OnnxTensor weight, Int8Quantization options, boolean zeroPoints, UnaryOperator<Int8Weights> tamper,
-                Names names, Map<String, OnnxTensor> initializers) {
+        static QuantizedWeight add(OnnxTensor weight, Int8Quantization options, UnaryOperator<Int8Weights> tamper, Names names,
+                Map<String, OnnxTensor> initializers) {
             long[] dims = weight.dims();
             int rows = Math.toIntExact(dims[0]);
             int columns = Math.toIntExact(dims[1]);
@@ -310,7 +298,7 @@ public final class Int8MatMulQuantizer {
                     names.fresh(weight.name() + "_zero_point"));
             initializers.put(result.values, OnnxTensor.of(result.values, OnnxDataType.INT8, dims, ByteBuffer.wrap(q.values())));
             initializers.put(result.scales, OnnxTensor.ofFloats(result.scales, new long[] {columns}, q.scales()));
-            if (zeroPoints) {
+            if (options.op() != QuantizedMatMulOp.DYNAMIC_QUANTIZE_MATMUL) {
                 initializers.put(result.zeroPoints, OnnxTensor.of(result.zeroPoints, OnnxDataType.INT8, new long[] {columns},
                         ByteBuffer.wrap(new byte[columns])));
             }

@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * How one linear MatMul of an int8 export computes, as a {@link MatMulPlan} chooses it: float32 (left as it was), or int8
  * weights per output channel with activations quantized at run time per tensor (the form of
- * {@link QuantizedMatMulOp#MATMUL_INTEGER} and {@link QuantizedMatMulOp#DYNAMIC_QUANTIZE_MATMUL}, fastest) or per row (the form of {@link QuantizedMatMulOp#MATMUL_INTEGER_PER_ROW},
+ * {@link QuantizedMatMulOp#MATMUL_INTEGER}, fastest) or per row (the form of {@link QuantizedMatMulOp#MATMUL_INTEGER_PER_ROW},
  * accurate where activations have outliers).
  */
 public enum MatMulForm {

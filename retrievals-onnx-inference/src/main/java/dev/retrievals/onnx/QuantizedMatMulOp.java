@@ -24,12 +24,10 @@ public enum QuantizedMatMulOp {
      */
     MATMUL_INTEGER_PER_ROW,
     /**
-     * Chosen per MatMul at export ({@link MatMulPlanSearch}): activations per tensor where that is harmless (written as
-     * {@link #DYNAMIC_QUANTIZE_MATMUL}, which computes what {@link #MATMUL_INTEGER} computes and ran faster here), the
-     * {@link #MATMUL_INTEGER_PER_ROW} form where an activation's outliers make per tensor cost accuracy, and float32 where
-     * even per row costs too much; the choice ({@link MatMulPlan}) is recorded in the metadata. It needs the export's
-     * sample texts to choose, so it exists only through {@link OnnxExporter}. Like {@link #DYNAMIC_QUANTIZE_MATMUL}, the
-     * graph needs ONNX Runtime (a {@code com.microsoft} op).
+     * Chosen per MatMul at export ({@link MatMulPlanSearch}): the {@link #MATMUL_INTEGER} form (per tensor) where it is
+     * harmless, the {@link #MATMUL_INTEGER_PER_ROW} form where an activation's outliers make per tensor cost accuracy, and
+     * float32 where even per row costs too much; the choice ({@link MatMulPlan}) is recorded in the metadata. It needs the
+     * export's sample texts to choose, so it exists only through {@link OnnxExporter}.
      */
     MIXED
 }
