@@ -3,6 +3,8 @@ package dev.retrievals.bench;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** Command-line settings of a benchmark, given as {@code key=value} words; unknown keys are an error. */
 public final class BenchArgs {
@@ -34,18 +36,27 @@ public final class BenchArgs {
 
     /** A positive integer setting, or its default. */
     public int integer(String key, int fallback) {
+        return parsed(key, fallback, Integer::parseInt, value -> value >= 1, "an integer >= 1");
+    }
+
+    /** A finite number setting at least 0, or its default. */
+    public double decimal(String key, double fallback) {
+        return parsed(key, fallback, Double::parseDouble, value -> value >= 0 && !Double.isInfinite(value), "a finite number >= 0");
+    }
+
+    private <T> T parsed(String key, T fallback, Function<String, T> parse, Predicate<T> valid, String expected) {
         String value = values.get(key);
         if (value == null) {
             return fallback;
         }
         try {
-            int parsed = Integer.parseInt(value);
-            if (parsed < 1) {
+            T parsed = parse.apply(value);
+            if (!valid.test(parsed)) {
                 throw new NumberFormatException();
             }
             return parsed;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(owner + ": " + key + "=" + value + " is not an integer >= 1", e);
+            throw new IllegalArgumentException(owner + ": " + key + "=" + value + " is not " + expected, e);
         }
     }
 
