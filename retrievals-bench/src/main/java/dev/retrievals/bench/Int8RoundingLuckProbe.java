@@ -52,7 +52,8 @@ import java.util.SplittableRandom;
  * <p>Settings: {@code variants} (16), {@code seed} (1), {@code jitter} (0.02), {@code batch} (32, our encoder's batch),
  * {@code out} (the JSON result, required); our export's quantization: {@code activations} (mixed, per_tensor or per_row),
  * {@code reduce_range} (false), {@code int8_embeddings} (true); {@code theirs} (true: also LangChain4j-q); {@code tables}
- * (false: true also jitters uint8 embedding tables). About 5 minutes
+ * (false: true also jitters uint8 embedding tables); {@code uint8_tables} (none: comma-separated float tables of our export
+ * to store as LangChain4j-q stores its tables, {@link PerTensorUint8Tables}, e.g. {@code embeddings.position_embeddings.weight}). About 5 minutes
  * on 2 cores with the defaults.
  *
  * <p>Measured (2026-12-01, 16 variants, jitter 0.02; jitter 0.1 alike): on sts-b-en/dev the variants' Spearman deltas to
@@ -88,7 +89,8 @@ public final class Int8RoundingLuckProbe {
     /** Entry point; see the class comment for the settings. */
     public static void main(String[] args) throws Exception {
         BenchArgs settings = BenchArgs.parse("Int8RoundingLuckProbe", args).allow("variants", "seed", "jitter", "batch", "out",
-                "activations", "reduce_range", "int8_embeddings", "theirs", "tables");
+                "activations", "reduce_range", "int8_embeddings", "theirs", "tables", "uint8_tables");
+        String uint8Tables = settings.string("uint8_tables", "");
         Int8Quantization quantization = Int8Quantization.defaults().withOp(op(settings.string("activations", "mixed")))
                 .withReduceRange(Boolean.parseBoolean(settings.string("reduce_range", "false")))
                 .withEmbeddings(Boolean.parseBoolean(settings.string("int8_embeddings", "true")));
@@ -108,6 +110,11 @@ public final class Int8RoundingLuckProbe {
                 int8 = OnnxExporter.export(model, folder.resolve("int8"), ExportOptions.int8().withQuantization(quantization).withForce(true))
                         .onnxFile();
             }
+            if (!uint8Tables.isEmpty()) {
+                Path converted = int8.resolveSibling("tables.onnx");
+                PerTensorUint8Tables.apply(OnnxModel.read(int8), java.util.Set.of(uint8Tables.split(","))).write(converted);
+                int8 = converted;
+            }
             JsonObject ours = new JsonObject();
             try (TextEncoder reference = OnnxEncoder.builder(fp32).batchSize(batch).quiet().build();
                     TextEncoder base = OnnxEncoder.builder(int8).batchSize(batch).quiet().build()) {
@@ -117,6 +124,7 @@ public final class Int8RoundingLuckProbe {
             ours.addProperty("activations", quantization.op().name().toLowerCase(Locale.ROOT));
             ours.addProperty("weight_limit", quantization.weightLimit());
             ours.addProperty("int8_embeddings", quantization.embeddings());
+            ours.addProperty("uint8_tables", uint8Tables);
             result.add("retrievals_int8", ours);
             if (withTheirs) {
                 theirs(probe, folder, result, ours);

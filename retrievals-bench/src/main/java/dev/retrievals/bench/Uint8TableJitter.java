@@ -56,13 +56,7 @@ record Uint8TableJitter(String values, String scale, int zeroPoint, long[] dims,
 
     /** The table quantized again with the scale times {@code 1 + growth}: its uint8 values, row-major. */
     byte[] requantize(double growth) {
-        float grown = (float) (storedScale * (1 + growth));
-        byte[] q = new byte[matrix.length];
-        for (int i = 0; i < q.length; i++) {
-            long value = (long) Math.rint(matrix[i] / grown) + zeroPoint;
-            q[i] = (byte) Math.max(0, Math.min(255, value));
-        }
-        return q;
+        return PerTensorUint8Tables.quantize(matrix, (float) (storedScale * (1 + growth)), zeroPoint);
     }
 
     /** Puts the table quantized again with {@code growth} (values and scale) into {@code replaced}, by initializer name. */
