@@ -80,6 +80,24 @@ class GradientCheckpointingTest {
     }
 
     @Test
+    void checkpointedStepsLeaveNoArrayWithTheModel() {
+        Engine engine = Engine.getEngine(PyTorchEngine.NAME);
+        try (AutoModelForEmbedding model = ScopedForwardTest.tinyModel(2, 3)) {
+            model.train();
+            TokenBatch batch = model.tokenizer().tokenize(ScopedForwardTest.TEXTS);
+            int before = model.liveArrayCount();
+            for (int step = 0; step < 3; step++) {
+                try (NDManager scope = model.newScope(); GradientCollector collector = engine.newGradientCollector()) {
+                    CheckpointedEmbedding embedding = model.embedCheckpointed(batch, scope);
+                    collector.backward(ScopedForwardTest.mixingLoss(embedding.embedding()));
+                    embedding.backPropagate(collector);
+                }
+            }
+            assertThat(model.liveArrayCount()).isEqualTo(before);
+        }
+    }
+
+    @Test
     void outsideTrainingItIsTheOrdinaryEmbedding() {
         try (AutoModelForEmbedding model = ScopedForwardTest.tinyModel(2, 3); NDManager scope = model.newScope()) {
             TokenBatch batch = model.tokenizer().tokenize(ScopedForwardTest.TEXTS);
