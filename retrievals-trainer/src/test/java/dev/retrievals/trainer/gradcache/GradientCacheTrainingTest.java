@@ -3,13 +3,11 @@ package dev.retrievals.trainer.gradcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.retrievals.collators.PairCollator;
-import dev.retrievals.core.collator.TextTokenizer;
 import dev.retrievals.core.collator.TokenBatch;
 import dev.retrievals.core.model.CheckpointedEmbedding;
-import dev.retrievals.core.model.TrainableEncoder;
+import dev.retrievals.core.model.ForwardingTrainableEncoder;
 import dev.retrievals.losses.InfoNCE;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
 import dev.retrievals.trainer.RetrievalTrainer;
@@ -136,78 +134,17 @@ class GradientCacheTrainingTest {
     }
 
     /** The model as the trainer sees it, counting the batches it embeds with activation checkpointing. */
-    private static final class CountingEncoder implements TrainableEncoder {
-        private final AutoModelForEmbedding model;
+    private static final class CountingEncoder extends ForwardingTrainableEncoder {
         private int checkpointedBatches;
 
         CountingEncoder(AutoModelForEmbedding model) {
-            this.model = model;
+            super(model);
         }
 
         @Override
         public CheckpointedEmbedding embedCheckpointed(TokenBatch batch, NDManager scope) {
             checkpointedBatches++;
-            return model.embedCheckpointed(batch, scope);
-        }
-
-        @Override
-        public NDArray embed(TokenBatch batch, NDManager scope) {
-            return model.embed(batch, scope);
-        }
-
-        @Override
-        public NDManager newScope() {
-            return model.newScope();
-        }
-
-        @Override
-        public Map<String, NDArray> parameters() {
-            return model.parameters();
-        }
-
-        @Override
-        public Map<String, NDArray> trainableParameters() {
-            return model.trainableParameters();
-        }
-
-        @Override
-        public void train() {
-            model.train();
-        }
-
-        @Override
-        public void eval() {
-            model.eval();
-        }
-
-        @Override
-        public boolean isTraining() {
-            return model.isTraining();
-        }
-
-        @Override
-        public TextTokenizer tokenizer() {
-            return model.tokenizer();
-        }
-
-        @Override
-        public void save(Path folder) {
-            model.save(folder);
-        }
-
-        @Override
-        public float[][] encode(List<String> texts) {
-            return model.encode(texts);
-        }
-
-        @Override
-        public int dimension() {
-            return model.dimension();
-        }
-
-        @Override
-        public void close() {
-            // the test closes the model
+            return super.embedCheckpointed(batch, scope);
         }
     }
 }
