@@ -1,10 +1,6 @@
 package dev.retrievals.bench;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import dev.retrievals.core.search.Vectors;
@@ -16,11 +12,8 @@ import dev.retrievals.onnx.OnnxModelDescription;
 import dev.retrievals.onnx.OnnxExporter;
 import dev.retrievals.onnx.QuantizedMatMulOp;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
-import dev.retrievals.trainer.eval.metrics.Correlation;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,8 +73,8 @@ public final class Int8InferenceBenchmark {
         int stsPairs = settings.integer("sts_pairs", 0);
         boolean compareOps = Boolean.parseBoolean(settings.string("compare_ops", "true"));
         List<String> texts = BenchData.sentences(BenchData.STS_B_EN_TRAIN, count);
-        Sts sts = Sts.read(BenchData.file(STS_B_EN_DEV), stsPairs);
-        Sts sick = Sts.read(BenchData.file(SICK_EN_TRIAL), stsPairs);
+        StsPairs sts = StsPairs.read(STS_B_EN_DEV, stsPairs);
+        StsPairs sick = StsPairs.read(SICK_EN_TRIAL, stsPairs);
         Path folder = StsTrainingRun.temporaryFolder();
         JsonObject result = new JsonObject();
         List<OnnxEncoder> encoders = new ArrayList<>();
@@ -113,14 +106,14 @@ public final class Int8InferenceBenchmark {
             }
             result.add("file_bytes", sizes);
 
-            Map<String, Sts.Encoded> stsB = sts.encodeEach(contenders);
+            Map<String, StsPairs.Encoded> stsB = sts.encodeEach(contenders);
             JsonObject spearman = sts.spearman(stsB);
             result.add("spearman_sts_b_en_dev", spearman);
             System.out.println("Spearman on " + STS_B_EN_DEV + ": " + spearman);
             result.add("sts_cosine_vs_own_fp32", cosinesToOwnFp32(stsB));
             result.add("spearman_delta_bootstrap", bootstrap(STS_B_EN_DEV, sts, stsB, langChain4j));
             stsB.clear();
-            Map<String, Sts.Encoded> sickTrial = sick.encodeEach(contenders);
+            Map<String, StsPairs.Encoded> sickTrial = sick.encodeEach(contenders);
             JsonObject spearmanSick = sick.spearman(sickTrial);
             result.add("spearman_sick_en_trial", spearmanSick);
             System.out.println("Spearman on " + SICK_EN_TRIAL + ": " + spearmanSick);
@@ -175,8 +168,8 @@ public final class Int8InferenceBenchmark {
         result.addProperty("model", modelId);
         result.addProperty("int8_default_activations", Int8Quantization.defaults().op().name().toLowerCase(Locale.ROOT));
         result.addProperty("texts", texts.size());
-        result.addProperty("sts_pairs", sts.gold.length);
-        result.addProperty("sick_pairs", sick.gold.length);
+        result.addProperty("sts_pairs", sts.gold().length);
+        result.addProperty("sick_pairs", sick.gold().length);
         result.addProperty("batch", batchSize);
         result.add("engine_threads", Machine.engineThreads());
         JsonFiles.write(settings.path("out"), result);
@@ -186,14 +179,12 @@ public final class Int8InferenceBenchmark {
     /** LangChain4j's all-MiniLM-L6-v2 jars (quantized and float) as contenders, with their file sizes and how theirs is quantized. */
     private static void addLangChain4j(Map<String, Function<List<String>, float[][]>> contenders, JsonObject sizes, Path folder,
             JsonObject result) throws IOException {
-        EmbeddingModel quantized = new AllMiniLmL6V2QuantizedEmbeddingModel();
-        EmbeddingModel fp32 = new AllMiniLmL6V2EmbeddingModel();
-        contenders.put(LANGCHAIN4J_Q, batch -> vectors(quantized, batch));
-        contenders.put(LANGCHAIN4J, batch -> vectors(fp32, batch));
+        contenders.put(LANGCHAIN4J_Q, LangChain4jTextEncoder.of(new AllMiniLmL6V2QuantizedEmbeddingModel())::encode);
+        contenders.put(LANGCHAIN4J, LangChain4jTextEncoder.of(new AllMiniLmL6V2EmbeddingModel())::encode);
         sizes.addProperty(LANGCHAIN4J_Q, resourceBytes(AllMiniLmL6V2QuantizedEmbeddingModel.class, "/all-minilm-l6-v2-q.onnx"));
         sizes.addProperty(LANGCHAIN4J, resourceBytes(AllMiniLmL6V2EmbeddingModel.class, "/all-minilm-l6-v2.onnx"));
         Path theirs = folder.resolve("langchain4j-q.onnx");
-        try (InputStream in = AllMiniLmL6V2QuantizedEmbeddingModel.class.getResourceAsStream("/all-minilm-l6-v2-q.onnx")) {
+        try (InputStream in = LangChain4jTextEncoder.resource(AllMiniLmL6V2QuantizedEmbeddingModel.class, "/all-minilm-l6-v2-q.onnx")) {
             Files.copy(in, theirs);
         }
         result.addProperty("langchain4j_q_quantization", OnnxModelDescription.of(theirs).quantization());
@@ -212,11 +203,11 @@ public final class Int8InferenceBenchmark {
      * For each quantized contender, the cosine of its vector of each sentence of both sides of the STS pairs to the vector
      * of the float32 model of its own family: ours for our int8 exports, LangChain4j's for LangChain4j-q.
      */
-    private static JsonObject cosinesToOwnFp32(Map<String, Sts.Encoded> encoded) {
+    private static JsonObject cosinesToOwnFp32(Map<String, StsPairs.Encoded> encoded) {
         JsonObject cosines = new JsonObject();
         encoded.forEach((name, vectors) -> {
             if (!name.equals(FP32) && !name.equals(LANGCHAIN4J)) {
-                Sts.Encoded reference = encoded.get(name.startsWith("langchain4j") ? LANGCHAIN4J : FP32);
+                StsPairs.Encoded reference = encoded.get(name.startsWith("langchain4j") ? LANGCHAIN4J : FP32);
                 cosines.add(name, cosineSummary(vectors.sentences(), reference.sentences()));
             }
         });
@@ -247,9 +238,9 @@ public final class Int8InferenceBenchmark {
      * LangChain4j and their difference on each resample; the 2.5 and 97.5 percentiles of each, and how often ours is at
      * least theirs.
      */
-    private static JsonObject bootstrap(String file, Sts sts, Map<String, Sts.Encoded> encoded, boolean langChain4j) {
+    private static JsonObject bootstrap(String file, StsPairs sts, Map<String, StsPairs.Encoded> encoded, boolean langChain4j) {
         List<String> names = langChain4j ? List.of(INT8, FP32, LANGCHAIN4J_Q, LANGCHAIN4J) : List.of(INT8, FP32);
-        double[][] spearman = PairedBootstrap.spearman(sts.gold, names.stream().map(name -> encoded.get(name).cosines()).toList(),
+        double[][] spearman = PairedBootstrap.spearman(sts.gold(), names.stream().map(name -> encoded.get(name).cosines()).toList(),
                 BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED);
         double[] ours = new double[spearman.length];
         double[] theirs = new double[spearman.length];
@@ -303,78 +294,9 @@ public final class Int8InferenceBenchmark {
         return report.onnxFile();
     }
 
-    private static float[][] vectors(EmbeddingModel model, List<String> texts) {
-        List<Embedding> embeddings = model.embedAll(texts.stream().map(TextSegment::from).toList()).content();
-        float[][] vectors = new float[embeddings.size()][];
-        for (int i = 0; i < vectors.length; i++) {
-            vectors[i] = embeddings.get(i).vector();
-        }
-        return vectors;
-    }
-
     private static long resourceBytes(Class<?> owner, String resource) throws IOException {
-        try (InputStream in = owner.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("resource " + resource + " is missing from the jar of " + owner.getName());
-            }
+        try (InputStream in = LangChain4jTextEncoder.resource(owner, resource)) {
             return in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-    }
-
-    /** STS pairs with gold scores; an encoder's vectors and cosines of them, and the Spearman correlation of the cosines. */
-    private record Sts(List<String> first, List<String> second, double[] gold) {
-        static Sts read(Path file, int limit) {
-            List<String> first = new ArrayList<>();
-            List<String> second = new ArrayList<>();
-            List<Double> gold = new ArrayList<>();
-            try {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    if (limit > 0 && gold.size() == limit) {
-                        break;
-                    }
-                    JsonObject row = JsonParser.parseString(line).getAsJsonObject();
-                    first.add(row.get("sentence1").getAsString());
-                    second.add(row.get("sentence2").getAsString());
-                    gold.add(row.get("score").getAsDouble());
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return new Sts(first, second, gold.stream().mapToDouble(Double::doubleValue).toArray());
-        }
-
-        /** Each contender's vectors of both sides, in the contenders' order. */
-        Map<String, Encoded> encodeEach(Map<String, Function<List<String>, float[][]>> contenders) {
-            Map<String, Encoded> encoded = new LinkedHashMap<>();
-            contenders.forEach((name, encode) -> encoded.put(name, encode(encode)));
-            return encoded;
-        }
-
-        Encoded encode(Function<List<String>, float[][]> encode) {
-            float[][] a = encode.apply(first);
-            float[][] b = encode.apply(second);
-            double[] cosines = new double[gold.length];
-            for (int i = 0; i < cosines.length; i++) {
-                cosines[i] = Vectors.cosine(a[i], b[i]);
-            }
-            return new Encoded(a, b, cosines);
-        }
-
-        /** The Spearman correlation of each contender's cosines with the gold scores ({@code {name: spearman}}). */
-        JsonObject spearman(Map<String, Encoded> encoded) {
-            JsonObject spearman = new JsonObject();
-            encoded.forEach((name, vectors) -> spearman.addProperty(name, Correlation.spearman(vectors.cosines(), gold)));
-            return spearman;
-        }
-
-        /** One encoder's vectors of the first and second sentence of each pair, and the cosine of each pair. */
-        record Encoded(float[][] first, float[][] second, double[] cosines) {
-            /** The vectors of all first sentences, then of all second sentences. */
-            float[][] sentences() {
-                float[][] all = java.util.Arrays.copyOf(first, first.length + second.length);
-                System.arraycopy(second, 0, all, first.length, second.length);
-                return all;
-            }
         }
     }
 }

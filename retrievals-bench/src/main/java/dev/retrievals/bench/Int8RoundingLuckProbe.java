@@ -4,8 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
-import dev.retrievals.core.data.ColumnType;
-import dev.retrievals.core.data.Dataset;
 import dev.retrievals.core.encode.TextEncoder;
 import dev.retrievals.core.onnx.OnnxDataType;
 import dev.retrievals.core.onnx.OnnxGraph;
@@ -19,7 +17,6 @@ import dev.retrievals.onnx.Int8Weights;
 import dev.retrievals.onnx.OnnxEncoder;
 import dev.retrievals.onnx.OnnxExporter;
 import dev.retrievals.pytorch.AutoModelForEmbedding;
-import dev.retrievals.trainer.eval.metrics.Correlation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -73,14 +70,14 @@ public final class Int8RoundingLuckProbe {
     private static final String THEIR_TOKENIZER = "/all-minilm-l6-v2-q-tokenizer.json";
     private static final String THEIR_FP32 = "/all-minilm-l6-v2.onnx";
 
-    private final Pairs sts;
-    private final Pairs sick;
+    private final StsPairs sts;
+    private final StsPairs sick;
     private final int variants;
     private final long seed;
     private final double jitter;
     private final boolean tables;
 
-    private Int8RoundingLuckProbe(Pairs sts, Pairs sick, int variants, long seed, double jitter, boolean tables) {
+    private Int8RoundingLuckProbe(StsPairs sts, StsPairs sick, int variants, long seed, double jitter, boolean tables) {
         this.sts = sts;
         this.sick = sick;
         this.variants = variants;
@@ -100,7 +97,7 @@ public final class Int8RoundingLuckProbe {
         boolean withTheirs = Boolean.parseBoolean(settings.string("theirs", "true"));
         Path out = settings.path("out");
         int batch = settings.integer("batch", 32);
-        Int8RoundingLuckProbe probe = new Int8RoundingLuckProbe(Pairs.read(STS_B_EN_DEV), Pairs.read(SICK_EN_TRIAL),
+        Int8RoundingLuckProbe probe = new Int8RoundingLuckProbe(StsPairs.read(STS_B_EN_DEV, 0), StsPairs.read(SICK_EN_TRIAL, 0),
                 settings.integer("variants", 16), settings.integer("seed", 1), settings.decimal("jitter", 0.02),
                 Boolean.parseBoolean(settings.string("tables", "false")));
         JsonObject result = new JsonObject();
@@ -139,8 +136,8 @@ public final class Int8RoundingLuckProbe {
         result.addProperty("variants", probe.variants);
         result.addProperty("seed", probe.seed);
         result.addProperty("jitter", probe.jitter);
-        result.addProperty("sts_pairs", probe.sts.gold.length);
-        result.addProperty("sick_pairs", probe.sick.gold.length);
+        result.addProperty("sts_pairs", probe.sts.gold().length);
+        result.addProperty("sick_pairs", probe.sick.gold().length);
         result.add("engine_threads", Machine.engineThreads());
         JsonFiles.write(out, result);
         System.out.println(result);
@@ -150,13 +147,13 @@ public final class Int8RoundingLuckProbe {
     private static void theirs(Int8RoundingLuckProbe probe, Path folder, JsonObject result, JsonObject ours) throws Exception {
         JsonObject theirs = new JsonObject();
         Path theirFile = folder.resolve("langchain4j-q.onnx");
-        try (InputStream in = resource(AllMiniLmL6V2QuantizedEmbeddingModel.class, THEIR_INT8)) {
+        try (InputStream in = LangChain4jTextEncoder.resource(AllMiniLmL6V2QuantizedEmbeddingModel.class, THEIR_INT8)) {
             Files.copy(in, theirFile);
         }
         try (TextEncoder reference = LangChain4jTextEncoder.of(new AllMiniLmL6V2EmbeddingModel());
                 TextEncoder jar = LangChain4jTextEncoder.of(new AllMiniLmL6V2QuantizedEmbeddingModel());
                 TextEncoder base = openTheirs(theirFile);
-                InputStream floats = resource(AllMiniLmL6V2EmbeddingModel.class, THEIR_FP32)) {
+                InputStream floats = LangChain4jTextEncoder.resource(AllMiniLmL6V2EmbeddingModel.class, THEIR_FP32)) {
             probe.checkSameVectors(theirs, jar, base);
             probe.family(theirs, reference, base, OnnxModel.read(theirFile), OnnxModel.read(floats, THEIR_FP32),
                     Int8Weights.REDUCED_RANGE_LIMIT, Int8RoundingLuckProbe::openTheirs, folder.resolve("langchain4j-q-variant.onnx"));
@@ -316,8 +313,8 @@ public final class Int8RoundingLuckProbe {
 
     /** Fails unless two encoders give the same vectors of the STS-B dev sentences; records the largest difference. */
     private void checkSameVectors(JsonObject json, TextEncoder jar, TextEncoder file) {
-        float[][] a = jar.encode(sts.first);
-        float[][] b = file.encode(sts.first);
+        float[][] a = jar.encode(sts.first());
+        float[][] b = file.encode(sts.first());
         double largest = 0;
         for (int i = 0; i < a.length; i++) {
             for (int k = 0; k < a[i].length; k++) {
@@ -330,10 +327,10 @@ public final class Int8RoundingLuckProbe {
 
     /** Spearman on both datasets and, against {@code reference} (when given), the mean cosine over the STS-B sentences. */
     private Scores score(TextEncoder encoder, Scores reference) {
-        float[][] first = encoder.encode(sts.first);
-        float[][] second = encoder.encode(sts.second);
-        double stsSpearman = sts.spearman(first, second);
-        double sickSpearman = sick.spearman(encoder.encode(sick.first), encoder.encode(sick.second));
+        float[][] first = encoder.encode(sts.first());
+        float[][] second = encoder.encode(sts.second());
+        double stsSpearman = sts.spearman(sts.encoded(first, second));
+        double sickSpearman = sick.spearman(sick.encode(encoder::encode));
         double mean = Double.NaN;
         if (reference != null) {
             double sum = 0;
@@ -384,17 +381,9 @@ public final class Int8RoundingLuckProbe {
     }
 
     private static TextEncoder openTheirs(Path file) throws IOException {
-        try (InputStream tokenizer = resource(AllMiniLmL6V2QuantizedEmbeddingModel.class, THEIR_TOKENIZER)) {
+        try (InputStream tokenizer = LangChain4jTextEncoder.resource(AllMiniLmL6V2QuantizedEmbeddingModel.class, THEIR_TOKENIZER)) {
             return LangChain4jTextEncoder.open(file, tokenizer);
         }
-    }
-
-    private static InputStream resource(Class<?> owner, String name) {
-        InputStream in = owner.getResourceAsStream(name);
-        if (in == null) {
-            throw new IllegalStateException("resource " + name + " is missing from the jar of " + owner.getName());
-        }
-        return in;
     }
 
     private static byte[] bytes(OnnxTensor tensor) {
@@ -423,25 +412,6 @@ public final class Int8RoundingLuckProbe {
                 json.addProperty("mean_cosine_to_fp32", meanCosine);
             }
             return json;
-        }
-    }
-
-    /** STS pairs of a JSONL file ({@code sentence1}, {@code sentence2}, {@code score}). */
-    private record Pairs(List<String> first, List<String> second, double[] gold) {
-        static Pairs read(String relative) {
-            List<Map<String, Object>> rows = Dataset.fromFile(BenchData.file(relative))
-                    .validate(Map.of("sentence1", ColumnType.TEXT, "sentence2", ColumnType.TEXT, "score", ColumnType.NUMBER)).toList();
-            return new Pairs(rows.stream().map(row -> (String) row.get("sentence1")).toList(),
-                    rows.stream().map(row -> (String) row.get("sentence2")).toList(),
-                    rows.stream().mapToDouble(row -> ((Number) row.get("score")).doubleValue()).toArray());
-        }
-
-        double spearman(float[][] a, float[][] b) {
-            double[] cosines = new double[gold.length];
-            for (int i = 0; i < cosines.length; i++) {
-                cosines[i] = Vectors.cosine(a[i], b[i]);
-            }
-            return Correlation.spearman(cosines, gold);
         }
     }
 }

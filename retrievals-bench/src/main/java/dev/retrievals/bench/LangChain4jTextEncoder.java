@@ -52,6 +52,15 @@ public final class LangChain4jTextEncoder implements TextEncoder {
         }
     }
 
+    /** A resource of a LangChain4j model's jar ({@code /all-minilm-l6-v2-q.onnx} …), to be closed by the caller. */
+    public static InputStream resource(Class<?> owner, String name) {
+        InputStream in = owner.getResourceAsStream(name);
+        if (in == null) {
+            throw new IllegalStateException("resource " + name + " is missing from the jar of " + owner.getName());
+        }
+        return in;
+    }
+
     @Override
     public float[][] encode(List<String> texts) {
         return model.embedAll(texts.stream().map(TextSegment::from).toList()).content().stream().map(Embedding::vector)

@@ -52,11 +52,6 @@ final class LayerCheckpoints {
         segments.add(new Segment(seed, input, step));
     }
 
-    /** The number of segments recorded. */
-    int size() {
-        return segments.size();
-    }
-
     /**
      * Back-propagates {@code outputGradient}, the gradient that reached the last segment's output,
      * through every segment into the weights' gradients (which add up), running each segment again
