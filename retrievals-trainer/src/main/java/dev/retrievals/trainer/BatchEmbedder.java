@@ -34,11 +34,6 @@ final class BatchEmbedder implements RoleEncoder, BatchForward {
         this.checkpointing = checkpointing;
     }
 
-    /** Whether {@link #embedCheckpointed} checkpoints activations. */
-    boolean checkpointing() {
-        return checkpointing;
-    }
-
     /** Embeds each text role in the batch's order (fixed by {@link CollatedBatch}, so runs reproduce). */
     @Override
     public LossInputs inputs(CollatedBatch batch, NDManager scope) {
@@ -49,7 +44,8 @@ final class BatchEmbedder implements RoleEncoder, BatchForward {
 
     /**
      * {@link #inputs} with every role embedded through {@link #embedCheckpointed}, added to
-     * {@code embedded} in the batch's order, to back-propagate after the loss.
+     * {@code embedded} in the batch's order, to back-propagate after the loss (without checkpointing
+     * their graphs reach the weights, and back-propagating them does nothing more).
      */
     LossInputs checkpointedInputs(CollatedBatch batch, NDManager scope, List<CheckpointedEmbedding> embedded) {
         Map<String, NDArray> embeddings = new LinkedHashMap<>();

@@ -435,8 +435,7 @@ public final class RetrievalTrainer implements AutoCloseable {
         try (NDManager scope = lossManager.newSubManager();
                 GradientCollector collector = engine.newGradientCollector()) {
             List<CheckpointedEmbedding> checkpointed = new ArrayList<>();
-            LossInputs inputs = embedder != null && embedder.checkpointing()
-                    ? embedder.checkpointedInputs(batch, scope, checkpointed) : forward.inputs(batch, scope);
+            LossInputs inputs = embedder != null ? embedder.checkpointedInputs(batch, scope, checkpointed) : forward.inputs(batch, scope);
             NDArray value = loss.forward(inputs);
             double scalar = value.toType(DataType.FLOAT64, false).getDouble();
             if (Double.isFinite(scalar)) {
