@@ -74,15 +74,24 @@ class CrashAndResumeTest {
         Map<Long, String> expected = trace(logs.get(0));
         int checked = 0;
         for (Path log : logs.subList(1, logs.size())) {
+            int checkedInThisRun = 0;
             for (Map.Entry<Long, String> step : trace(log).entrySet()) {
                 checked++;
                 if (!step.getValue().equals(expected.get(step.getKey()))) {
-                    return String.format("step %d differs from the reference in %s: %s, reference %s (%d steps checked before it)",
-                            step.getKey(), log.getFileName(), step.getValue(), expected.get(step.getKey()), checked - 1);
+                    return String.format("step %d differs from the reference in %s (%s; %d of its steps matched before it): %s,"
+                            + " reference %s (%d steps checked before it)", step.getKey(), log.getFileName(), resumedFrom(log),
+                            checkedInThisRun, step.getValue(), expected.get(step.getKey()), checked - 1);
                 }
+                checkedInThisRun++;
             }
         }
         return String.format("all %d steps the resumed runs computed have the reference's loss and gradient norm, bit for bit", checked);
+    }
+
+    /** The run's "Resumed from ..." log line, or that it started from scratch. */
+    private static String resumedFrom(Path log) throws java.io.IOException {
+        return Files.readAllLines(log).stream().filter(line -> line.contains("Resumed from")).findFirst()
+                .map(line -> line.substring(line.indexOf("Resumed from"))).orElse("started from scratch");
     }
 
     private static Map<Long, String> trace(Path log) throws java.io.IOException {
