@@ -51,10 +51,15 @@ public final class ResumableTraining {
         return start(command, log);
     }
 
-    /** The command; a JVM crash report would go to {@code hs_err_<pid>.log} in {@code logs}. */
+    /**
+     * The command; a JVM crash report would go to {@code hs_err_<pid>.log} in {@code logs}. The engine runs on one
+     * intra-op thread: how a multi-threaded kernel splits a reduction among threads can move the last bit of a
+     * gradient between two processes (the team a parallel region gets is not guaranteed), and the resume tests
+     * compare runs bit for bit, so that variation must not be mistaken for a resume that is not exact.
+     */
     private static java.util.List<String> javaCommand(Path logs, String... args) {
-        return JavaCommand.of(ResumableTraining.class, java.util.List.of("-Xmx1g", "-XX:ErrorFile=" + logs.resolve("hs_err_%p.log")),
-                java.util.List.of(args));
+        return JavaCommand.of(ResumableTraining.class, java.util.List.of("-Xmx1g", "-XX:ErrorFile=" + logs.resolve("hs_err_%p.log"),
+                "-Dai.djl.pytorch.num_threads=1"), java.util.List.of(args));
     }
 
     private static ChildProcess start(java.util.List<String> command, Path log) {
