@@ -122,7 +122,23 @@ class LauncherScriptTest {
         assertThat(launch.exitCode()).isEqualTo(1);
         assertThat(launch.arguments()).as("java was not started").isEmpty();
         assertThat(launch.err().strip()).isEqualTo("retrievals: " + home.toRealPath() + "/conf/launcher.properties line " + line
-                + ": 'MALLOC_ARENA_MAX=1' is not java.options=..., java.flags=..., env.NAME=value, profile.P.commands=... or"
-                + " profile.P.env.NAME=value");
+                + ": 'MALLOC_ARENA_MAX=1' is not java.options=..., java.flags=..., env.NAME=value, profile.P.commands=...,"
+                + " profile.P.env.NAME=value or profile.P.preload=FILE ...");
+    }
+
+    @Test
+    void aProfilesPreloadIsTheFirstLibraryThatExistsAndAnEmptyLdPreloadTurnsItOff() throws Exception {
+        Path library = Files.createFile(dir.resolve("liballocator.so"));
+        Path home = distribution("profile.probe.commands=probe\nprofile.probe.preload=" + dir.resolve("missing.so") + " " + library
+                + " " + dir.resolve("err.txt") + "\n");
+        Launch launch = launch(home, Map.of(), "probe");
+        assertThat(launch.exitCode()).as(launch.err()).isZero();
+        assertThat(launch.environment()).containsEntry("LD_PRELOAD", library.toString());
+        Launch off = launch(home, Map.of("LD_PRELOAD", ""), "probe");
+        assertThat(off.exitCode()).as(off.err()).isZero();
+        assertThat(off.environment().getOrDefault("LD_PRELOAD", "")).isEmpty();
+        Launch other = launch(home, Map.of(), "info");
+        assertThat(other.exitCode()).as(other.err()).isZero();
+        assertThat(other.environment()).as("a subcommand of no profile with a preload").doesNotContainKey("LD_PRELOAD");
     }
 }

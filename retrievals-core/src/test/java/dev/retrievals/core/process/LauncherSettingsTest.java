@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.retrievals.core.RetrievalsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The launcher's settings file: its kinds of lines, environments per subcommand, and errors that name the line. */
 class LauncherSettingsTest {
@@ -47,11 +50,27 @@ class LauncherSettingsTest {
         assertThatThrownBy(() -> LauncherSettings.parse("java.options=-Xmx1g\n\nMALLOC_ARENA_MAX=1\n", "conf/launcher.properties"))
                 .isInstanceOf(RetrievalsException.class)
                 .hasMessage("conf/launcher.properties line 3: 'MALLOC_ARENA_MAX=1' is not java.options=..., java.flags=...,"
-                        + " env.NAME=value, profile.P.commands=... or profile.P.env.NAME=value");
+                        + " env.NAME=value, profile.P.commands=..., profile.P.env.NAME=value or profile.P.preload=FILE ...");
         assertThatThrownBy(() -> LauncherSettings.parse("env.=1", "f")).hasMessageStartingWith("f line 1:");
         assertThatThrownBy(() -> LauncherSettings.parse("env.A-B=1", "f")).hasMessageStartingWith("f line 1:");
         assertThatThrownBy(() -> LauncherSettings.parse("# x\nprofile.p.env.A=1\nprofile.p.commands=train", "f"))
                 .hasMessage("f line 2: profile 'p' has no profile.p.commands line before its variables");
+        assertThatThrownBy(() -> LauncherSettings.parse("profile.p.preload=/x.so\nprofile.p.commands=train", "f"))
+                .hasMessage("f line 1: profile 'p' has no profile.p.commands line before its variables");
+    }
+
+    @Test
+    void aProfilesPreloadIsTheFirstOfItsLibrariesThatExists(@TempDir Path dir) throws Exception {
+        Path second = Files.createFile(dir.resolve("second.so"));
+        Path third = Files.createFile(dir.resolve("third.so"));
+        String text = "profile.training.commands=train\nprofile.training.env.D_FOURTH=5\nprofile.training.preload="
+                + dir.resolve("missing.so") + " " + second + "  " + third + "\nprofile.other.commands=encode\n"
+                + "profile.other.preload=" + dir.resolve("missing.so") + "\n";
+        LauncherSettings settings = LauncherSettings.parse(text, "test.properties");
+        assertThat(settings.environment("train")).containsExactly(Map.entry("D_FOURTH", "5"), Map.entry("LD_PRELOAD", second.toString()));
+        assertThat(settings.environment("encode")).as("no listed library exists").isEmpty();
+        assertThat(settings.environment("info")).isEmpty();
+        assertThat(settings.variables()).containsExactly("D_FOURTH", "LD_PRELOAD");
     }
 
     @Test
