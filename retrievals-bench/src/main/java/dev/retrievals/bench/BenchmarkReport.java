@@ -509,17 +509,20 @@ final class BenchmarkReport {
         line(String.format(Locale.ROOT, "A fresh JVM per run (`TrainingProbe`): load bge-small-zh-v1.5, train a few `RetrievalTrainer` steps on"
                 + " Chinese STS-B (CoSENT, dynamic padding, length-grouped batches; the batch is pairs, so 2 × batch texts), then read"
                 + " `VmHWM` from `/proc/self/status`. %d runs per batch size; *before scoping* is one run with scoping off"
-                + " (`scoped=false`: every layer's intermediates kept to the end of the step), same settings.", memoryRepeats));
+                + " (`scoped=false`: every layer's intermediates kept to the end of the step), same settings; *glibc* is one run"
+                + " with glibc's allocator where the command preloads another for training (`LD_PRELOAD=`), same settings.",
+                memoryRepeats));
         line("");
         line("*With gradient_checkpointing* is one run with activation checkpointing (`checkpointing=true`: the forward pass"
                 + " keeps only each layer's input, the backward pass runs each layer again), same settings: its peak, its step"
                 + " time, and that step time over the median step time without it when both ran in the same `bench/run`.");
         line("");
-        runLine("memory_batch32_1", "memory_batch128_1", "memory_batch512_1", "memory_unscoped_batch32", "memory_unscoped_batch128",
-                "memory_checkpointed_batch32", "memory_checkpointed_batch128", "memory_checkpointed_batch512");
-        line("| batch (pairs) | peak RSS MB | before scoping | step s (after the first) | real tokens/s"
+        runLine("memory_batch32_1", "memory_batch128_1", "memory_batch512_1", "memory_glibc_batch32", "memory_glibc_batch128",
+                "memory_unscoped_batch32", "memory_unscoped_batch128", "memory_checkpointed_batch32", "memory_checkpointed_batch128",
+                "memory_checkpointed_batch512");
+        line("| batch (pairs) | peak RSS MB | glibc | before scoping | step s (after the first) | real tokens/s"
                 + " | with gradient_checkpointing: peak RSS MB | step s | step time ratio |");
-        line("|---|---|---|---|---|---|---|---|");
+        line("|---|---|---|---|---|---|---|---|---|");
         for (int batch : MEMORY_BATCHES) {
             List<JsonObject> runs = memoryRuns(batch);
             JsonObject checkpointed = result("memory_checkpointed_batch" + batch);
@@ -528,16 +531,19 @@ final class BenchmarkReport {
                     checkpointed.get("peak_rss_mb").getAsDouble(), stat(checkpointed, "later_step_seconds").median(),
                     ratio == null ? "" : String.format(Locale.ROOT, "%.2f", ratio.getAsJsonObject("step_ratio").get("median").getAsDouble()));
             if (runs.isEmpty()) {
-                line("| " + batch + " | failed | | | |" + checkpointedCells);
+                line("| " + batch + " | failed | | | | |" + checkpointedCells);
                 continue;
             }
             Stats peak = Stats.of(runs.stream().mapToDouble(o -> o.get("peak_rss_mb").getAsDouble()).toArray());
             Stats step = Stats.of(runs.stream().mapToDouble(o -> stat(o, "later_step_seconds").median()).toArray());
             Stats rate = Stats.of(runs.stream().mapToDouble(o -> o.get("real_tokens_per_s").getAsDouble()).toArray());
             JsonObject before = result("memory_unscoped_batch" + batch);
-            line("| " + batch + " | " + peak.format("%.0f") + " | " + (before == null ? "" : String.format(Locale.ROOT, "%.0f",
-                    before.get("peak_rss_mb").getAsDouble())) + " | " + step.format("%.2f") + " | " + rate.format("%.0f")
-                    + checkpointedCells);
+            JsonObject glibc = result("memory_glibc_batch" + batch);
+            line("| " + batch + " | " + peak.format("%.0f") + " | " + peakCell(glibc) + " | " + peakCell(before) + " | "
+                    + step.format("%.2f") + " | " + rate.format("%.0f") + checkpointedCells);
+            if (glibc != null) {
+                headline("memory").addProperty("peak_rss_mb_batch" + batch + "_glibc", glibc.get("peak_rss_mb").getAsDouble());
+            }
             headline("memory").addProperty("peak_rss_mb_batch" + batch, peak.median());
             stats.add("memory.peak_rss_mb_batch" + batch, peak.toJson());
             if (before != null) {
@@ -546,6 +552,11 @@ final class BenchmarkReport {
         }
         line("");
         memoryModel();
+    }
+
+    /** A one-run probe's peak RSS in MB, or an empty cell when it did not run. */
+    private static String peakCell(JsonObject probe) {
+        return probe == null ? "" : String.format(Locale.ROOT, "%.0f", probe.get("peak_rss_mb").getAsDouble());
     }
 
     /** The activation estimate of each batch's largest step against its measured peak (runs that recorded their shapes). */
@@ -650,51 +661,74 @@ final class BenchmarkReport {
     private void memoryGrowth() {
         JsonObject plain = result("memory_growth");
         JsonObject collected = result("memory_growth_gc");
+        JsonObject glibc = result("memory_growth_glibc");
         JsonObject lean = result("memory_growth_lean");
         if (plain == null || collected == null || lean == null) {
             return;
         }
+        // label, result, speed comparable (the forced collections take time)
+        List<Object[]> runs = new ArrayList<>();
+        runs.add(new Object[] {"the command's allocator", plain, true});
+        runs.add(new Object[] {"GC before sampling", collected, false});
+        if (glibc != null) {
+            runs.add(new Object[] {"glibc's defaults", glibc, true});
+        }
+        runs.add(new Object[] {"lean (glibc)", lean, true});
         line("## 6. Resident memory over a long run");
         line("");
-        runLine("memory_growth", "memory_growth_gc", "memory_growth_lean");
-        line("`MemoryGrowthProbe` in fresh JVMs (`-Xmx4g`, one inter-op thread): bge-small-zh-v1.5, CoSENT on Chinese STS-B, batch 32,"
-                + " dynamic padding with length-grouped batches, " + plain.get("steps").getAsInt() + " steps, memory sampled every"
-                + " few steps. Three runs: glibc's default allocator settings (as `./retrievals` runs); the same with a full garbage"
-                + " collection before each sample; and the lean setting `MALLOC_MMAP_THRESHOLD_=1048576` (every block of 1 MiB or"
-                + " more mapped on its own and returned to the kernel when freed).");
+        runLine("memory_growth", "memory_growth_gc", "memory_growth_glibc", "memory_growth_lean");
+        line("`MemoryGrowthProbe` in fresh JVMs (the command's JVM options, one inter-op thread): bge-small-zh-v1.5, CoSENT on"
+                + " Chinese STS-B, batch 32, dynamic padding with length-grouped batches, " + plain.get("steps").getAsInt() + " steps,"
+                + " memory sampled every few steps. The runs: the allocator `./retrievals train` runs with (environment "
+                + environment(BenchmarkRunner.TRAINING) + "); the same with a full garbage collection before each sample;"
+                + (glibc != null ? " glibc's default allocator;" : "") + " and glibc with the lean setting"
+                + " `MALLOC_MMAP_THRESHOLD_=1048576` (every block of 1 MiB or more mapped on its own and returned to the kernel when"
+                + " freed).");
         line("");
-        line("| step | resident MB | Java heap used / committed MB | live NDArrays | resident MB, GC before sampling | resident MB, lean |");
-        line("|---|---|---|---|---|---|");
-        com.google.gson.JsonArray a = plain.getAsJsonArray("samples");
-        com.google.gson.JsonArray b = collected.getAsJsonArray("samples");
-        com.google.gson.JsonArray c = lean.getAsJsonArray("samples");
-        for (int i = 0; i < Math.min(a.size(), Math.min(b.size(), c.size())); i++) {
-            JsonObject x = a.get(i).getAsJsonObject();
-            line("| " + x.get("step") + " | " + x.get("rss_mb") + " | " + x.get("heap_used_mb") + " / " + x.get("heap_committed_mb")
-                    + " | " + x.get("live_ndarrays") + " | " + b.get(i).getAsJsonObject().get("rss_mb") + " | "
-                    + c.get(i).getAsJsonObject().get("rss_mb") + " |");
+        StringBuilder header = new StringBuilder("| step | resident MB | Java heap used / committed MB | live NDArrays |");
+        StringBuilder rule = new StringBuilder("|---|---|---|---|");
+        for (Object[] run : runs.subList(1, runs.size())) {
+            header.append(" resident MB, ").append(run[0]).append(" |");
+            rule.append("---|");
+        }
+        line(header.toString());
+        line(rule.toString());
+        List<com.google.gson.JsonArray> samples = runs.stream().map(run -> ((JsonObject) run[1]).getAsJsonArray("samples")).toList();
+        int rows = samples.stream().mapToInt(com.google.gson.JsonArray::size).min().orElse(0);
+        for (int i = 0; i < rows; i++) {
+            JsonObject x = samples.get(0).get(i).getAsJsonObject();
+            StringBuilder row = new StringBuilder("| " + x.get("step") + " | " + x.get("rss_mb") + " | " + x.get("heap_used_mb") + " / "
+                    + x.get("heap_committed_mb") + " | " + x.get("live_ndarrays") + " |");
+            for (com.google.gson.JsonArray other : samples.subList(1, samples.size())) {
+                row.append(' ').append(other.get(i).getAsJsonObject().get("rss_mb")).append(" |");
+            }
+            line(row.toString());
         }
         JsonObject memory = headline("memory");
-        memory.addProperty("long_run_rss_growth_mb_per_100_steps_second_half", secondHalfGrowthPer100Steps(a));
-        memory.addProperty("long_run_rss_growth_mb_per_100_steps_second_half_gc", secondHalfGrowthPer100Steps(b));
-        memory.addProperty("long_run_final_rss_mb", lastRss(a));
-        memory.addProperty("long_run_final_rss_mb_lean", lastRss(c));
+        memory.addProperty("long_run_rss_growth_mb_per_100_steps_second_half", secondHalfGrowthPer100Steps(samples.get(0)));
+        memory.addProperty("long_run_rss_growth_mb_per_100_steps_second_half_gc", secondHalfGrowthPer100Steps(samples.get(1)));
+        memory.addProperty("long_run_final_rss_mb", lastRss(samples.get(0)));
+        if (glibc != null) {
+            memory.addProperty("long_run_final_rss_mb_glibc", lastRss(glibc.getAsJsonArray("samples")));
+        }
+        memory.addProperty("long_run_final_rss_mb_lean", lastRss(lean.getAsJsonArray("samples")));
         line("");
         line("| run | growth over the second half, MB per 100 steps (Java heap filling included) | resident MB at the end | real tokens/s |");
         line("|---|---|---|---|");
-        for (Object[] run : new Object[][] {{"default", a, plain}, {"GC before sampling", b, null}, {"lean", c, lean}}) {
-            com.google.gson.JsonArray samples = (com.google.gson.JsonArray) run[1];
-            String speed = run[2] == null ? "not compared (the forced collections take time)"
-                    : String.format(Locale.ROOT, "%.0f", ((JsonObject) run[2]).get("real_tokens_per_s").getAsDouble());
-            line(String.format(Locale.ROOT, "| %s | %.1f | %.0f | %s |", run[0], secondHalfGrowthPer100Steps(samples), lastRss(samples),
-                    speed));
+        for (int i = 0; i < runs.size(); i++) {
+            Object[] run = runs.get(i);
+            String speed = !(Boolean) run[2] ? "not compared (the forced collections take time)"
+                    : String.format(Locale.ROOT, "%.0f", ((JsonObject) run[1]).get("real_tokens_per_s").getAsDouble());
+            line(String.format(Locale.ROOT, "| %s | %.1f | %.0f | %s |", run[0], secondHalfGrowthPer100Steps(samples.get(i)),
+                    lastRss(samples.get(i)), speed));
         }
         line("");
         line("**What grows, and why it is not a leak.** The live NDArrays stay constant, so no tensor is kept from step to step."
                 + " Resident memory rises in two ways. Jumps, when a batch longer than any before it makes libtorch allocate larger"
                 + " activations: glibc raises its mapping threshold to the largest block freed so far, after which such blocks are"
                 + " kept in malloc's heap for reuse, so the high-water mark of the longest batch stays resident (length-grouped"
-                + " batches reach their longest ones at random points of the epoch). And a slow climb while the Java heap fills"
+                + " batches reach their longest ones at random points of the epoch); TCMalloc keeps freed blocks in its page heap"
+                + " for reuse and returns them to the kernel only slowly. And a slow climb while the Java heap fills"
                 + " towards its committed size between collections (it also holds the small native buffers that DJL frees only"
                 + " when their Java owners are collected); a forced collection stops the climb, and a fixed heap (`-Xms` = `-Xmx`,"
                 + " as `SoakTest` runs, which also checks the exact live-NDArray count over 2,000 steps in CI) removes it. About 1 MB"
@@ -702,7 +736,7 @@ final class BenchmarkReport {
                 + " encodings) fills the young generation, so the first collection comes only after several hundred steps; the"
                 + " climb ends at the committed heap's size (the heap column). The lean"
                 + " setting keeps resident memory near the model's own size at the cost of fresh page faults for every large"
-                + " activation each step; set it in the environment when memory matters more than speed.");
+                + " activation each step; set it (with `LD_PRELOAD=` to leave glibc in place) when memory matters more than speed.");
         line("");
     }
 

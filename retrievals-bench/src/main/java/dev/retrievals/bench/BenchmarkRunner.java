@@ -108,6 +108,12 @@ public final class BenchmarkRunner {
                         "batch=" + batch, "steps=" + steps);
             }
         }
+        // glibc's allocator instead of the one the command preloads for training, same settings: one run per batch size.
+        if (!TRAINING.isEmpty()) {
+            for (int batch : new int[] {32, 128}) {
+                runner.run("memory_glibc_batch" + batch, TrainingProbe.class, FLAGS, Map.of(), "batch=" + batch, "steps=" + steps);
+            }
+        }
         // The forward pass before scoping, same settings (batch 512 unscoped needs about 18 GB: left out).
         for (int batch : new int[] {32, 128}) {
             runner.run("memory_unscoped_batch" + batch, TrainingProbe.class, FLAGS, TRAINING, "batch=" + batch, "steps=" + steps,
@@ -127,12 +133,15 @@ public final class BenchmarkRunner {
             runner.run("threads_default_" + repeat, TrainingProbe.class, FLAGS, TRAINING, "batch=32", "steps=4");
             runner.run("threads_intra1_" + repeat, TrainingProbe.class, oneThread, TRAINING, "batch=32", "steps=4");
         }
-        // Long runs with glibc's default allocator, again with a collection before each sample, and with large blocks
-        // always mapped and returned (the lean setting).
+        // Long runs with the command's training environment, again with a collection before each sample, with glibc's
+        // default allocator, and with glibc's large blocks always mapped and returned (the lean setting).
         int growthSteps = settings.integer("growth_steps", 400);
         String sampleEvery = "sample_every=" + Math.max(1, growthSteps / 10);
-        runner.run("memory_growth", MemoryGrowthProbe.class, FLAGS, Map.of(), "steps=" + growthSteps, sampleEvery);
-        runner.run("memory_growth_gc", MemoryGrowthProbe.class, FLAGS, Map.of(), "steps=" + growthSteps, sampleEvery, "gc=true");
+        runner.run("memory_growth", MemoryGrowthProbe.class, FLAGS, TRAINING, "steps=" + growthSteps, sampleEvery);
+        runner.run("memory_growth_gc", MemoryGrowthProbe.class, FLAGS, TRAINING, "steps=" + growthSteps, sampleEvery, "gc=true");
+        if (!TRAINING.isEmpty()) {
+            runner.run("memory_growth_glibc", MemoryGrowthProbe.class, FLAGS, Map.of(), "steps=" + growthSteps, sampleEvery);
+        }
         runner.run("memory_growth_lean", MemoryGrowthProbe.class, FLAGS, LEAN_TRAINING, "steps=" + growthSteps, sampleEvery);
         // The large mining runs: SciFact's real vectors (corpus encoding, exact and HNSW search), then a million random ones.
         runner.run(MiningSection.SCIFACT, MiningSciFactBenchmark.class, FLAGS, INFERENCE,
