@@ -666,14 +666,13 @@ final class BenchmarkReport {
         if (plain == null || collected == null || lean == null) {
             return;
         }
-        // label, result, speed comparable (the forced collections take time)
-        List<Object[]> runs = new ArrayList<>();
-        runs.add(new Object[] {"the command's allocator", plain, true});
-        runs.add(new Object[] {"GC before sampling", collected, false});
+        List<GrowthRun> runs = new ArrayList<>();
+        runs.add(new GrowthRun("the command's allocator", plain, true));
+        runs.add(new GrowthRun("GC before sampling", collected, false));
         if (glibc != null) {
-            runs.add(new Object[] {"glibc's defaults", glibc, true});
+            runs.add(new GrowthRun("glibc's defaults", glibc, true));
         }
-        runs.add(new Object[] {"lean (glibc)", lean, true});
+        runs.add(new GrowthRun("lean (glibc)", lean, true));
         line("## 6. Resident memory over a long run");
         line("");
         runLine("memory_growth", "memory_growth_gc", "memory_growth_glibc", "memory_growth_lean");
@@ -687,13 +686,13 @@ final class BenchmarkReport {
         line("");
         StringBuilder header = new StringBuilder("| step | resident MB | Java heap used / committed MB | live NDArrays |");
         StringBuilder rule = new StringBuilder("|---|---|---|---|");
-        for (Object[] run : runs.subList(1, runs.size())) {
-            header.append(" resident MB, ").append(run[0]).append(" |");
+        for (GrowthRun run : runs.subList(1, runs.size())) {
+            header.append(" resident MB, ").append(run.label()).append(" |");
             rule.append("---|");
         }
         line(header.toString());
         line(rule.toString());
-        List<com.google.gson.JsonArray> samples = runs.stream().map(run -> ((JsonObject) run[1]).getAsJsonArray("samples")).toList();
+        List<com.google.gson.JsonArray> samples = runs.stream().map(GrowthRun::samples).toList();
         int rows = samples.stream().mapToInt(com.google.gson.JsonArray::size).min().orElse(0);
         for (int i = 0; i < rows; i++) {
             JsonObject x = samples.get(0).get(i).getAsJsonObject();
@@ -715,12 +714,11 @@ final class BenchmarkReport {
         line("");
         line("| run | growth over the second half, MB per 100 steps (Java heap filling included) | resident MB at the end | real tokens/s |");
         line("|---|---|---|---|");
-        for (int i = 0; i < runs.size(); i++) {
-            Object[] run = runs.get(i);
-            String speed = !(Boolean) run[2] ? "not compared (the forced collections take time)"
-                    : String.format(Locale.ROOT, "%.0f", ((JsonObject) run[1]).get("real_tokens_per_s").getAsDouble());
-            line(String.format(Locale.ROOT, "| %s | %.1f | %.0f | %s |", run[0], secondHalfGrowthPer100Steps(samples.get(i)),
-                    lastRss(samples.get(i)), speed));
+        for (GrowthRun run : runs) {
+            String speed = !run.speedCompared() ? "not compared (the forced collections take time)"
+                    : String.format(Locale.ROOT, "%.0f", run.result().get("real_tokens_per_s").getAsDouble());
+            line(String.format(Locale.ROOT, "| %s | %.1f | %.0f | %s |", run.label(), secondHalfGrowthPer100Steps(run.samples()),
+                    lastRss(run.samples()), speed));
         }
         line("");
         line("**What grows, and why it is not a leak.** The live NDArrays stay constant, so no tensor is kept from step to step."
@@ -738,6 +736,13 @@ final class BenchmarkReport {
                 + " setting keeps resident memory near the model's own size at the cost of fresh page faults for every large"
                 + " activation each step; set it (with `LD_PRELOAD=` to leave glibc in place) when memory matters more than speed.");
         line("");
+    }
+
+    /** One long run of section 6: its label, its result, and whether its speed compares with the others'. */
+    private record GrowthRun(String label, JsonObject result, boolean speedCompared) {
+        com.google.gson.JsonArray samples() {
+            return result.getAsJsonArray("samples");
+        }
     }
 
     private void encodeCommand() {
